@@ -1,0 +1,5 @@
+//! # json
+//!
+//! ```rust,ignore
+#![doc = include_str!("../../examples/json/parser_dispatch.rs")]
+//! ```

@@ -1,0 +1,98 @@
+//! `cargo xtask bench <suite>`: measured, never asserted. Each suite compares against a
+//! baseline measured in the same run and prints, as its LAST line, one JSON object
+//! `{"suite","metric","value","unit","baseline","ratio"}`.
+
+use crate::project::Project;
+use anyhow::{Context, Result, bail};
+use serde_json::json;
+use std::process::Command;
+use std::time::Instant;
+
+pub const SUITES: [&str; 1] = ["build-overhead"];
+
+pub fn run(project: &Project, suite: &str, runs: usize) -> Result<()> {
+    match suite {
+        "build-overhead" => build_overhead(project, runs.max(1)),
+        other => bail!("unknown bench suite {other:?}; available: {}", SUITES.join(", ")),
+    }
+}
+
+/// `cargo <args>` as a user would type it in the checkout: through rustup's proxy, without
+/// the variables `cargo run` set for xtask itself.
+fn user_cargo(project: &Project, args: &[&str]) -> Command {
+    let mut cmd = Command::new("cargo");
+    cmd.current_dir(&project.root).args(args);
+    for (key, _) in std::env::vars_os() {
+        let k = key.to_string_lossy();
+        if k == "CARGO" || k.starts_with("CARGO_PKG_") || k.starts_with("CARGO_MANIFEST_")
+            || k == "CARGO_CRATE_NAME" || k == "CARGO_BIN_NAME" || k == "CARGO_PRIMARY_PACKAGE"
+        {
+            cmd.env_remove(&key);
+        }
+    }
+    cmd
+}
+
+/// Wall time of one run, in seconds; a failing run is an error showing its output.
+fn time(mut cmd: Command) -> Result<f64> {
+    let start = Instant::now();
+    let out = cmd.output().with_context(|| format!("starting {cmd:?}"))?;
+    let secs = start.elapsed().as_secs_f64();
+    if !out.status.success() {
+        bail!(
+            "{cmd:?} failed ({}):\n{}{}",
+            out.status,
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    Ok(secs)
+}
+
+fn median(mut xs: Vec<f64>) -> f64 {
+    xs.sort_by(f64::total_cmp);
+    let n = xs.len();
+    if n % 2 == 1 { xs[n / 2] } else { (xs[n / 2 - 1] + xs[n / 2]) / 2.0 }
+}
+
+fn build_overhead(project: &Project, runs: usize) -> Result<()> {
+    let xtask = ["xtask", "build", "--release"];
+    let raw = ["build", "--release", "--offline", "--locked"];
+
+    // xtask's compile time from clean, in a scratch target directory.
+    let scratch = project.state().join("bench-xtask-cold");
+    if scratch.exists() {
+        std::fs::remove_dir_all(&scratch)?;
+    }
+    let scratch_str = scratch.to_string_lossy().into_owned();
+    println!("compiling xtask from clean ...");
+    let cold = time(user_cargo(project, &["build", "--offline", "--locked", "--manifest-path", "xtask/Cargo.toml", "--target-dir", &scratch_str]))?;
+    std::fs::remove_dir_all(&scratch)?;
+    println!("  xtask cold compile: {cold:.2} s (target: under 30 s)");
+
+    println!("warming both builds ...");
+    time(user_cargo(project, &xtask))?;
+    time(user_cargo(project, &raw))?;
+    let (mut with_xtask, mut plain) = (Vec::new(), Vec::new());
+    for i in 0..runs {
+        // Interleaved, so drift on the machine affects both alike.
+        with_xtask.push(time(user_cargo(project, &xtask))?);
+        plain.push(time(user_cargo(project, &raw))?);
+        println!("  run {}: cargo xtask build --release {:.1} ms, cargo build --release {:.1} ms", i + 1, with_xtask[i] * 1e3, plain[i] * 1e3);
+    }
+    let (x, p) = (median(with_xtask) * 1e3, median(plain) * 1e3);
+    println!("no-op build, median of {runs}: xtask {x:.1} ms vs raw cargo {p:.1} ms: {:.2}x (target: under 2x)", x / p);
+    let line = |metric: &str, value: f64, unit: &str, baseline: f64| {
+        json!({"suite": "build-overhead", "metric": metric, "value": round(value), "unit": unit,
+               "baseline": round(baseline), "ratio": round(value / baseline)})
+    };
+    // The cold compile has no same-run baseline but the budget; the last line is the
+    // no-op comparison measured here.
+    println!("{}", line("xtask_cold_compile_vs_30s_budget", cold, "s", 30.0));
+    println!("{}", line("noop_release_build", x, "ms", p));
+    Ok(())
+}
+
+fn round(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}

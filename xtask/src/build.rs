@@ -1,0 +1,178 @@
+//! `cargo xtask build`: verify, then one hermetic cargo build, then target/dist/ and its
+//! build-manifest.json. A no-op build (nothing changed since the last one) stops after the
+//! cheap checks.
+
+use crate::files::sha256_bytes;
+use crate::fingerprint::{self, Stamp};
+use crate::hermetic::{Hermetic, Purpose};
+use crate::manifest::{Artifact, Kind, Manifest};
+use crate::project::Project;
+use crate::toolchain::{Active, Pin};
+use crate::verify::{self, Depth};
+use crate::{git, sandbox};
+use anyhow::{Context, Result, bail};
+use serde_json::{Value, json};
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::Stdio;
+
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub release: bool,
+    pub packages: Vec<String>,
+    pub no_sandbox: bool,
+    pub jobs: Option<u32>,
+}
+
+impl Options {
+    fn profile(&self) -> &'static str {
+        if self.release { "release" } else { "dev" }
+    }
+}
+
+/// Everything a build needs to know before it runs cargo.
+pub struct Prepared {
+    pub pin: Pin,
+    pub active: Active,
+    pub tree: String,
+    pub inputs: Value,
+    pub head: git::Head,
+}
+
+/// The checks every build and test starts with: pin, toolchain, verify (incremental), HEAD.
+pub fn prepare(project: &Project) -> Result<Prepared> {
+    let pin = Pin::load(project)?;
+    let active = Active::detect()?;
+    active.check(&pin)?;
+    let tree = fingerprint::tree(&project.root)?;
+    let inputs = verify::run(project, &pin, &active, &tree, Depth::Incremental)?.json;
+    let head = git::head(project)?;
+    Ok(Prepared { pin, active, tree, inputs, head })
+}
+
+pub fn run(project: &Project, opts: &Options) -> Result<()> {
+    let cx = prepare(project)?;
+    let dist = project.dist();
+    let stamp = Stamp::new(project.state().join("build.stamp"));
+    let key = |dist_fp: &str| {
+        sha256_bytes(
+            format!(
+                "{}\n{}\n{}\n{}\n{:?}\n{}\n{dist_fp}",
+                cx.tree, cx.active.version_verbose, cx.head.commit, opts.profile(), opts.packages, opts.no_sandbox
+            )
+            .as_bytes(),
+        )
+    };
+    if dist.is_dir() && stamp.read(&key(&fingerprint::tree(&dist)?)).is_some() {
+        println!("up to date: nothing changed since the last build; target/dist/build-manifest.json stands");
+        return Ok(());
+    }
+    stamp.clear();
+
+    let hermetic = Hermetic::new(project, &cx.active, cx.head.time, !opts.no_sandbox);
+    hermetic.prepare().context("creating target/keel")?;
+    let executables = cargo_build(&hermetic, opts)?;
+
+    if dist.exists() {
+        std::fs::remove_dir_all(&dist).with_context(|| format!("clearing {}", dist.display()))?;
+    }
+    std::fs::create_dir_all(&dist)?;
+    let mut artifacts = Vec::new();
+    for exe in &executables {
+        let name = exe.file_name().context("executable without a file name")?.to_string_lossy().into_owned();
+        std::fs::copy(exe, dist.join(&name)).with_context(|| format!("copying {} to target/dist", exe.display()))?;
+        artifacts.push(Artifact::of(&dist, &name, Kind::Bin)?);
+    }
+    let manifest = Manifest {
+        workspace_version: workspace_version(project)?,
+        git: json!({ "commit": cx.head.commit, "tree": cx.head.tree, "dirty": git::dirty(project)? }),
+        inputs: inputs(&cx, &hermetic, opts),
+        artifacts,
+    };
+    manifest.write(&dist)?;
+    stamp.write(&key(&fingerprint::tree(&dist)?), "")?;
+
+    println!("built {} ({} profile), sandbox: {}", cx.head.commit, opts.profile(), if opts.no_sandbox { "off" } else { "network namespace" });
+    for a in &manifest.artifacts {
+        println!("  target/dist/{:<24} {:>10} bytes  sha256 {}", a.path, a.size, a.sha256);
+    }
+    println!("  target/dist/{}", crate::manifest::FILE_NAME);
+    Ok(())
+}
+
+/// The manifest's `inputs`: verify's hashes plus how this build was made.
+fn inputs(cx: &Prepared, hermetic: &Hermetic, opts: &Options) -> Value {
+    let mut inputs = cx.inputs.clone();
+    let extra = json!({
+        "target": cx.pin.host,
+        "profile": opts.profile(),
+        "packages": if opts.packages.is_empty() { json!("workspace") } else { json!(opts.packages) },
+        "rustflags": hermetic.rustflags_recorded(),
+        "source_date_epoch": cx.head.time,
+        "hermetic": hermetic.record(),
+    });
+    if let (Some(i), Some(e)) = (inputs.as_object_mut(), extra.as_object()) {
+        i.extend(e.clone());
+    }
+    inputs
+}
+
+/// Runs the hermetic `cargo build`, returning the workspace's executables.
+fn cargo_build(hermetic: &Hermetic, opts: &Options) -> Result<Vec<PathBuf>> {
+    let mut cmd = hermetic.cargo("build", Purpose::Build);
+    cmd.arg("--message-format=json-render-diagnostics");
+    if opts.packages.is_empty() {
+        cmd.arg("--workspace");
+    }
+    for p in &opts.packages {
+        cmd.args(["--package", p]);
+    }
+    if opts.release {
+        cmd.arg("--release");
+    }
+    if let Some(j) = opts.jobs {
+        cmd.args(["--jobs", &j.to_string()]);
+    }
+    cmd.stdout(Stdio::piped());
+    let mut child = spawn(&mut cmd, hermetic)?;
+    let mut executables = Vec::new();
+    for line in BufReader::new(child.stdout.take().expect("piped stdout")).lines() {
+        let line = line?;
+        let Ok(msg) = serde_json::from_str::<Value>(&line) else { continue };
+        if msg["reason"] == "compiler-artifact" {
+            if let Some(exe) = msg["executable"].as_str() {
+                executables.push(PathBuf::from(exe));
+            }
+        }
+    }
+    let status = child.wait()?;
+    if !status.success() {
+        bail!("cargo build failed ({status}); its errors are above");
+    }
+    executables.sort();
+    executables.dedup();
+    Ok(executables)
+}
+
+/// Spawns a hermetic command, explaining a sandbox that cannot be created.
+pub fn spawn(cmd: &mut std::process::Command, hermetic: &Hermetic) -> Result<std::process::Child> {
+    cmd.spawn().map_err(|e| {
+        if hermetic.sandboxed() && e.raw_os_error() == Some(libc::EPERM) {
+            anyhow::anyhow!("cannot create the network sandbox ({e}): {}", sandbox::HELP)
+        } else {
+            anyhow::anyhow!("cannot start {:?}: {e}", cmd.get_program())
+        }
+    })
+}
+
+pub fn workspace_version(project: &Project) -> Result<String> {
+    let doc: toml::Table = crate::files::read_to_string(&project.path("Cargo.toml"))?
+        .parse()
+        .context("Cargo.toml is malformed TOML")?;
+    doc.get("workspace")
+        .and_then(|w| w.get("package"))
+        .and_then(|p| p.get("version"))
+        .and_then(|v| v.as_str())
+        .map(str::to_owned)
+        .context("Cargo.toml has no [workspace.package] version")
+}

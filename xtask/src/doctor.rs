@@ -1,0 +1,160 @@
+//! `cargo xtask doctor`: checks the host, one line per check: `ok`, or exactly what to do.
+//! Exits non-zero when a required check fails.
+
+use crate::git;
+use crate::process::{find_on_path, run_capture};
+use crate::project::Project;
+use crate::sandbox;
+use crate::test::{Runner, runner};
+use crate::toolchain::{Active, Pin};
+use anyhow::{Result, bail};
+use std::process::Command;
+
+enum Level {
+    Ok,
+    Warn,
+    Fail,
+}
+
+struct Report {
+    failures: usize,
+}
+
+impl Report {
+    fn line(&mut self, level: Level, check: &str, text: impl AsRef<str>) {
+        let tag = match level {
+            Level::Ok => "ok  ",
+            Level::Warn => "warn",
+            Level::Fail => {
+                self.failures += 1;
+                "FAIL"
+            }
+        };
+        println!("{tag}  {check:<16} {}", text.as_ref().replace('\n', "\n                       "));
+    }
+}
+
+const REQUIRED_FREE_GIB: u64 = 5;
+
+pub fn run(project: &Project) -> Result<()> {
+    let mut r = Report { failures: 0 };
+    let pin = match Pin::load(project) {
+        Ok(pin) => {
+            r.line(Level::Ok, "pin", format!("toolchain.toml pins rustc {} for {}", pin.release, pin.host));
+            Some(pin)
+        }
+        Err(e) => {
+            r.line(Level::Fail, "pin", format!("{e:#}"));
+            None
+        }
+    };
+    if let Some(pin) = &pin {
+        check_toolchain(pin, &mut r);
+    }
+    match run_capture(Command::new("git").arg("--version")) {
+        Err(_) => r.line(Level::Fail, "git", "git not found: install it (Debian: `apt-get install git`)"),
+        Ok(v) => match git::head(project) {
+            Ok(head) => r.line(Level::Ok, "git", format!("{}; HEAD {}", v.trim(), &head.commit[..12])),
+            Err(_) => r.line(
+                Level::Fail,
+                "git",
+                "no commit to build from: builds take SOURCE_DATE_EPOCH from HEAD; clone the repository or commit",
+            ),
+        },
+    }
+    match run_capture(Command::new("cc").arg("--version")) {
+        Ok(v) => r.line(Level::Ok, "linker", format!("cc: {}", v.lines().next().unwrap_or("").trim())),
+        Err(_) => r.line(
+            Level::Fail,
+            "linker",
+            "no C compiler/linker `cc` on PATH: rustc links through it. Debian: `apt-get install gcc`",
+        ),
+    }
+    check_disk(project, &mut r);
+    match sandbox::probe() {
+        Ok(()) => r.line(Level::Ok, "sandbox", "builds run in a fresh network namespace"),
+        Err(e) => r.line(Level::Fail, "sandbox", format!("cannot create a network namespace ({e}): {}", sandbox::HELP)),
+    }
+    if let Some(pin) = &pin {
+        match runner(pin) {
+            Runner::Nextest(p) => r.line(Level::Ok, "cargo-nextest", format!("{} runs the tests", p.display())),
+            Runner::CargoTest(why) => r.line(Level::Warn, "cargo-nextest", format!("tests fall back to `cargo test`: {why}")),
+        }
+        if let Some(v) = pin.tools.get("cargo-vendor-filterer") {
+            let installed = project.state().join("tools/bin/cargo-vendor-filterer").is_file()
+                || find_on_path("cargo-vendor-filterer").is_some();
+            let text = if installed {
+                format!("available for `cargo xtask vendor` (pinned {v})")
+            } else {
+                format!("not installed; only `cargo xtask vendor` needs it and installs {v} itself (network)")
+            };
+            r.line(Level::Ok, "vendor tool", text);
+        }
+    }
+    if r.failures > 0 {
+        bail!("{} check{} failed; fix them as shown above", r.failures, if r.failures == 1 { "" } else { "s" });
+    }
+    println!("all required checks pass: `cargo xtask build` will work here");
+    Ok(())
+}
+
+fn check_toolchain(pin: &Pin, r: &mut Report) {
+    // Installed? Ask rustup for the pinned toolchain itself, whatever is active.
+    let installed = run_capture(Command::new("rustup").args(["run", &pin.channel, "rustc", "-vV"]));
+    match &installed {
+        Ok(vv) if vv.contains(&pin.commit_hash) => {
+            r.line(Level::Ok, "toolchain", format!("{} installed", pin.channel));
+            match run_capture(Command::new("rustup").args(["component", "list", "--installed", "--toolchain", &pin.channel])) {
+                Ok(list) => {
+                    let missing: Vec<&String> =
+                        pin.components.iter().filter(|c| !list.lines().any(|l| l.starts_with(c.as_str()))).collect();
+                    if missing.is_empty() {
+                        r.line(Level::Ok, "components", pin.components.join(", "));
+                    } else {
+                        let names: Vec<&str> = missing.iter().map(|s| s.as_str()).collect();
+                        r.line(
+                            Level::Fail,
+                            "components",
+                            format!("missing {}: `rustup component add {} --toolchain {}`", names.join(", "), names.join(" "), pin.channel),
+                        );
+                    }
+                }
+                Err(e) => r.line(Level::Warn, "components", format!("could not list components: {e:#}")),
+            }
+        }
+        Ok(_) => r.line(
+            Level::Fail,
+            "toolchain",
+            format!("{} is installed but is not commit {}: reinstall with `{}`", pin.channel, pin.commit_hash, pin.install_hint()),
+        ),
+        Err(_) if find_on_path("rustup").is_none() => {
+            r.line(Level::Warn, "toolchain", "rustup not found; relying on the active rustc matching the pin")
+        }
+        Err(_) => r.line(Level::Fail, "toolchain", format!("{} is not installed: `{}`", pin.channel, pin.install_hint())),
+    }
+    match Active::detect().and_then(|a| a.check(pin).map(|_| a)) {
+        Ok(a) => r.line(Level::Ok, "active", format!("{} is the pinned one", a.version_verbose.lines().next().unwrap_or(""))),
+        Err(e) => r.line(Level::Fail, "active", format!("{e:#}")),
+    }
+}
+
+fn check_disk(project: &Project, r: &mut Report) {
+    let Ok(path) = std::ffi::CString::new(project.root.as_os_str().as_encoded_bytes()) else {
+        return r.line(Level::Warn, "disk", "cannot query free space for this path");
+    };
+    let mut st: libc::statvfs = unsafe { std::mem::zeroed() };
+    // SAFETY: valid C string and a properly sized out-parameter.
+    if unsafe { libc::statvfs(path.as_ptr(), &mut st) } != 0 {
+        return r.line(Level::Warn, "disk", format!("statvfs failed: {}", std::io::Error::last_os_error()));
+    }
+    let free_gib = st.f_bavail as u64 * st.f_frsize as u64 / (1 << 30);
+    if free_gib >= REQUIRED_FREE_GIB {
+        r.line(Level::Ok, "disk", format!("{free_gib} GiB free"));
+    } else {
+        r.line(
+            Level::Fail,
+            "disk",
+            format!("only {free_gib} GiB free; a full build needs about {REQUIRED_FREE_GIB} GiB: free space or `cargo clean`"),
+        );
+    }
+}

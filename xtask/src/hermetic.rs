@@ -1,0 +1,172 @@
+//! The ONE place cargo is invoked. Every build, test and metadata query runs here with the
+//! same hermetic setup:
+//! - the pinned toolchain's own cargo/rustc, not rustup's proxies;
+//! - `--locked --offline`;
+//! - the environment cleared down to an allow-list (TZ=UTC, LC_ALL=C, a private CARGO_HOME,
+//!   HOME and TMPDIR under target/keel/, SOURCE_DATE_EPOCH from HEAD's commit time);
+//! - `--remap-path-prefix` so no checkout path reaches an artifact;
+//! - on Linux, a fresh network namespace (see `sandbox`), unless `--no-sandbox`.
+//!
+//! The single deliberate exception is `online`, for `cargo xtask vendor`, which must download.
+
+use crate::project::Project;
+use crate::toolchain::Active;
+use serde_json::{Value, json};
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The prefix the checkout's absolute path is remapped to in every artifact.
+pub const REMAPPED_ROOT: &str = "/keel";
+
+/// Variables passed through unchanged: they shape only how output looks, never artifacts.
+const PRESENTATION_VARS: [&str; 5] =
+    ["TERM", "COLORTERM", "NO_COLOR", "CARGO_TERM_COLOR", "CARGO_TERM_PROGRESS_WHEN"];
+
+/// Also passed through to tests: they steer test runs (backtraces, logs, stress durations).
+const TEST_VARS: [&str; 3] = ["RUST_BACKTRACE", "RUST_LOG", "CI"];
+const TEST_VAR_PREFIXES: [&str; 2] = ["KEEL_", "NEXTEST_"];
+
+/// What a hermetic invocation is for: tests see a few more variables than builds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    Build,
+    Test,
+}
+
+#[derive(Debug, Clone)]
+pub struct Hermetic {
+    root: PathBuf,
+    state: PathBuf,
+    bin_dir: PathBuf,
+    source_date_epoch: u64,
+    sandbox: bool,
+}
+
+impl Hermetic {
+    pub fn new(project: &Project, active: &Active, source_date_epoch: u64, sandbox: bool) -> Hermetic {
+        Hermetic {
+            root: project.root.clone(),
+            state: project.state(),
+            bin_dir: active.bin_dir.clone(),
+            source_date_epoch,
+            sandbox,
+        }
+    }
+
+    /// cargo's target directory for hermetic builds, apart from plain `cargo build`'s
+    /// `target/` so the two never invalidate each other.
+    pub fn target_dir(&self) -> PathBuf {
+        self.state.join("build")
+    }
+
+    pub fn sandboxed(&self) -> bool {
+        self.sandbox
+    }
+
+    /// The rustc flags of every hermetic build, as passed.
+    pub fn rustflags(&self) -> Vec<String> {
+        vec![format!("--remap-path-prefix={}={REMAPPED_ROOT}", self.root.display())]
+    }
+
+    /// The flags as recorded in the manifest: the checkout path is machine-specific, so it is
+    /// written as `${WORKSPACE}`.
+    pub fn rustflags_recorded(&self) -> Vec<String> {
+        vec![format!("--remap-path-prefix=${{WORKSPACE}}={REMAPPED_ROOT}")]
+    }
+
+    /// `cargo <subcommand> --locked --offline`, hermetic.
+    pub fn cargo(&self, subcommand: &str, purpose: Purpose) -> Command {
+        let mut cmd = self.tool(&self.bin_dir.join("cargo"), purpose);
+        cmd.args([subcommand, "--locked", "--offline"]);
+        cmd
+    }
+
+    /// Any other program that drives cargo (cargo-nextest), in the same hermetic setup.
+    pub fn tool(&self, program: &Path, purpose: Purpose) -> Command {
+        let mut cmd = Command::new(program);
+        cmd.current_dir(&self.root).env_clear();
+        for (key, value) in self.env(purpose) {
+            cmd.env(key, value);
+        }
+        if self.sandbox {
+            crate::sandbox::isolate_network(&mut cmd);
+        }
+        cmd
+    }
+
+    /// The fixed part of the environment: the same on every machine but for the paths.
+    fn fixed_env(&self) -> Vec<(&'static str, OsString)> {
+        let dir = |name: &str| self.state.join(name).into_os_string();
+        let path = std::env::join_paths([self.bin_dir.as_path(), Path::new("/usr/bin"), Path::new("/bin")])
+            .unwrap_or_else(|_| "/usr/bin:/bin".into());
+        vec![
+            ("PATH", path),
+            ("CARGO_HOME", dir("cargo-home")),
+            ("HOME", dir("home")),
+            ("TMPDIR", dir("tmp")),
+            ("CARGO_TARGET_DIR", self.target_dir().into_os_string()),
+            ("RUSTC", self.bin_dir.join("rustc").into_os_string()),
+            ("RUSTDOC", self.bin_dir.join("rustdoc").into_os_string()),
+            ("CARGO_ENCODED_RUSTFLAGS", self.rustflags().join("\x1f").into()),
+            ("CARGO_INCREMENTAL", "0".into()),
+            ("SOURCE_DATE_EPOCH", self.source_date_epoch.to_string().into()),
+            ("TZ", "UTC".into()),
+            ("LC_ALL", "C".into()),
+            ("LANG", "C".into()),
+        ]
+    }
+
+    fn env(&self, purpose: Purpose) -> Vec<(String, OsString)> {
+        let mut env: Vec<(String, OsString)> =
+            self.fixed_env().into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+        for (key, value) in std::env::vars_os() {
+            let Some(key) = key.to_str() else { continue };
+            let pass = PRESENTATION_VARS.contains(&key)
+                || (purpose == Purpose::Test
+                    && (TEST_VARS.contains(&key) || TEST_VAR_PREFIXES.iter().any(|p| key.starts_with(p))));
+            if pass {
+                env.push((key.to_owned(), value));
+            }
+        }
+        env
+    }
+
+    /// Creates the private directories the environment points at.
+    pub fn prepare(&self) -> std::io::Result<()> {
+        for name in ["cargo-home", "home", "tmp"] {
+            std::fs::create_dir_all(self.state.join(name))?;
+        }
+        Ok(())
+    }
+
+    /// What was isolated, for the manifest. Names only: values hold machine-specific paths.
+    pub fn record(&self) -> Value {
+        let set: Vec<&str> = self.fixed_env().into_iter().map(|(k, _)| k).collect();
+        json!({
+            "network": if self.sandbox { "isolated: fresh network namespace, loopback only" }
+                       else { "not isolated: --no-sandbox" },
+            "sandbox": self.sandbox,
+            "cargo_flags": ["--locked", "--offline"],
+            "env_cleared": true,
+            "env_set": set,
+            "env_passed": PRESENTATION_VARS,
+        })
+    }
+}
+
+/// The one non-hermetic invocation: a cargo-driving tool that must reach the network
+/// (vendoring). It runs outside the checkout so `.cargo/config.toml`'s offline mode and
+/// source replacement do not apply, with the pinned toolchain first on PATH.
+pub fn online(active: &Active, program: &Path, cwd: &Path) -> Command {
+    let mut path = vec![active.bin_dir.clone()];
+    path.extend(std::env::var_os("PATH").map(|p| std::env::split_paths(&p).collect::<Vec<_>>()).unwrap_or_default());
+    let mut cmd = Command::new(program);
+    cmd.current_dir(cwd)
+        .env("PATH", std::env::join_paths(path).expect("PATH entries contain no ':'"))
+        .env("CARGO", active.bin_dir.join("cargo"))
+        .env("RUSTC", active.bin_dir.join("rustc"))
+        .env_remove("RUSTUP_TOOLCHAIN")
+        .env_remove("CARGO_TARGET_DIR");
+    cmd
+}

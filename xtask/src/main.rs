@@ -1,0 +1,178 @@
+//! `cargo xtask`: Keel's build toolchain. A thin dispatcher; each command is its own module.
+
+mod bench;
+mod build;
+mod doctor;
+mod files;
+mod fingerprint;
+mod git;
+mod hermetic;
+mod lockfile;
+mod manifest;
+mod process;
+mod project;
+mod sandbox;
+mod test;
+mod toolchain;
+mod vendor;
+mod verify;
+
+use anyhow::Result;
+use clap::{Arg, ArgAction, ArgMatches, Command, value_parser};
+use project::Project;
+use std::process::ExitCode;
+
+fn cli() -> Command {
+    let packages = Arg::new("package")
+        .short('p')
+        .long("package")
+        .value_name("CRATE")
+        .action(ArgAction::Append)
+        .help("Only this workspace crate (repeatable); default: all of them");
+    let no_sandbox = Arg::new("no-sandbox")
+        .long("no-sandbox")
+        .action(ArgAction::SetTrue)
+        .help("Do not isolate the network (recorded in the manifest); for hosts without namespaces");
+    Command::new("cargo xtask")
+        .bin_name("cargo xtask")
+        .about("Keel's build toolchain: hermetic, offline, reproducible builds of the Keel workspace")
+        .after_help(
+            "Start with `cargo xtask doctor` on a new machine, then `cargo xtask build`.\n\
+             Everything builds offline from vendor/; only `cargo xtask vendor` uses the network.",
+        )
+        .subcommand_required(true)
+        .arg_required_else_help(true)
+        .subcommand(
+            Command::new("build")
+                .about("Verify the tree, build the workspace hermetically, write target/dist/ and its build-manifest.json")
+                .long_about(
+                    "Verifies the tree (as `cargo xtask verify`), then runs the one hermetic cargo build: \
+                     --locked --offline, environment cleared to an allow-list, private CARGO_HOME, \
+                     SOURCE_DATE_EPOCH from HEAD's commit time, checkout paths remapped to /keel, and on Linux \
+                     a fresh network namespace. Copies the binaries to target/dist/ and describes them, with \
+                     the input hashes, in target/dist/build-manifest.json. When nothing changed since the \
+                     last build it says so and stops after the cheap checks.",
+                )
+                .arg(Arg::new("release").long("release").action(ArgAction::SetTrue).help("Optimized release profile"))
+                .arg(packages.clone())
+                .arg(
+                    Arg::new("jobs")
+                        .short('j')
+                        .long("jobs")
+                        .value_name("N")
+                        .value_parser(value_parser!(u32).range(1..))
+                        .help("Parallel compiler jobs (does not change the artifacts)"),
+                )
+                .arg(no_sandbox.clone()),
+        )
+        .subcommand(
+            Command::new("test")
+                .about("Run the workspace's and xtask's tests through the same hermetic invocation")
+                .long_about(
+                    "Runs every test of the workspace, then xtask's own, hermetically (as `build`). Uses \
+                     cargo-nextest when toolchain.toml pins it and that version is installed, else `cargo test`. \
+                     Arguments after `--` go to the test runner (e.g. a test name filter).",
+                )
+                .arg(packages)
+                .arg(no_sandbox)
+                .arg(Arg::new("runner-args").num_args(0..).last(true).value_name("ARGS").help("Passed to the test runner")),
+        )
+        .subcommand(
+            Command::new("verify")
+                .about("Prove, without building, that toolchain, Cargo.lock, manifests and vendor/ are consistent")
+                .long_about(
+                    "Checks that the active toolchain is the pinned one; rust-toolchain.toml is a symlink to \
+                     toolchain.toml; no git dependency and no path dependency outside the checkout; every \
+                     declared dependency is locked and the lock files are current; every locked registry \
+                     package is vendored at its version with its checksum; every vendored file matches its \
+                     recorded sha256. Reports every problem with the command that fixes it.",
+                ),
+        )
+        .subcommand(
+            Command::new("vendor")
+                .about("Regenerate vendor/ from the lock files for the pinned targets (needs the network)")
+                .long_about(
+                    "Runs the pinned cargo-vendor-filterer (installing it into target/keel/tools if needed) over \
+                     Cargo.lock and xtask/Cargo.lock, keeping only crates for the targets in toolchain.toml [pin]. \
+                     The new tree replaces vendor/ only once complete, then is verified. Commit Cargo.lock, \
+                     xtask/Cargo.lock and vendor/ together afterwards.",
+                ),
+        )
+        .subcommand(
+            Command::new("doctor").about(
+                "Check this host: pinned toolchain, git, C linker, free disk, network sandbox; one line per check",
+            ),
+        )
+        .subcommand(
+            Command::new("bench")
+                .about("Run a benchmark suite against a baseline measured in the same run")
+                .long_about(
+                    "Suites:\n  build-overhead  no-op `cargo xtask build --release` against no-op raw \
+                     `cargo build --release --offline --locked`, and xtask's compile time from clean.\n\
+                     The last line printed is one JSON object: suite, metric, value, unit, baseline, ratio.",
+                )
+                .arg(Arg::new("suite").required(true).value_parser(bench::SUITES).help("Which suite"))
+                .arg(
+                    Arg::new("runs")
+                        .long("runs")
+                        .value_name("N")
+                        .default_value("10")
+                        .value_parser(value_parser!(usize))
+                        .help("Timed repetitions"),
+                ),
+        )
+}
+
+fn strings(m: &ArgMatches, id: &str) -> Vec<String> {
+    m.get_many::<String>(id).map(|v| v.cloned().collect()).unwrap_or_default()
+}
+
+fn dispatch(matches: &ArgMatches) -> Result<()> {
+    let project = Project::discover()?;
+    match matches.subcommand() {
+        Some(("build", m)) => build::run(
+            &project,
+            &build::Options {
+                release: m.get_flag("release"),
+                packages: strings(m, "package"),
+                no_sandbox: m.get_flag("no-sandbox"),
+                jobs: m.get_one::<u32>("jobs").copied(),
+            },
+        ),
+        Some(("test", m)) => test::run(
+            &project,
+            &test::Options {
+                packages: strings(m, "package"),
+                no_sandbox: m.get_flag("no-sandbox"),
+                runner_args: strings(m, "runner-args"),
+            },
+        ),
+        Some(("verify", _)) => {
+            let pin = toolchain::Pin::load(&project)?;
+            let active = toolchain::Active::detect()?;
+            let tree = fingerprint::tree(&project.root)?;
+            verify::run(&project, &pin, &active, &tree, verify::Depth::Full)?;
+            println!("verify: ok (toolchain {}, lock files, manifests and vendor/ are consistent)", pin.release);
+            Ok(())
+        }
+        Some(("vendor", _)) => vendor::run(&project),
+        Some(("doctor", _)) => doctor::run(&project),
+        Some(("bench", m)) => bench::run(
+            &project,
+            m.get_one::<String>("suite").expect("required"),
+            *m.get_one::<usize>("runs").expect("defaulted"),
+        ),
+        _ => unreachable!("clap requires a subcommand"),
+    }
+}
+
+fn main() -> ExitCode {
+    let matches = cli().get_matches();
+    match dispatch(&matches) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,105 @@
+//! `cargo xtask test`: the workspace's tests, and xtask's own, through the same hermetic
+//! invocation as builds. cargo-nextest runs them when toolchain.toml pins it and that exact
+//! version is installed; otherwise `cargo test`.
+
+use crate::build::{self, spawn};
+use crate::hermetic::{Hermetic, Purpose};
+use crate::process::{find_on_path, run_capture};
+use crate::project::Project;
+use crate::toolchain::Pin;
+use anyhow::{Context, Result, bail};
+use std::path::PathBuf;
+use std::process::Command;
+
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub packages: Vec<String>,
+    pub no_sandbox: bool,
+    /// Passed to the test runner (filters, `--nocapture`, ...).
+    pub runner_args: Vec<String>,
+}
+
+/// The test runner this machine will use, and why.
+pub enum Runner {
+    Nextest(PathBuf),
+    CargoTest(String),
+}
+
+pub fn runner(pin: &Pin) -> Runner {
+    let Some(pinned) = pin.tools.get("cargo-nextest") else {
+        return Runner::CargoTest("toolchain.toml pins no cargo-nextest".into());
+    };
+    let Some(path) = find_on_path("cargo-nextest") else {
+        return Runner::CargoTest(format!(
+            "cargo-nextest is not installed (`cargo install cargo-nextest --version ={pinned} --locked` for faster runs)"
+        ));
+    };
+    match run_capture(Command::new(&path).arg("--version")) {
+        Ok(v) if v.split_whitespace().nth(1) == Some(pinned.as_str()) => Runner::Nextest(path),
+        Ok(v) => Runner::CargoTest(format!(
+            "installed {} is not the pinned cargo-nextest {pinned}",
+            v.lines().next().unwrap_or("").trim()
+        )),
+        Err(e) => Runner::CargoTest(format!("cargo-nextest --version failed: {e:#}")),
+    }
+}
+
+pub fn run(project: &Project, opts: &Options) -> Result<()> {
+    let cx = build::prepare(project)?;
+    let hermetic = Hermetic::new(project, &cx.active, cx.head.time, !opts.no_sandbox);
+    hermetic.prepare().context("creating target/keel")?;
+    let runner = runner(&cx.pin);
+    if let Runner::CargoTest(why) = &runner {
+        println!("note: running `cargo test`: {why}");
+    }
+    // The product workspace, then xtask's own workspace (its refusal tests).
+    let xtask_selected = opts.packages.is_empty() || opts.packages.iter().any(|p| p == "xtask");
+    let product: Vec<&String> = opts.packages.iter().filter(|p| *p != "xtask").collect();
+    let mut suites: Vec<(&str, Vec<String>)> = Vec::new();
+    if opts.packages.is_empty() || !product.is_empty() {
+        let mut sel = vec!["--manifest-path".to_owned(), "Cargo.toml".to_owned()];
+        if product.is_empty() {
+            sel.push("--workspace".into());
+        }
+        for p in &product {
+            sel.extend(["--package".to_owned(), (*p).clone()]);
+        }
+        suites.push(("workspace", sel));
+    }
+    if xtask_selected {
+        suites.push(("xtask", vec!["--manifest-path".into(), "xtask/Cargo.toml".into()]));
+    }
+    for (name, selection) in suites {
+        println!("== tests: {name}");
+        let mut commands = Vec::new();
+        match &runner {
+            Runner::Nextest(path) => {
+                let mut cmd = hermetic.tool(path, Purpose::Test);
+                cmd.args(["nextest", "run", "--locked", "--offline", "--no-tests=warn"]).args(&selection);
+                cmd.args(&opts.runner_args);
+                commands.push(cmd);
+                if name == "workspace" {
+                    // nextest does not run doctests; xtask has no library, so none to run.
+                    let mut doc = hermetic.cargo("test", Purpose::Test);
+                    doc.arg("--doc").args(&selection);
+                    commands.push(doc);
+                }
+            }
+            Runner::CargoTest(_) => {
+                let mut cmd = hermetic.cargo("test", Purpose::Test);
+                cmd.args(&selection);
+                if !opts.runner_args.is_empty() {
+                    cmd.arg("--").args(&opts.runner_args);
+                }
+                commands.push(cmd);
+            }
+        }
+        for mut cmd in commands {
+            let status = spawn(&mut cmd, &hermetic)?.wait()?;
+            if !status.success() {
+                bail!("{name} tests failed ({status}); see above");
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,178 @@
+//! The toolchain pin (toolchain.toml) and the toolchain actually in use.
+
+use crate::project::Project;
+use anyhow::{Context, Result, anyhow, bail};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use crate::process::run_capture;
+use std::process::Command;
+
+/// What toolchain.toml pins.
+#[derive(Debug, Clone)]
+pub struct Pin {
+    /// rustup's `[toolchain] channel`: the exact version to install.
+    pub channel: String,
+    pub components: Vec<String>,
+    pub release: String,
+    pub commit_hash: String,
+    pub host: String,
+    /// Targets whose dependencies are vendored.
+    pub targets: Vec<String>,
+    /// Exact versions of tools outside the toolchain.
+    pub tools: BTreeMap<String, String>,
+}
+
+impl Pin {
+    pub fn load(project: &Project) -> Result<Pin> {
+        let path = project.path("toolchain.toml");
+        let text = crate::files::read_to_string(&path)?;
+        Pin::parse(&text).with_context(|| {
+            format!("{} is malformed; restore it with `git checkout -- toolchain.toml`", path.display())
+        })
+    }
+
+    pub fn parse(text: &str) -> Result<Pin> {
+        let doc: toml::Table = text.parse()?;
+        let table = |name: &str| -> Result<&toml::Table> {
+            doc.get(name)
+                .and_then(|v| v.as_table())
+                .ok_or_else(|| anyhow!("missing [{name}] table"))
+        };
+        let str_field = |t: &toml::Table, table: &str, key: &str| -> Result<String> {
+            t.get(key)
+                .and_then(|v| v.as_str())
+                .map(str::to_owned)
+                .ok_or_else(|| anyhow!("missing string `{key}` in [{table}]"))
+        };
+        let list = |t: &toml::Table, table: &str, key: &str| -> Result<Vec<String>> {
+            match t.get(key) {
+                None => Ok(Vec::new()),
+                Some(v) => v
+                    .as_array()
+                    .and_then(|a| a.iter().map(|x| x.as_str().map(str::to_owned)).collect())
+                    .ok_or_else(|| anyhow!("`{key}` in [{table}] must be a list of strings")),
+            }
+        };
+        let toolchain = table("toolchain")?;
+        let pin = table("pin")?;
+        let channel = str_field(toolchain, "toolchain", "channel")?;
+        let release = str_field(pin, "pin", "release")?;
+        if channel != release {
+            bail!("[toolchain] channel = {channel:?} but [pin] release = {release:?}: they must name the same version");
+        }
+        let mut tools = BTreeMap::new();
+        if let Some(t) = pin.get("tools") {
+            let t = t.as_table().ok_or_else(|| anyhow!("[pin.tools] must be a table"))?;
+            for (name, version) in t {
+                let v = version
+                    .as_str()
+                    .ok_or_else(|| anyhow!("[pin.tools] {name} must be a version string"))?;
+                tools.insert(name.clone(), v.to_owned());
+            }
+        }
+        Ok(Pin {
+            channel,
+            components: list(toolchain, "toolchain", "components")?,
+            release,
+            commit_hash: str_field(pin, "pin", "commit-hash")?,
+            host: str_field(pin, "pin", "host")?,
+            targets: list(pin, "pin", "targets")?,
+            tools,
+        })
+    }
+
+    /// How to get the pinned toolchain onto this machine.
+    pub fn install_hint(&self) -> String {
+        let mut cmd = format!("rustup toolchain install {} --profile minimal", self.channel);
+        if !self.components.is_empty() {
+            cmd.push_str(&format!(" --component {}", self.components.join(",")));
+        }
+        cmd
+    }
+}
+
+/// The toolchain in use, as `rustc -vV` describes it.
+#[derive(Debug, Clone)]
+pub struct Active {
+    /// The toolchain's `bin/` directory (cargo, rustc, rustdoc), bypassing rustup's proxies.
+    pub bin_dir: PathBuf,
+    /// `rustc -vV` verbatim: recorded in the manifest.
+    pub version_verbose: String,
+    pub release: String,
+    pub commit_hash: String,
+    pub host: String,
+}
+
+impl Active {
+    /// The toolchain that ran xtask: cargo sets `CARGO` to its own path for `cargo run`, and
+    /// rustc sits beside it. Outside cargo, whatever `rustc` on PATH resolves to.
+    pub fn detect() -> Result<Active> {
+        let bin_dir = match std::env::var_os("CARGO").map(PathBuf::from) {
+            Some(cargo) if cargo.parent().is_some_and(|d| d.join("rustc").is_file()) => {
+                cargo.parent().unwrap().to_path_buf()
+            }
+            _ => {
+                let out = run_capture(Command::new("rustc").args(["--print", "sysroot"]))
+                    .context("running `rustc --print sysroot`: is a Rust toolchain installed and on PATH?")?;
+                PathBuf::from(out.trim()).join("bin")
+            }
+        };
+        let rustc = bin_dir.join("rustc");
+        let version_verbose = run_capture(Command::new(&rustc).arg("-vV"))
+            .with_context(|| format!("running `{} -vV`", rustc.display()))?;
+        let field = |key: &str| {
+            version_verbose
+                .lines()
+                .find_map(|l| l.strip_prefix(key).map(|v| v.trim().to_owned()))
+                .unwrap_or_default()
+        };
+        Ok(Active {
+            release: field("release:"),
+            commit_hash: field("commit-hash:"),
+            host: field("host:"),
+            version_verbose,
+            bin_dir,
+        })
+    }
+
+    pub fn cargo(&self) -> PathBuf {
+        self.bin_dir.join("cargo")
+    }
+
+    /// Refuses a toolchain other than the pinned one, naming both and the fix.
+    pub fn check(&self, pin: &Pin) -> Result<()> {
+        let found = self.version_verbose.lines().next().unwrap_or("an unknown rustc");
+        let mut problems = Vec::new();
+        if self.release != pin.release {
+            problems.push(format!("release {} (pinned: {})", self.release, pin.release));
+        }
+        if self.commit_hash != pin.commit_hash {
+            problems.push(format!("commit {} (pinned: {})", self.commit_hash, pin.commit_hash));
+        }
+        if self.host != pin.host {
+            problems.push(format!("host {} (pinned: {})", self.host, pin.host));
+        }
+        if problems.is_empty() {
+            return Ok(());
+        }
+        let mut fix = format!(
+            "install the pinned toolchain with `{}`; rustup then selects it through rust-toolchain.toml",
+            pin.install_hint()
+        );
+        if let Some(forced) = std::env::var_os("RUSTUP_TOOLCHAIN") {
+            fix.push_str(&format!(
+                ", once RUSTUP_TOOLCHAIN={} is unset (it overrides the pin)",
+                forced.to_string_lossy()
+            ));
+        } else {
+            fix.push_str(" (check `rustup override list` and `cargo +<toolchain>` for overrides)");
+        }
+        bail!(
+            "wrong toolchain: Keel pins rustc {} ({}) for {}, but the active toolchain is {found}: {}.\nfix: {fix}",
+            pin.release,
+            pin.commit_hash,
+            pin.host,
+            problems.join(", ")
+        )
+    }
+}
