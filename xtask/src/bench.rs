@@ -13,7 +13,10 @@ pub const SUITES: [&str; 1] = ["build-overhead"];
 pub fn run(project: &Project, suite: &str, runs: usize) -> Result<()> {
     match suite {
         "build-overhead" => build_overhead(project, runs.max(1)),
-        other => bail!("unknown bench suite {other:?}; available: {}", SUITES.join(", ")),
+        other => bail!(
+            "unknown bench suite {other:?}; available: {}",
+            SUITES.join(", ")
+        ),
     }
 }
 
@@ -24,8 +27,12 @@ fn user_cargo(project: &Project, args: &[&str]) -> Command {
     cmd.current_dir(&project.root).args(args);
     for (key, _) in std::env::vars_os() {
         let k = key.to_string_lossy();
-        if k == "CARGO" || k.starts_with("CARGO_PKG_") || k.starts_with("CARGO_MANIFEST_")
-            || k == "CARGO_CRATE_NAME" || k == "CARGO_BIN_NAME" || k == "CARGO_PRIMARY_PACKAGE"
+        if k == "CARGO"
+            || k.starts_with("CARGO_PKG_")
+            || k.starts_with("CARGO_MANIFEST_")
+            || k == "CARGO_CRATE_NAME"
+            || k == "CARGO_BIN_NAME"
+            || k == "CARGO_PRIMARY_PACKAGE"
         {
             cmd.env_remove(&key);
         }
@@ -52,7 +59,11 @@ fn time(mut cmd: Command) -> Result<f64> {
 fn median(mut xs: Vec<f64>) -> f64 {
     xs.sort_by(f64::total_cmp);
     let n = xs.len();
-    if n % 2 == 1 { xs[n / 2] } else { (xs[n / 2 - 1] + xs[n / 2]) / 2.0 }
+    if n % 2 == 1 {
+        xs[n / 2]
+    } else {
+        (xs[n / 2 - 1] + xs[n / 2]) / 2.0
+    }
 }
 
 fn build_overhead(project: &Project, runs: usize) -> Result<()> {
@@ -66,7 +77,18 @@ fn build_overhead(project: &Project, runs: usize) -> Result<()> {
     }
     let scratch_str = scratch.to_string_lossy().into_owned();
     println!("compiling xtask from clean ...");
-    let cold = time(user_cargo(project, &["build", "--offline", "--locked", "--manifest-path", "xtask/Cargo.toml", "--target-dir", &scratch_str]))?;
+    let cold = time(user_cargo(
+        project,
+        &[
+            "build",
+            "--offline",
+            "--locked",
+            "--manifest-path",
+            "xtask/Cargo.toml",
+            "--target-dir",
+            &scratch_str,
+        ],
+    ))?;
     std::fs::remove_dir_all(&scratch)?;
     println!("  xtask cold compile: {cold:.2} s (target: under 30 s)");
 
@@ -78,17 +100,28 @@ fn build_overhead(project: &Project, runs: usize) -> Result<()> {
         // Interleaved, so drift on the machine affects both alike.
         with_xtask.push(time(user_cargo(project, &xtask))?);
         plain.push(time(user_cargo(project, &raw))?);
-        println!("  run {}: cargo xtask build --release {:.1} ms, cargo build --release {:.1} ms", i + 1, with_xtask[i] * 1e3, plain[i] * 1e3);
+        println!(
+            "  run {}: cargo xtask build --release {:.1} ms, cargo build --release {:.1} ms",
+            i + 1,
+            with_xtask[i] * 1e3,
+            plain[i] * 1e3
+        );
     }
     let (x, p) = (median(with_xtask) * 1e3, median(plain) * 1e3);
-    println!("no-op build, median of {runs}: xtask {x:.1} ms vs raw cargo {p:.1} ms: {:.2}x (target: under 2x)", x / p);
+    println!(
+        "no-op build, median of {runs}: xtask {x:.1} ms vs raw cargo {p:.1} ms: {:.2}x (target: under 2x)",
+        x / p
+    );
     let line = |metric: &str, value: f64, unit: &str, baseline: f64| {
         json!({"suite": "build-overhead", "metric": metric, "value": round(value), "unit": unit,
                "baseline": round(baseline), "ratio": round(value / baseline)})
     };
     // The cold compile has no same-run baseline but the budget; the last line is the
     // no-op comparison measured here.
-    println!("{}", line("xtask_cold_compile_vs_30s_budget", cold, "s", 30.0));
+    println!(
+        "{}",
+        line("xtask_cold_compile_vs_30s_budget", cold, "s", 30.0)
+    );
     println!("{}", line("noop_release_build", x, "ms", p));
     Ok(())
 }

@@ -47,7 +47,13 @@ pub fn prepare(project: &Project) -> Result<Prepared> {
     let tree = fingerprint::tree(&project.root)?;
     let inputs = verify::run(project, &pin, &active, &tree, Depth::Incremental)?.json;
     let head = git::head(project)?;
-    Ok(Prepared { pin, active, tree, inputs, head })
+    Ok(Prepared {
+        pin,
+        active,
+        tree,
+        inputs,
+        head,
+    })
 }
 
 pub fn run(project: &Project, opts: &Options) -> Result<()> {
@@ -58,13 +64,20 @@ pub fn run(project: &Project, opts: &Options) -> Result<()> {
         sha256_bytes(
             format!(
                 "{}\n{}\n{}\n{}\n{:?}\n{}\n{dist_fp}",
-                cx.tree, cx.active.version_verbose, cx.head.commit, opts.profile(), opts.packages, opts.no_sandbox
+                cx.tree,
+                cx.active.version_verbose,
+                cx.head.commit,
+                opts.profile(),
+                opts.packages,
+                opts.no_sandbox
             )
             .as_bytes(),
         )
     };
     if dist.is_dir() && stamp.read(&key(&fingerprint::tree(&dist)?)).is_some() {
-        println!("up to date: nothing changed since the last build; target/dist/build-manifest.json stands");
+        println!(
+            "up to date: nothing changed since the last build; target/dist/build-manifest.json stands"
+        );
         return Ok(());
     }
     stamp.clear();
@@ -79,8 +92,13 @@ pub fn run(project: &Project, opts: &Options) -> Result<()> {
     std::fs::create_dir_all(&dist)?;
     let mut artifacts = Vec::new();
     for exe in &executables {
-        let name = exe.file_name().context("executable without a file name")?.to_string_lossy().into_owned();
-        std::fs::copy(exe, dist.join(&name)).with_context(|| format!("copying {} to target/dist", exe.display()))?;
+        let name = exe
+            .file_name()
+            .context("executable without a file name")?
+            .to_string_lossy()
+            .into_owned();
+        std::fs::copy(exe, dist.join(&name))
+            .with_context(|| format!("copying {} to target/dist", exe.display()))?;
         artifacts.push(Artifact::of(&dist, &name, Kind::Bin)?);
     }
     let manifest = Manifest {
@@ -92,9 +110,21 @@ pub fn run(project: &Project, opts: &Options) -> Result<()> {
     manifest.write(&dist)?;
     stamp.write(&key(&fingerprint::tree(&dist)?), "")?;
 
-    println!("built {} ({} profile), sandbox: {}", cx.head.commit, opts.profile(), if opts.no_sandbox { "off" } else { "network namespace" });
+    println!(
+        "built {} ({} profile), sandbox: {}",
+        cx.head.commit,
+        opts.profile(),
+        if opts.no_sandbox {
+            "off"
+        } else {
+            "network namespace"
+        }
+    );
     for a in &manifest.artifacts {
-        println!("  target/dist/{:<24} {:>10} bytes  sha256 {}", a.path, a.size, a.sha256);
+        println!(
+            "  target/dist/{:<24} {:>10} bytes  sha256 {}",
+            a.path, a.size, a.sha256
+        );
     }
     println!("  target/dist/{}", crate::manifest::FILE_NAME);
     Ok(())
@@ -138,11 +168,13 @@ fn cargo_build(hermetic: &Hermetic, opts: &Options) -> Result<Vec<PathBuf>> {
     let mut executables = Vec::new();
     for line in BufReader::new(child.stdout.take().expect("piped stdout")).lines() {
         let line = line?;
-        let Ok(msg) = serde_json::from_str::<Value>(&line) else { continue };
-        if msg["reason"] == "compiler-artifact" {
-            if let Some(exe) = msg["executable"].as_str() {
-                executables.push(PathBuf::from(exe));
-            }
+        let Ok(msg) = serde_json::from_str::<Value>(&line) else {
+            continue;
+        };
+        if msg["reason"] == "compiler-artifact"
+            && let Some(exe) = msg["executable"].as_str()
+        {
+            executables.push(PathBuf::from(exe));
         }
     }
     let status = child.wait()?;

@@ -30,7 +30,10 @@ impl Report {
                 "FAIL"
             }
         };
-        println!("{tag}  {check:<16} {}", text.as_ref().replace('\n', "\n                       "));
+        println!(
+            "{tag}  {check:<16} {}",
+            text.as_ref().replace('\n', "\n                       ")
+        );
     }
 }
 
@@ -40,7 +43,11 @@ pub fn run(project: &Project) -> Result<()> {
     let mut r = Report { failures: 0 };
     let pin = match Pin::load(project) {
         Ok(pin) => {
-            r.line(Level::Ok, "pin", format!("toolchain.toml pins rustc {} for {}", pin.release, pin.host));
+            r.line(
+                Level::Ok,
+                "pin",
+                format!("toolchain.toml pins rustc {} for {}", pin.release, pin.host),
+            );
             Some(pin)
         }
         Err(e) => {
@@ -72,27 +79,52 @@ pub fn run(project: &Project) -> Result<()> {
     }
     check_disk(project, &mut r);
     match sandbox::probe() {
-        Ok(()) => r.line(Level::Ok, "sandbox", "builds run in a fresh network namespace"),
-        Err(e) => r.line(Level::Fail, "sandbox", format!("cannot create a network namespace ({e}): {}", sandbox::HELP)),
+        Ok(()) => r.line(
+            Level::Ok,
+            "sandbox",
+            "builds run in a fresh network namespace",
+        ),
+        Err(e) => r.line(
+            Level::Fail,
+            "sandbox",
+            format!("cannot create a network namespace ({e}): {}", sandbox::HELP),
+        ),
     }
     if let Some(pin) = &pin {
         match runner(pin) {
-            Runner::Nextest(p) => r.line(Level::Ok, "cargo-nextest", format!("{} runs the tests", p.display())),
-            Runner::CargoTest(why) => r.line(Level::Warn, "cargo-nextest", format!("tests fall back to `cargo test`: {why}")),
+            Runner::Nextest(p) => r.line(
+                Level::Ok,
+                "cargo-nextest",
+                format!("{} runs the tests", p.display()),
+            ),
+            Runner::CargoTest(why) => r.line(
+                Level::Warn,
+                "cargo-nextest",
+                format!("tests fall back to `cargo test`: {why}"),
+            ),
         }
         if let Some(v) = pin.tools.get("cargo-vendor-filterer") {
-            let installed = project.state().join("tools/bin/cargo-vendor-filterer").is_file()
+            let installed = project
+                .state()
+                .join("tools/bin/cargo-vendor-filterer")
+                .is_file()
                 || find_on_path("cargo-vendor-filterer").is_some();
             let text = if installed {
                 format!("available for `cargo xtask vendor` (pinned {v})")
             } else {
-                format!("not installed; only `cargo xtask vendor` needs it and installs {v} itself (network)")
+                format!(
+                    "not installed; only `cargo xtask vendor` needs it and installs {v} itself (network)"
+                )
             };
             r.line(Level::Ok, "vendor tool", text);
         }
     }
     if r.failures > 0 {
-        bail!("{} check{} failed; fix them as shown above", r.failures, if r.failures == 1 { "" } else { "s" });
+        bail!(
+            "{} check{} failed; fix them as shown above",
+            r.failures,
+            if r.failures == 1 { "" } else { "s" }
+        );
     }
     println!("all required checks pass: `cargo xtask build` will work here");
     Ok(())
@@ -104,10 +136,19 @@ fn check_toolchain(pin: &Pin, r: &mut Report) {
     match &installed {
         Ok(vv) if vv.contains(&pin.commit_hash) => {
             r.line(Level::Ok, "toolchain", format!("{} installed", pin.channel));
-            match run_capture(Command::new("rustup").args(["component", "list", "--installed", "--toolchain", &pin.channel])) {
+            match run_capture(Command::new("rustup").args([
+                "component",
+                "list",
+                "--installed",
+                "--toolchain",
+                &pin.channel,
+            ])) {
                 Ok(list) => {
-                    let missing: Vec<&String> =
-                        pin.components.iter().filter(|c| !list.lines().any(|l| l.starts_with(c.as_str()))).collect();
+                    let missing: Vec<&String> = pin
+                        .components
+                        .iter()
+                        .filter(|c| !list.lines().any(|l| l.starts_with(c.as_str())))
+                        .collect();
                     if missing.is_empty() {
                         r.line(Level::Ok, "components", pin.components.join(", "));
                     } else {
@@ -115,25 +156,52 @@ fn check_toolchain(pin: &Pin, r: &mut Report) {
                         r.line(
                             Level::Fail,
                             "components",
-                            format!("missing {}: `rustup component add {} --toolchain {}`", names.join(", "), names.join(" "), pin.channel),
+                            format!(
+                                "missing {}: `rustup component add {} --toolchain {}`",
+                                names.join(", "),
+                                names.join(" "),
+                                pin.channel
+                            ),
                         );
                     }
                 }
-                Err(e) => r.line(Level::Warn, "components", format!("could not list components: {e:#}")),
+                Err(e) => r.line(
+                    Level::Warn,
+                    "components",
+                    format!("could not list components: {e:#}"),
+                ),
             }
         }
         Ok(_) => r.line(
             Level::Fail,
             "toolchain",
-            format!("{} is installed but is not commit {}: reinstall with `{}`", pin.channel, pin.commit_hash, pin.install_hint()),
+            format!(
+                "{} is installed but is not commit {}: reinstall with `{}`",
+                pin.channel,
+                pin.commit_hash,
+                pin.install_hint()
+            ),
         ),
-        Err(_) if find_on_path("rustup").is_none() => {
-            r.line(Level::Warn, "toolchain", "rustup not found; relying on the active rustc matching the pin")
-        }
-        Err(_) => r.line(Level::Fail, "toolchain", format!("{} is not installed: `{}`", pin.channel, pin.install_hint())),
+        Err(_) if find_on_path("rustup").is_none() => r.line(
+            Level::Warn,
+            "toolchain",
+            "rustup not found; relying on the active rustc matching the pin",
+        ),
+        Err(_) => r.line(
+            Level::Fail,
+            "toolchain",
+            format!("{} is not installed: `{}`", pin.channel, pin.install_hint()),
+        ),
     }
     match Active::detect().and_then(|a| a.check(pin).map(|_| a)) {
-        Ok(a) => r.line(Level::Ok, "active", format!("{} is the pinned one", a.version_verbose.lines().next().unwrap_or(""))),
+        Ok(a) => r.line(
+            Level::Ok,
+            "active",
+            format!(
+                "{} is the pinned one",
+                a.version_verbose.lines().next().unwrap_or("")
+            ),
+        ),
         Err(e) => r.line(Level::Fail, "active", format!("{e:#}")),
     }
 }
@@ -145,7 +213,11 @@ fn check_disk(project: &Project, r: &mut Report) {
     let mut st: libc::statvfs = unsafe { std::mem::zeroed() };
     // SAFETY: valid C string and a properly sized out-parameter.
     if unsafe { libc::statvfs(path.as_ptr(), &mut st) } != 0 {
-        return r.line(Level::Warn, "disk", format!("statvfs failed: {}", std::io::Error::last_os_error()));
+        return r.line(
+            Level::Warn,
+            "disk",
+            format!("statvfs failed: {}", std::io::Error::last_os_error()),
+        );
     }
     let free_gib = st.f_bavail as u64 * st.f_frsize as u64 / (1 << 30);
     if free_gib >= REQUIRED_FREE_GIB {

@@ -25,14 +25,23 @@ pub fn head(project: &Project) -> Result<Head> {
          is this a git checkout with at least one commit, and is git installed?",
     )?;
     let mut parts = out.split_whitespace();
-    match (parts.next(), parts.next(), parts.next().and_then(|t| t.parse().ok())) {
-        (Some(commit), Some(tree), Some(time)) => Ok(Head { commit: commit.into(), tree: tree.into(), time }),
+    match (
+        parts.next(),
+        parts.next(),
+        parts.next().and_then(|t| t.parse().ok()),
+    ) {
+        (Some(commit), Some(tree), Some(time)) => Ok(Head {
+            commit: commit.into(),
+            tree: tree.into(),
+            time,
+        }),
         _ => bail!("unexpected output from `git log -1`: {out:?}"),
     }
 }
 
 /// Whether the work tree differs from HEAD (modified, staged or untracked files).
 pub fn dirty(project: &Project) -> Result<bool> {
-    let out = run_capture(git(project).args(["status", "--porcelain", "--untracked-files=normal"]))?;
+    let out =
+        run_capture(git(project).args(["status", "--porcelain", "--untracked-files=normal"]))?;
     Ok(!out.trim().is_empty())
 }

@@ -20,8 +20,13 @@ use std::process::Command;
 pub const REMAPPED_ROOT: &str = "/keel";
 
 /// Variables passed through unchanged: they shape only how output looks, never artifacts.
-const PRESENTATION_VARS: [&str; 5] =
-    ["TERM", "COLORTERM", "NO_COLOR", "CARGO_TERM_COLOR", "CARGO_TERM_PROGRESS_WHEN"];
+const PRESENTATION_VARS: [&str; 5] = [
+    "TERM",
+    "COLORTERM",
+    "NO_COLOR",
+    "CARGO_TERM_COLOR",
+    "CARGO_TERM_PROGRESS_WHEN",
+];
 
 /// Also passed through to tests: they steer test runs (backtraces, logs, stress durations).
 const TEST_VARS: [&str; 3] = ["RUST_BACKTRACE", "RUST_LOG", "CI"];
@@ -44,7 +49,12 @@ pub struct Hermetic {
 }
 
 impl Hermetic {
-    pub fn new(project: &Project, active: &Active, source_date_epoch: u64, sandbox: bool) -> Hermetic {
+    pub fn new(
+        project: &Project,
+        active: &Active,
+        source_date_epoch: u64,
+        sandbox: bool,
+    ) -> Hermetic {
         Hermetic {
             root: project.root.clone(),
             state: project.state(),
@@ -66,13 +76,18 @@ impl Hermetic {
 
     /// The rustc flags of every hermetic build, as passed.
     pub fn rustflags(&self) -> Vec<String> {
-        vec![format!("--remap-path-prefix={}={REMAPPED_ROOT}", self.root.display())]
+        vec![format!(
+            "--remap-path-prefix={}={REMAPPED_ROOT}",
+            self.root.display()
+        )]
     }
 
     /// The flags as recorded in the manifest: the checkout path is machine-specific, so it is
     /// written as `${WORKSPACE}`.
     pub fn rustflags_recorded(&self) -> Vec<String> {
-        vec![format!("--remap-path-prefix=${{WORKSPACE}}={REMAPPED_ROOT}")]
+        vec![format!(
+            "--remap-path-prefix=${{WORKSPACE}}={REMAPPED_ROOT}"
+        )]
     }
 
     /// `cargo <subcommand> --locked --offline`, hermetic.
@@ -98,8 +113,12 @@ impl Hermetic {
     /// The fixed part of the environment: the same on every machine but for the paths.
     fn fixed_env(&self) -> Vec<(&'static str, OsString)> {
         let dir = |name: &str| self.state.join(name).into_os_string();
-        let path = std::env::join_paths([self.bin_dir.as_path(), Path::new("/usr/bin"), Path::new("/bin")])
-            .unwrap_or_else(|_| "/usr/bin:/bin".into());
+        let path = std::env::join_paths([
+            self.bin_dir.as_path(),
+            Path::new("/usr/bin"),
+            Path::new("/bin"),
+        ])
+        .unwrap_or_else(|_| "/usr/bin:/bin".into());
         vec![
             ("PATH", path),
             ("CARGO_HOME", dir("cargo-home")),
@@ -108,9 +127,15 @@ impl Hermetic {
             ("CARGO_TARGET_DIR", self.target_dir().into_os_string()),
             ("RUSTC", self.bin_dir.join("rustc").into_os_string()),
             ("RUSTDOC", self.bin_dir.join("rustdoc").into_os_string()),
-            ("CARGO_ENCODED_RUSTFLAGS", self.rustflags().join("\x1f").into()),
+            (
+                "CARGO_ENCODED_RUSTFLAGS",
+                self.rustflags().join("\x1f").into(),
+            ),
             ("CARGO_INCREMENTAL", "0".into()),
-            ("SOURCE_DATE_EPOCH", self.source_date_epoch.to_string().into()),
+            (
+                "SOURCE_DATE_EPOCH",
+                self.source_date_epoch.to_string().into(),
+            ),
             ("TZ", "UTC".into()),
             ("LC_ALL", "C".into()),
             ("LANG", "C".into()),
@@ -118,13 +143,17 @@ impl Hermetic {
     }
 
     fn env(&self, purpose: Purpose) -> Vec<(String, OsString)> {
-        let mut env: Vec<(String, OsString)> =
-            self.fixed_env().into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+        let mut env: Vec<(String, OsString)> = self
+            .fixed_env()
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v))
+            .collect();
         for (key, value) in std::env::vars_os() {
             let Some(key) = key.to_str() else { continue };
             let pass = PRESENTATION_VARS.contains(&key)
                 || (purpose == Purpose::Test
-                    && (TEST_VARS.contains(&key) || TEST_VAR_PREFIXES.iter().any(|p| key.starts_with(p))));
+                    && (TEST_VARS.contains(&key)
+                        || TEST_VAR_PREFIXES.iter().any(|p| key.starts_with(p))));
             if pass {
                 env.push((key.to_owned(), value));
             }
@@ -160,10 +189,17 @@ impl Hermetic {
 /// source replacement do not apply, with the pinned toolchain first on PATH.
 pub fn online(active: &Active, program: &Path, cwd: &Path) -> Command {
     let mut path = vec![active.bin_dir.clone()];
-    path.extend(std::env::var_os("PATH").map(|p| std::env::split_paths(&p).collect::<Vec<_>>()).unwrap_or_default());
+    path.extend(
+        std::env::var_os("PATH")
+            .map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
+            .unwrap_or_default(),
+    );
     let mut cmd = Command::new(program);
     cmd.current_dir(cwd)
-        .env("PATH", std::env::join_paths(path).expect("PATH entries contain no ':'"))
+        .env(
+            "PATH",
+            std::env::join_paths(path).expect("PATH entries contain no ':'"),
+        )
         .env("CARGO", active.bin_dir.join("cargo"))
         .env("RUSTC", active.bin_dir.join("rustc"))
         .env_remove("RUSTUP_TOOLCHAIN")

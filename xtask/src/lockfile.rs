@@ -27,10 +27,16 @@ impl LockedPackage {
 
 pub fn read(path: &Path) -> Result<Vec<LockedPackage>> {
     let text = std::fs::read_to_string(path).with_context(|| {
-        format!("reading {} (regenerate it with `cargo xtask vendor`)", path.display())
+        format!(
+            "reading {} (regenerate it with `cargo xtask vendor`)",
+            path.display()
+        )
     })?;
     parse(&text).with_context(|| {
-        format!("{} is malformed; restore it from git or regenerate it with `cargo xtask vendor`", path.display())
+        format!(
+            "{} is malformed; restore it from git or regenerate it with `cargo xtask vendor`",
+            path.display()
+        )
     })
 }
 

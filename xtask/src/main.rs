@@ -32,7 +32,9 @@ fn cli() -> Command {
     let no_sandbox = Arg::new("no-sandbox")
         .long("no-sandbox")
         .action(ArgAction::SetTrue)
-        .help("Do not isolate the network (recorded in the manifest); for hosts without namespaces");
+        .help(
+            "Do not isolate the network (recorded in the manifest); for hosts without namespaces",
+        );
     Command::new("cargo xtask")
         .bin_name("cargo xtask")
         .about("Keel's build toolchain: hermetic, offline, reproducible builds of the Keel workspace")
@@ -124,7 +126,9 @@ fn cli() -> Command {
 }
 
 fn strings(m: &ArgMatches, id: &str) -> Vec<String> {
-    m.get_many::<String>(id).map(|v| v.cloned().collect()).unwrap_or_default()
+    m.get_many::<String>(id)
+        .map(|v| v.cloned().collect())
+        .unwrap_or_default()
 }
 
 fn dispatch(matches: &ArgMatches) -> Result<()> {
@@ -152,7 +156,10 @@ fn dispatch(matches: &ArgMatches) -> Result<()> {
             let active = toolchain::Active::detect()?;
             let tree = fingerprint::tree(&project.root)?;
             verify::run(&project, &pin, &active, &tree, verify::Depth::Full)?;
-            println!("verify: ok (toolchain {}, lock files, manifests and vendor/ are consistent)", pin.release);
+            println!(
+                "verify: ok (toolchain {}, lock files, manifests and vendor/ are consistent)",
+                pin.release
+            );
             Ok(())
         }
         Some(("vendor", _)) => vendor::run(&project),

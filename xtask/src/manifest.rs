@@ -37,8 +37,14 @@ pub struct Artifact {
 impl Artifact {
     /// Describes a file already in `dist`.
     pub fn of(dist: &Path, rel: &str, kind: Kind) -> Result<Artifact> {
-        let (sha256, size) = files::sha256_file(&dist.join(rel)).with_context(|| format!("hashing {rel}"))?;
-        Ok(Artifact { path: rel.to_owned(), kind, sha256, size })
+        let (sha256, size) =
+            files::sha256_file(&dist.join(rel)).with_context(|| format!("hashing {rel}"))?;
+        Ok(Artifact {
+            path: rel.to_owned(),
+            kind,
+            sha256,
+            size,
+        })
     }
 }
 

@@ -6,7 +6,9 @@ use std::process::Command;
 
 /// Runs a command to completion, returning stdout; a failure carries stderr.
 pub fn run_capture(cmd: &mut Command) -> Result<String> {
-    let out = cmd.output().with_context(|| format!("starting {:?}", cmd.get_program()))?;
+    let out = cmd
+        .output()
+        .with_context(|| format!("starting {:?}", cmd.get_program()))?;
     if !out.status.success() {
         bail!(
             "{:?} failed ({}): {}",
@@ -21,5 +23,7 @@ pub fn run_capture(cmd: &mut Command) -> Result<String> {
 /// The first `program` on PATH.
 pub fn find_on_path(program: &str) -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path).map(|d| d.join(program)).find(|p| p.is_file())
+    std::env::split_paths(&path)
+        .map(|d| d.join(program))
+        .find(|p| p.is_file())
 }

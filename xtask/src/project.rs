@@ -19,7 +19,9 @@ impl Project {
         let cwd = std::env::current_dir()?;
         for dir in cwd.ancestors() {
             if dir.join("toolchain.toml").is_file() && dir.join("Cargo.toml").is_file() {
-                return Ok(Project { root: dir.to_path_buf() });
+                return Ok(Project {
+                    root: dir.to_path_buf(),
+                });
             }
         }
         bail!(

@@ -88,7 +88,10 @@ pub fn isolate_network(_cmd: &mut Command) {}
 /// Whether a sandboxed child can be started here: runs `true` inside one.
 pub fn probe() -> io::Result<()> {
     if !cfg!(target_os = "linux") {
-        return Err(io::Error::new(io::ErrorKind::Unsupported, "network namespaces exist only on Linux"));
+        return Err(io::Error::new(
+            io::ErrorKind::Unsupported,
+            "network namespaces exist only on Linux",
+        ));
     }
     let mut cmd = Command::new("true");
     isolate_network(&mut cmd);
@@ -96,7 +99,9 @@ pub fn probe() -> io::Result<()> {
     if status.success() {
         Ok(())
     } else {
-        Err(io::Error::other(format!("`true` in the sandbox exited with {status}")))
+        Err(io::Error::other(format!(
+            "`true` in the sandbox exited with {status}"
+        )))
     }
 }
 

@@ -67,7 +67,10 @@ pub fn run(project: &Project, opts: &Options) -> Result<()> {
         suites.push(("workspace", sel));
     }
     if xtask_selected {
-        suites.push(("xtask", vec!["--manifest-path".into(), "xtask/Cargo.toml".into()]));
+        suites.push((
+            "xtask",
+            vec!["--manifest-path".into(), "xtask/Cargo.toml".into()],
+        ));
     }
     for (name, selection) in suites {
         println!("== tests: {name}");
@@ -75,7 +78,8 @@ pub fn run(project: &Project, opts: &Options) -> Result<()> {
         match &runner {
             Runner::Nextest(path) => {
                 let mut cmd = hermetic.tool(path, Purpose::Test);
-                cmd.args(["nextest", "run", "--locked", "--offline", "--no-tests=warn"]).args(&selection);
+                cmd.args(["nextest", "run", "--locked", "--offline", "--no-tests=warn"])
+                    .args(&selection);
                 cmd.args(&opts.runner_args);
                 commands.push(cmd);
                 if name == "workspace" {

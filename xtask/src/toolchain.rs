@@ -1,10 +1,10 @@
 //! The toolchain pin (toolchain.toml) and the toolchain actually in use.
 
+use crate::process::run_capture;
 use crate::project::Project;
 use anyhow::{Context, Result, anyhow, bail};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use crate::process::run_capture;
 use std::process::Command;
 
 /// What toolchain.toml pins.
@@ -27,7 +27,10 @@ impl Pin {
         let path = project.path("toolchain.toml");
         let text = crate::files::read_to_string(&path)?;
         Pin::parse(&text).with_context(|| {
-            format!("{} is malformed; restore it with `git checkout -- toolchain.toml`", path.display())
+            format!(
+                "{} is malformed; restore it with `git checkout -- toolchain.toml`",
+                path.display()
+            )
         })
     }
 
@@ -58,11 +61,15 @@ impl Pin {
         let channel = str_field(toolchain, "toolchain", "channel")?;
         let release = str_field(pin, "pin", "release")?;
         if channel != release {
-            bail!("[toolchain] channel = {channel:?} but [pin] release = {release:?}: they must name the same version");
+            bail!(
+                "[toolchain] channel = {channel:?} but [pin] release = {release:?}: they must name the same version"
+            );
         }
         let mut tools = BTreeMap::new();
         if let Some(t) = pin.get("tools") {
-            let t = t.as_table().ok_or_else(|| anyhow!("[pin.tools] must be a table"))?;
+            let t = t
+                .as_table()
+                .ok_or_else(|| anyhow!("[pin.tools] must be a table"))?;
             for (name, version) in t {
                 let v = version
                     .as_str()
@@ -83,7 +90,10 @@ impl Pin {
 
     /// How to get the pinned toolchain onto this machine.
     pub fn install_hint(&self) -> String {
-        let mut cmd = format!("rustup toolchain install {} --profile minimal", self.channel);
+        let mut cmd = format!(
+            "rustup toolchain install {} --profile minimal",
+            self.channel
+        );
         if !self.components.is_empty() {
             cmd.push_str(&format!(" --component {}", self.components.join(",")));
         }
@@ -112,8 +122,9 @@ impl Active {
                 cargo.parent().unwrap().to_path_buf()
             }
             _ => {
-                let out = run_capture(Command::new("rustc").args(["--print", "sysroot"]))
-                    .context("running `rustc --print sysroot`: is a Rust toolchain installed and on PATH?")?;
+                let out = run_capture(Command::new("rustc").args(["--print", "sysroot"])).context(
+                    "running `rustc --print sysroot`: is a Rust toolchain installed and on PATH?",
+                )?;
                 PathBuf::from(out.trim()).join("bin")
             }
         };
@@ -141,13 +152,23 @@ impl Active {
 
     /// Refuses a toolchain other than the pinned one, naming both and the fix.
     pub fn check(&self, pin: &Pin) -> Result<()> {
-        let found = self.version_verbose.lines().next().unwrap_or("an unknown rustc");
+        let found = self
+            .version_verbose
+            .lines()
+            .next()
+            .unwrap_or("an unknown rustc");
         let mut problems = Vec::new();
         if self.release != pin.release {
-            problems.push(format!("release {} (pinned: {})", self.release, pin.release));
+            problems.push(format!(
+                "release {} (pinned: {})",
+                self.release, pin.release
+            ));
         }
         if self.commit_hash != pin.commit_hash {
-            problems.push(format!("commit {} (pinned: {})", self.commit_hash, pin.commit_hash));
+            problems.push(format!(
+                "commit {} (pinned: {})",
+                self.commit_hash, pin.commit_hash
+            ));
         }
         if self.host != pin.host {
             problems.push(format!("host {} (pinned: {})", self.host, pin.host));
@@ -155,18 +176,20 @@ impl Active {
         if problems.is_empty() {
             return Ok(());
         }
-        let mut fix = format!(
-            "install the pinned toolchain with `{}`; rustup then selects it through rust-toolchain.toml",
-            pin.install_hint()
-        );
-        if let Some(forced) = std::env::var_os("RUSTUP_TOOLCHAIN") {
-            fix.push_str(&format!(
-                ", once RUSTUP_TOOLCHAIN={} is unset (it overrides the pin)",
-                forced.to_string_lossy()
-            ));
-        } else {
-            fix.push_str(" (check `rustup override list` and `cargo +<toolchain>` for overrides)");
-        }
+        let fix = match std::env::var("RUSTUP_TOOLCHAIN") {
+            // rustup exports the toolchain it picked to the processes it starts.
+            Ok(chosen) => format!(
+                "rustup chose {chosen} instead of the pin: unset RUSTUP_TOOLCHAIN, drop any `cargo +toolchain`, \
+                 and remove directory overrides (`rustup override unset`); rust-toolchain.toml then selects {}. \
+                 If it is not installed: `{}`",
+                pin.channel,
+                pin.install_hint()
+            ),
+            Err(_) => format!(
+                "put the pinned toolchain first on PATH, or install rustup and run `{}`",
+                pin.install_hint()
+            ),
+        };
         bail!(
             "wrong toolchain: Keel pins rustc {} ({}) for {}, but the active toolchain is {found}: {}.\nfix: {fix}",
             pin.release,

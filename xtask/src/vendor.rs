@@ -28,7 +28,8 @@ pub fn run(project: &Project) -> Result<()> {
     let old = project.state().join("vendor.old");
     for dir in [&fresh, &old] {
         if dir.exists() {
-            fs::remove_dir_all(dir).with_context(|| format!("removing leftover {}", dir.display()))?;
+            fs::remove_dir_all(dir)
+                .with_context(|| format!("removing leftover {}", dir.display()))?;
         }
     }
     fs::create_dir_all(project.state())?;
@@ -44,11 +45,18 @@ pub fn run(project: &Project) -> Result<()> {
         .arg("--sync")
         .arg(project.path("xtask/Cargo.toml"))
         .arg(&fresh);
-    println!("vendoring Cargo.lock and xtask/Cargo.lock for {} ...", pin.targets.join(", "));
-    let status = cmd.status().with_context(|| format!("starting {}", tool.display()))?;
+    println!(
+        "vendoring Cargo.lock and xtask/Cargo.lock for {} ...",
+        pin.targets.join(", ")
+    );
+    let status = cmd
+        .status()
+        .with_context(|| format!("starting {}", tool.display()))?;
     if !status.success() {
         let _ = fs::remove_dir_all(&fresh);
-        bail!("{TOOL} failed ({status}); vendor/ is unchanged. Is the network (crates.io) reachable?");
+        bail!(
+            "{TOOL} failed ({status}); vendor/ is unchanged. Is the network (crates.io) reachable?"
+        );
     }
 
     let vendor = project.vendor();
@@ -61,9 +69,12 @@ pub fn run(project: &Project) -> Result<()> {
     }
 
     let tree = fingerprint::tree(&project.root)?;
-    verify::run(project, &pin, &active, &tree, Depth::Full).context("the freshly vendored tree does not verify")?;
+    verify::run(project, &pin, &active, &tree, Depth::Full)
+        .context("the freshly vendored tree does not verify")?;
     let crates = fs::read_dir(&vendor)?.count();
-    println!("vendor/ now holds {crates} crates and verifies; commit Cargo.lock, xtask/Cargo.lock and vendor/ together");
+    println!(
+        "vendor/ now holds {crates} crates and verifies; commit Cargo.lock, xtask/Cargo.lock and vendor/ together"
+    );
     Ok(())
 }
 
@@ -75,11 +86,14 @@ fn ensure_tool(project: &Project, pin: &Pin, active: &Active) -> Result<PathBuf>
         .with_context(|| format!("toolchain.toml [pin.tools] names no {TOOL} version"))?;
     let root = project.state().join("tools");
     let local = root.join("bin").join(TOOL);
-    for candidate in [Some(local.clone()), find_on_path(TOOL)].into_iter().flatten() {
-        if let Ok(out) = run_capture(Command::new(&candidate).arg("--version")) {
-            if out.split_whitespace().nth(1) == Some(version.as_str()) {
-                return Ok(candidate);
-            }
+    for candidate in [Some(local.clone()), find_on_path(TOOL)]
+        .into_iter()
+        .flatten()
+    {
+        if let Ok(out) = run_capture(Command::new(&candidate).arg("--version"))
+            && out.split_whitespace().nth(1) == Some(version.as_str())
+        {
+            return Ok(candidate);
         }
     }
     println!("installing {TOOL} {version} into {} ...", root.display());

@@ -11,8 +11,8 @@
 //!
 //! Every problem found is reported, each naming the crate or file and the command that fixes it.
 
-use crate::fingerprint::Stamp;
 use crate::files::{self, sha256_bytes};
+use crate::fingerprint::Stamp;
 use crate::hermetic::{Hermetic, Purpose};
 use crate::lockfile::{self, LockedPackage};
 use crate::project::{LOCKFILES, Project};
@@ -23,7 +23,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Component, Path, PathBuf};
 
-const REVENDOR: &str = "run `cargo xtask vendor` (needs the network), then commit Cargo.lock and vendor/ together";
+const REVENDOR: &str =
+    "run `cargo xtask vendor` (needs the network), then commit Cargo.lock and vendor/ together";
 
 /// The input hashes a build manifest records, as established by verification.
 #[derive(Debug, Clone)]
@@ -42,13 +43,19 @@ pub enum Depth {
 }
 
 /// Verifies the tree whose metadata fingerprint (`fingerprint::tree`) is `tree`.
-pub fn run(project: &Project, pin: &Pin, active: &Active, tree: &str, depth: Depth) -> Result<Inputs> {
+pub fn run(
+    project: &Project,
+    pin: &Pin,
+    active: &Active,
+    tree: &str,
+    depth: Depth,
+) -> Result<Inputs> {
     let stamp = Stamp::new(project.state().join("verify.stamp"));
     let key = sha256_bytes(format!("{tree}\n{}", active.version_verbose).as_bytes());
-    if depth == Depth::Incremental {
-        if let Some(json) = stamp.read(&key).and_then(|p| serde_json::from_str(&p).ok()) {
-            return Ok(Inputs { json });
-        }
+    if depth == Depth::Incremental
+        && let Some(json) = stamp.read(&key).and_then(|p| serde_json::from_str(&p).ok())
+    {
+        return Ok(Inputs { json });
     }
     stamp.clear();
     let mut problems = Problems::default();
@@ -97,8 +104,16 @@ impl Problems {
             return Ok(());
         }
         let n = self.0.len();
-        let list: Vec<String> = self.0.into_iter().map(|p| format!("  - {}", p.replace('\n', "\n    "))).collect();
-        bail!("verify found {n} problem{}:\n{}", if n == 1 { "" } else { "s" }, list.join("\n"))
+        let list: Vec<String> = self
+            .0
+            .into_iter()
+            .map(|p| format!("  - {}", p.replace('\n', "\n    ")))
+            .collect();
+        bail!(
+            "verify found {n} problem{}:\n{}",
+            if n == 1 { "" } else { "s" },
+            list.join("\n")
+        )
     }
 }
 
@@ -162,11 +177,19 @@ fn dependency_tables(doc: &toml::Table) -> Vec<(&str, &toml::Table)> {
     out
 }
 
-fn check_manifests(project: &Project, locked: &[(&str, Vec<LockedPackage>)], problems: &mut Problems) {
+fn check_manifests(
+    project: &Project,
+    locked: &[(&str, Vec<LockedPackage>)],
+    problems: &mut Problems,
+) {
     let parse = |rel: &Path| -> Result<toml::Table> {
         let text = files::read_to_string(&project.path(rel))?;
-        text.parse::<toml::Table>()
-            .with_context(|| format!("{} is malformed TOML; fix the syntax (see the position above)", rel.display()))
+        text.parse::<toml::Table>().with_context(|| {
+            format!(
+                "{} is malformed TOML; fix the syntax (see the position above)",
+                rel.display()
+            )
+        })
     };
     let root_doc = match parse(Path::new("Cargo.toml")) {
         Ok(doc) => doc,
@@ -186,7 +209,9 @@ fn check_manifests(project: &Project, locked: &[(&str, Vec<LockedPackage>)], pro
     manifests.push((PathBuf::from("xtask/Cargo.toml"), "xtask/Cargo.lock"));
 
     for (rel, lock) in manifests {
-        let doc = if rel == Path::new("Cargo.toml") { root_doc.clone() } else {
+        let doc = if rel == Path::new("Cargo.toml") {
+            root_doc.clone()
+        } else {
             match parse(&rel) {
                 Ok(doc) => doc,
                 Err(e) => {
@@ -206,13 +231,22 @@ fn check_manifests(project: &Project, locked: &[(&str, Vec<LockedPackage>)], pro
         if rel == Path::new("Cargo.toml") {
             tables.push(("workspace.dependencies", &workspace_deps));
             if let Some(patch) = doc.get("patch").and_then(|p| p.as_table()) {
-                tables.extend(patch.values().filter_map(|t| t.as_table()).map(|t| ("patch", t)));
+                tables.extend(
+                    patch
+                        .values()
+                        .filter_map(|t| t.as_table())
+                        .map(|t| ("patch", t)),
+                );
             }
         }
         for (kind, table) in tables {
             for (key, spec) in table {
                 let inherited = spec.get("workspace").and_then(|v| v.as_bool()) == Some(true);
-                let spec = if inherited { workspace_deps.get(key).unwrap_or(spec) } else { spec };
+                let spec = if inherited {
+                    workspace_deps.get(key).unwrap_or(spec)
+                } else {
+                    spec
+                };
                 let name = spec.get("package").and_then(|v| v.as_str()).unwrap_or(key);
                 if let Some(git) = spec.get("git").and_then(|v| v.as_str()) {
                     problems.push(format!(
@@ -230,7 +264,11 @@ fn check_manifests(project: &Project, locked: &[(&str, Vec<LockedPackage>)], pro
                             rel.display()
                         ));
                     }
-                } else if lock_readable && kind != "patch" && kind != "workspace.dependencies" && !locked_names.contains(name) {
+                } else if lock_readable
+                    && kind != "patch"
+                    && kind != "workspace.dependencies"
+                    && !locked_names.contains(name)
+                {
                     problems.push(format!(
                         "{}: {kind} `{name}` is not in {lock}: it was added without re-vendoring. fix: {REVENDOR}",
                         rel.display()
@@ -250,7 +288,9 @@ fn members(project: &Project, root_doc: &toml::Table) -> Result<Vec<PathBuf>> {
         .context("Cargo.toml: [workspace] members must be a list of paths")?;
     let mut out = Vec::new();
     for entry in entries {
-        let entry = entry.as_str().context("Cargo.toml: [workspace] members must be strings")?;
+        let entry = entry
+            .as_str()
+            .context("Cargo.toml: [workspace] members must be strings")?;
         if let Some(parent) = entry.strip_suffix("/*") {
             let mut dirs: Vec<PathBuf> = fs::read_dir(project.path(parent))
                 .with_context(|| format!("Cargo.toml: workspace member glob {entry:?}"))?
@@ -287,7 +327,11 @@ fn escapes(rel: &Path) -> bool {
 }
 
 /// Checks vendor/ against the lock files; returns the vendor tree's hash.
-fn check_vendor(project: &Project, locked: &[(&str, Vec<LockedPackage>)], problems: &mut Problems) -> Result<String> {
+fn check_vendor(
+    project: &Project,
+    locked: &[(&str, Vec<LockedPackage>)],
+    problems: &mut Problems,
+) -> Result<String> {
     let mut wanted: BTreeMap<String, &LockedPackage> = BTreeMap::new();
     for (_, pkgs) in locked {
         for p in pkgs.iter().filter(|p| p.is_registry()) {
@@ -296,7 +340,10 @@ fn check_vendor(project: &Project, locked: &[(&str, Vec<LockedPackage>)], proble
     }
     let vendor = project.vendor();
     let present: BTreeSet<String> = match fs::read_dir(&vendor) {
-        Ok(rd) => rd.filter_map(|e| e.ok()).filter_map(|e| e.file_name().into_string().ok()).collect(),
+        Ok(rd) => rd
+            .filter_map(|e| e.ok())
+            .filter_map(|e| e.file_name().into_string().ok())
+            .collect(),
         Err(_) if wanted.is_empty() => BTreeSet::new(),
         Err(_) => {
             problems.push(format!("vendor/ is missing. fix: {REVENDOR}"));
@@ -315,19 +362,32 @@ fn check_vendor(project: &Project, locked: &[(&str, Vec<LockedPackage>)], proble
         check_crate(&vendor.join(dir), dir, pkg, problems, &mut listing)?;
     }
     for extra in present.difference(&wanted.keys().cloned().collect()) {
-        problems.push(format!("vendor/{extra} is not in any Cargo.lock. fix: {REVENDOR}"));
+        problems.push(format!(
+            "vendor/{extra} is not in any Cargo.lock. fix: {REVENDOR}"
+        ));
     }
     Ok(sha256_bytes(listing.as_bytes()))
 }
 
-fn check_crate(dir: &Path, name: &str, pkg: &LockedPackage, problems: &mut Problems, listing: &mut String) -> Result<()> {
+fn check_crate(
+    dir: &Path,
+    name: &str,
+    pkg: &LockedPackage,
+    problems: &mut Problems,
+    listing: &mut String,
+) -> Result<()> {
     let who = format!("{} {}", pkg.name, pkg.version);
     let restore = format!("fix: `git checkout -- vendor/{name}`, or {REVENDOR}");
     let checksum_file = dir.join(".cargo-checksum.json");
-    let record: Value = match fs::read(&checksum_file).ok().and_then(|b| serde_json::from_slice(&b).ok()) {
+    let record: Value = match fs::read(&checksum_file)
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+    {
         Some(v) => v,
         None => {
-            problems.push(format!("vendor/{name}/.cargo-checksum.json is missing or malformed ({who}). {restore}"));
+            problems.push(format!(
+                "vendor/{name}/.cargo-checksum.json is missing or malformed ({who}). {restore}"
+            ));
             return Ok(());
         }
     };
@@ -339,7 +399,12 @@ fn check_crate(dir: &Path, name: &str, pkg: &LockedPackage, problems: &mut Probl
     let manifest_version = fs::read_to_string(dir.join("Cargo.toml"))
         .ok()
         .and_then(|t| t.parse::<toml::Table>().ok())
-        .and_then(|d| d.get("package")?.get("version")?.as_str().map(str::to_owned));
+        .and_then(|d| {
+            d.get("package")?
+                .get("version")?
+                .as_str()
+                .map(str::to_owned)
+        });
     if manifest_version.as_deref() != Some(pkg.version.as_str()) {
         problems.push(format!(
             "vendor/{name}/Cargo.toml does not declare version {} ({who}). {restore}",
@@ -349,12 +414,17 @@ fn check_crate(dir: &Path, name: &str, pkg: &LockedPackage, problems: &mut Probl
     let recorded: BTreeMap<String, String> = record
         .get("files")
         .and_then(|f| f.as_object())
-        .map(|f| f.iter().filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_owned()))).collect())
+        .map(|f| {
+            f.iter()
+                .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_owned())))
+                .collect()
+        })
         .unwrap_or_default();
     let mut on_disk = Vec::new();
     list_files(dir, dir, &mut on_disk).with_context(|| format!("reading vendor/{name}"))?;
     for rel in &on_disk {
-        let (sha, _) = files::sha256_file(&dir.join(rel)).with_context(|| format!("reading vendor/{name}/{rel}"))?;
+        let (sha, _) = files::sha256_file(&dir.join(rel))
+            .with_context(|| format!("reading vendor/{name}/{rel}"))?;
         listing.push_str(&format!("{sha}  vendor/{name}/{rel}\n"));
         if rel == ".cargo-checksum.json" {
             continue;
@@ -399,20 +469,30 @@ fn check_locks_current(project: &Project, active: &Active, problems: &mut Proble
     if let Err(e) = hermetic.prepare() {
         return problems.push(format!("creating target/keel: {e}"));
     }
-    for (manifest, lock) in [("Cargo.toml", "Cargo.lock"), ("xtask/Cargo.toml", "xtask/Cargo.lock")] {
+    for (manifest, lock) in [
+        ("Cargo.toml", "Cargo.lock"),
+        ("xtask/Cargo.toml", "xtask/Cargo.lock"),
+    ] {
         let mut cmd = hermetic.cargo("metadata", Purpose::Build);
         cmd.args(["--format-version", "1", "--manifest-path", manifest]);
         match cmd.output() {
             Ok(out) if out.status.success() => {}
             Ok(out) => {
                 let stderr = String::from_utf8_lossy(&out.stderr);
-                let cause: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).take(6).collect();
+                let cause: Vec<&str> = stderr
+                    .lines()
+                    .filter(|l| !l.trim().is_empty())
+                    .take(6)
+                    .collect();
                 problems.push(format!(
                     "{lock} does not match {manifest} (cargo metadata --locked --offline says: {}). fix: {REVENDOR}",
                     cause.join(" / ")
                 ));
             }
-            Err(e) => problems.push(format!("cannot run cargo ({}): {e}", active.cargo().display())),
+            Err(e) => problems.push(format!(
+                "cannot run cargo ({}): {e}",
+                active.cargo().display()
+            )),
         }
     }
 }
