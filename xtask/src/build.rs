@@ -41,12 +41,13 @@ pub struct Prepared {
 
 /// The checks every build and test starts with: pin, toolchain, verify (incremental), HEAD.
 pub fn prepare(project: &Project) -> Result<Prepared> {
+    let head = git::HeadQuery::start(project);
     let pin = Pin::load(project)?;
-    let active = Active::detect()?;
+    let active = Active::detect(project)?;
     active.check(&pin)?;
     let tree = fingerprint::tree(&project.root)?;
     let inputs = verify::run(project, &pin, &active, &tree, Depth::Incremental)?.json;
-    let head = git::head(project)?;
+    let head = head.finish()?;
     Ok(Prepared {
         pin,
         active,

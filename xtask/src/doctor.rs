@@ -56,7 +56,7 @@ pub fn run(project: &Project) -> Result<()> {
         }
     };
     if let Some(pin) = &pin {
-        check_toolchain(pin, &mut r);
+        check_toolchain(project, pin, &mut r);
     }
     match run_capture(Command::new("git").arg("--version")) {
         Err(_) => r.line(Level::Fail, "git", "git not found: install it (Debian: `apt-get install git`)"),
@@ -130,7 +130,7 @@ pub fn run(project: &Project) -> Result<()> {
     Ok(())
 }
 
-fn check_toolchain(pin: &Pin, r: &mut Report) {
+fn check_toolchain(project: &Project, pin: &Pin, r: &mut Report) {
     // Installed? Ask rustup for the pinned toolchain itself, whatever is active.
     let installed = run_capture(Command::new("rustup").args(["run", &pin.channel, "rustc", "-vV"]));
     match &installed {
@@ -193,7 +193,7 @@ fn check_toolchain(pin: &Pin, r: &mut Report) {
             format!("{} is not installed: `{}`", pin.channel, pin.install_hint()),
         ),
     }
-    match Active::detect().and_then(|a| a.check(pin).map(|_| a)) {
+    match Active::detect(project).and_then(|a| a.check(pin).map(|_| a)) {
         Ok(a) => r.line(
             Level::Ok,
             "active",

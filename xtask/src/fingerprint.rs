@@ -27,10 +27,18 @@ fn walk(root: &Path, dir: &Path, hasher: &mut Sha256) -> std::io::Result<()> {
         if dir == root && SKIP_AT_ROOT.iter().any(|s| entry.file_name() == *s) {
             continue;
         }
-        let meta = fs::symlink_metadata(&path)?;
         let rel = path.strip_prefix(root).unwrap_or(&path);
         hasher.update(rel.as_os_str().as_encoded_bytes());
         hasher.update([0]);
+        // The type comes free with the directory listing. A directory needs no stat of its
+        // own: its entries are listed and fingerprinted one by one.
+        let kind = entry.file_type()?;
+        if kind.is_dir() {
+            hasher.update(b"d");
+            walk(root, &path, hasher)?;
+            continue;
+        }
+        let meta = fs::symlink_metadata(&path)?;
         for n in [
             meta.mode() as i64,
             meta.size() as i64,
@@ -42,10 +50,8 @@ fn walk(root: &Path, dir: &Path, hasher: &mut Sha256) -> std::io::Result<()> {
         ] {
             hasher.update(n.to_le_bytes());
         }
-        if meta.file_type().is_symlink() {
+        if kind.is_symlink() {
             hasher.update(fs::read_link(&path)?.as_os_str().as_encoded_bytes());
-        } else if meta.is_dir() {
-            walk(root, &path, hasher)?;
         }
     }
     Ok(())

@@ -1,9 +1,9 @@
 //! What git says about the checkout: the commit a build comes from and its time.
 
-use crate::process::run_capture;
+use crate::process::{run_capture, wait_capture};
 use crate::project::Project;
-use anyhow::{Context, Result, bail};
-use std::process::Command;
+use anyhow::{Context, Result, anyhow, bail};
+use std::process::{Child, Command, Stdio};
 
 #[derive(Debug, Clone)]
 pub struct Head {
@@ -20,22 +20,47 @@ fn git(project: &Project) -> Command {
 }
 
 pub fn head(project: &Project) -> Result<Head> {
-    let out = run_capture(git(project).args(["log", "-1", "--format=%H %T %ct"])).context(
-        "SOURCE_DATE_EPOCH comes from HEAD's commit time, but git could not read HEAD: \
-         is this a git checkout with at least one commit, and is git installed?",
-    )?;
-    let mut parts = out.split_whitespace();
-    match (
-        parts.next(),
-        parts.next(),
-        parts.next().and_then(|t| t.parse().ok()),
-    ) {
-        (Some(commit), Some(tree), Some(time)) => Ok(Head {
-            commit: commit.into(),
-            tree: tree.into(),
-            time,
-        }),
-        _ => bail!("unexpected output from `git log -1`: {out:?}"),
+    HeadQuery::start(project).finish()
+}
+
+/// `git log -1` running in the background while xtask does its other checks.
+pub struct HeadQuery {
+    cmd: Command,
+    child: std::io::Result<Child>,
+}
+
+impl HeadQuery {
+    pub fn start(project: &Project) -> HeadQuery {
+        let mut cmd = git(project);
+        cmd.args(["log", "-1", "--format=%H %T %ct"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let child = cmd.spawn();
+        HeadQuery { cmd, child }
+    }
+
+    pub fn finish(self) -> Result<Head> {
+        let out = match self.child {
+            Ok(child) => wait_capture(&self.cmd, child),
+            Err(e) => Err(anyhow!("cannot start git: {e}")),
+        }
+        .context(
+            "SOURCE_DATE_EPOCH comes from HEAD's commit time, but git could not read HEAD: \
+             is this a git checkout with at least one commit, and is git installed?",
+        )?;
+        let mut parts = out.split_whitespace();
+        match (
+            parts.next(),
+            parts.next(),
+            parts.next().and_then(|t| t.parse().ok()),
+        ) {
+            (Some(commit), Some(tree), Some(time)) => Ok(Head {
+                commit: commit.into(),
+                tree: tree.into(),
+                time,
+            }),
+            _ => bail!("unexpected output from `git log -1`: {out:?}"),
+        }
     }
 }
 

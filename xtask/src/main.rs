@@ -153,7 +153,7 @@ fn dispatch(matches: &ArgMatches) -> Result<()> {
         ),
         Some(("verify", _)) => {
             let pin = toolchain::Pin::load(&project)?;
-            let active = toolchain::Active::detect()?;
+            let active = toolchain::Active::detect(&project)?;
             let tree = fingerprint::tree(&project.root)?;
             verify::run(&project, &pin, &active, &tree, verify::Depth::Full)?;
             println!(

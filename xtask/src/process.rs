@@ -9,6 +9,18 @@ pub fn run_capture(cmd: &mut Command) -> Result<String> {
     let out = cmd
         .output()
         .with_context(|| format!("starting {:?}", cmd.get_program()))?;
+    check_output(cmd, out)
+}
+
+/// Like `run_capture`, for a child already spawned from `cmd` with piped stdout and stderr.
+pub fn wait_capture(cmd: &Command, child: std::process::Child) -> Result<String> {
+    let out = child
+        .wait_with_output()
+        .with_context(|| format!("waiting for {:?}", cmd.get_program()))?;
+    check_output(cmd, out)
+}
+
+fn check_output(cmd: &Command, out: std::process::Output) -> Result<String> {
     if !out.status.success() {
         bail!(
             "{:?} failed ({}): {}",

@@ -78,8 +78,15 @@ pub fn run(project: &Project, opts: &Options) -> Result<()> {
         match &runner {
             Runner::Nextest(path) => {
                 let mut cmd = hermetic.tool(path, Purpose::Test);
-                cmd.args(["nextest", "run", "--locked", "--offline", "--no-tests=warn"])
-                    .args(&selection);
+                cmd.args([
+                    "nextest",
+                    "run",
+                    "--locked",
+                    "--offline",
+                    "--no-tests=warn",
+                    "--no-fail-fast",
+                ])
+                .args(&selection);
                 cmd.args(&opts.runner_args);
                 commands.push(cmd);
                 if name == "workspace" {
@@ -91,7 +98,7 @@ pub fn run(project: &Project, opts: &Options) -> Result<()> {
             }
             Runner::CargoTest(_) => {
                 let mut cmd = hermetic.cargo("test", Purpose::Test);
-                cmd.args(&selection);
+                cmd.arg("--no-fail-fast").args(&selection);
                 if !opts.runner_args.is_empty() {
                     cmd.arg("--").args(&opts.runner_args);
                 }

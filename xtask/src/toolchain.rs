@@ -1,10 +1,11 @@
 //! The toolchain pin (toolchain.toml) and the toolchain actually in use.
 
+use crate::fingerprint::Stamp;
 use crate::process::run_capture;
 use crate::project::Project;
 use anyhow::{Context, Result, anyhow, bail};
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// What toolchain.toml pins.
@@ -101,6 +102,38 @@ impl Pin {
     }
 }
 
+/// `rustc -vV` of the rustc in `bin_dir`. Starting rustc costs more than the rest of a no-op
+/// build's checks together, so the answer is kept under target/keel/, keyed by the identity
+/// (inode, size, mtime, ctime) of the rustc binary and its toolchain's lib/ directory: any
+/// reinstall or update of the toolchain changes the key.
+fn version_verbose(project: &Project, bin_dir: &Path) -> Result<String> {
+    use std::os::unix::fs::MetadataExt;
+    let rustc = bin_dir.join("rustc");
+    let mut key = rustc.display().to_string();
+    for path in [rustc.clone(), bin_dir.join("../lib")] {
+        if let Ok(m) = std::fs::metadata(&path) {
+            key.push_str(&format!(
+                " {}:{}:{}.{}:{}.{}",
+                m.ino(),
+                m.size(),
+                m.mtime(),
+                m.mtime_nsec(),
+                m.ctime(),
+                m.ctime_nsec()
+            ));
+        }
+    }
+    let cache = Stamp::new(project.state().join("rustc-vv.cache"));
+    if let Some(vv) = cache.read(&key) {
+        return Ok(vv);
+    }
+    let vv = run_capture(Command::new(&rustc).arg("-vV"))
+        .with_context(|| format!("running `{} -vV`", rustc.display()))?;
+    // A cache that cannot be written only costs time.
+    let _ = cache.write(&key, &vv);
+    Ok(vv)
+}
+
 /// The toolchain in use, as `rustc -vV` describes it.
 #[derive(Debug, Clone)]
 pub struct Active {
@@ -116,7 +149,7 @@ pub struct Active {
 impl Active {
     /// The toolchain that ran xtask: cargo sets `CARGO` to its own path for `cargo run`, and
     /// rustc sits beside it. Outside cargo, whatever `rustc` on PATH resolves to.
-    pub fn detect() -> Result<Active> {
+    pub fn detect(project: &Project) -> Result<Active> {
         let bin_dir = match std::env::var_os("CARGO").map(PathBuf::from) {
             Some(cargo) if cargo.parent().is_some_and(|d| d.join("rustc").is_file()) => {
                 cargo.parent().unwrap().to_path_buf()
@@ -128,9 +161,7 @@ impl Active {
                 PathBuf::from(out.trim()).join("bin")
             }
         };
-        let rustc = bin_dir.join("rustc");
-        let version_verbose = run_capture(Command::new(&rustc).arg("-vV"))
-            .with_context(|| format!("running `{} -vV`", rustc.display()))?;
+        let version_verbose = version_verbose(project, &bin_dir)?;
         let field = |key: &str| {
             version_verbose
                 .lines()

@@ -20,7 +20,7 @@ const TOOL: &str = "cargo-vendor-filterer";
 
 pub fn run(project: &Project) -> Result<()> {
     let pin = Pin::load(project)?;
-    let active = Active::detect()?;
+    let active = Active::detect(project)?;
     active.check(&pin)?;
     let tool = ensure_tool(project, &pin, &active)?;
 

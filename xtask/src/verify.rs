@@ -270,7 +270,7 @@ fn check_manifests(
                     && !locked_names.contains(name)
                 {
                     problems.push(format!(
-                        "{}: {kind} `{name}` is not in {lock}: it was added without re-vendoring. fix: {REVENDOR}",
+                        "{}: `{name}` (in [{kind}]) is not in {lock}: it was added without re-vendoring. fix: {REVENDOR}",
                         rel.display()
                     ));
                 }

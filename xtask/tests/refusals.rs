@@ -65,7 +65,7 @@ fn a_dependency_added_without_revendoring_is_refused() {
     for cmd in ["verify", "build"] {
         f.xtask(&[cmd]).refused(&[
             "crates/demo/Cargo.toml",
-            "`itoa` is not in Cargo.lock",
+            "`itoa` (in [dependencies]) is not in Cargo.lock",
             "cargo xtask vendor",
         ]);
     }
