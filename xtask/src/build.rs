@@ -121,6 +121,9 @@ pub fn run(project: &Project, opts: &Options) -> Result<()> {
             "network namespace"
         }
     );
+    if manifest.artifacts.is_empty() {
+        println!("  no binaries: the workspace's crates are all libraries so far");
+    }
     for a in &manifest.artifacts {
         println!(
             "  target/dist/{:<24} {:>10} bytes  sha256 {}",
