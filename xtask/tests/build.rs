@@ -140,3 +140,34 @@ fn build_of_one_package_and_help_texts() {
     assert_eq!(bad.code, Some(2), "clap usage error");
     assert!(bad.stderr.contains("build-overhead"));
 }
+
+#[test]
+fn the_same_sources_at_two_paths_build_identical_binaries() {
+    // Different checkout paths (one fixture's name is longer), jobs and umask: path
+    // remapping and the cleared environment must leave no trace in the bytes.
+    let a = Fixture::new("repro-a");
+    let b = Fixture::new("repro-b-with-a-longer-name");
+    a.xtask(&["build", "--release", "--no-sandbox", "-j", "1"])
+        .ok();
+    let out = Command::new("sh")
+        .current_dir(&b.root)
+        .arg("-c")
+        .arg(format!(
+            "umask 077 && TZ=Asia/Tokyo exec '{}' build --release --no-sandbox",
+            env!("CARGO_BIN_EXE_xtask")
+        ))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (ma, mb) = (manifest(&a), manifest(&b));
+    assert_eq!(
+        ma["artifacts"], mb["artifacts"],
+        "artifacts differ between checkouts"
+    );
+    assert_eq!(ma["inputs"]["rustflags"], mb["inputs"]["rustflags"]);
+    assert_eq!(ma["inputs"]["vendor_sha256"], mb["inputs"]["vendor_sha256"]);
+}
