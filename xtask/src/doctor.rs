@@ -132,7 +132,12 @@ pub fn run(project: &Project) -> Result<()> {
 
 fn check_toolchain(project: &Project, pin: &Pin, r: &mut Report) {
     // Installed? Ask rustup for the pinned toolchain itself, whatever is active.
-    let installed = run_capture(Command::new("rustup").args(["run", &pin.channel, "rustc", "-vV"]));
+    // Asking must not install: rustup would otherwise fetch a missing toolchain here.
+    let installed = run_capture(
+        Command::new("rustup")
+            .env("RUSTUP_AUTO_INSTALL", "0")
+            .args(["run", &pin.channel, "rustc", "-vV"]),
+    );
     match &installed {
         Ok(vv) if vv.contains(&pin.commit_hash) => {
             r.line(Level::Ok, "toolchain", format!("{} installed", pin.channel));
