@@ -33,8 +33,7 @@ pub fn run(project: &Project) -> Result<()> {
         }
     }
     fs::create_dir_all(project.state())?;
-    // Outside the checkout, so .cargo/config.toml (offline, vendored source) does not apply.
-    let outside = std::env::temp_dir();
+    let outside = outside(project);
     let mut cmd = online(&active, &tool, &outside);
     for target in &pin.targets {
         cmd.args(["--platform", target]);
@@ -78,6 +77,17 @@ pub fn run(project: &Project) -> Result<()> {
     Ok(())
 }
 
+/// A working directory outside the checkout, so its .cargo/config.toml (offline, vendored
+/// source) does not apply to the online cargo runs.
+fn outside(project: &Project) -> PathBuf {
+    let tmp = std::env::temp_dir();
+    if tmp.starts_with(&project.root) {
+        PathBuf::from("/")
+    } else {
+        tmp
+    }
+}
+
 /// The pinned cargo-vendor-filterer: from target/keel/tools or PATH, else installed.
 fn ensure_tool(project: &Project, pin: &Pin, active: &Active) -> Result<PathBuf> {
     let version = pin
@@ -97,7 +107,7 @@ fn ensure_tool(project: &Project, pin: &Pin, active: &Active) -> Result<PathBuf>
         }
     }
     println!("installing {TOOL} {version} into {} ...", root.display());
-    let status = online(active, &active.cargo(), &std::env::temp_dir())
+    let status = online(active, &active.cargo(), &outside(project))
         .args(["install", TOOL, "--locked", "--version"])
         .arg(format!("={version}"))
         .arg("--root")

@@ -167,3 +167,19 @@ fn every_problem_is_reported_at_once() {
         "`itoa`",
     ]);
 }
+
+#[test]
+fn a_failed_vendor_run_leaves_vendor_and_the_locks_as_they_were() {
+    let f = Fixture::new("vendor-fails");
+    // No such version of the tool exists, so installing it fails, with or without network.
+    let pin = f.read("toolchain.toml").replace(
+        "cargo-vendor-filterer = \"0.5.18\"",
+        "cargo-vendor-filterer = \"0.0.0-no-such-version\"",
+    );
+    f.write("toolchain.toml", &pin);
+    let lock = f.read("Cargo.lock");
+    f.xtask(&["vendor"])
+        .refused(&["installing cargo-vendor-filterer 0.0.0-no-such-version failed"]);
+    assert_eq!(f.read("Cargo.lock"), lock);
+    f.xtask(&["verify"]).ok();
+}
