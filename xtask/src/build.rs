@@ -46,7 +46,7 @@ pub fn prepare(project: &Project) -> Result<Prepared> {
     let active = Active::detect(project)?;
     active.check(&pin)?;
     let tree = fingerprint::tree(&project.root)?;
-    let inputs = verify::run(project, &pin, &active, &tree, Depth::Incremental)?.json;
+    let inputs = verify::run(project, &pin, &active, &tree, Depth::Incremental)?;
     let head = head.finish()?;
     Ok(Prepared {
         pin,

@@ -3,8 +3,12 @@
 use anyhow::{Result, bail};
 use std::path::{Path, PathBuf};
 
-/// Lock files whose packages must all be vendored: the product workspace's and xtask's own.
-pub const LOCKFILES: [&str; 2] = ["Cargo.lock", "xtask/Cargo.lock"];
+/// The product workspace's manifest and lock file.
+pub const PRODUCT: (&str, &str) = ("Cargo.toml", "Cargo.lock");
+/// xtask's own workspace (see ARCHITECTURE.md for why it is separate).
+pub const XTASK: (&str, &str) = ("xtask/Cargo.toml", "xtask/Cargo.lock");
+/// Both workspaces, as (manifest, lock file): every registry package of both locks is vendored.
+pub const WORKSPACES: [(&str, &str); 2] = [PRODUCT, XTASK];
 
 /// The Keel checkout xtask is working on.
 #[derive(Debug, Clone)]

@@ -5,7 +5,7 @@
 use crate::build::{self, spawn};
 use crate::hermetic::{Hermetic, Purpose};
 use crate::process::{find_on_path, run_capture};
-use crate::project::Project;
+use crate::project::{PRODUCT, Project, XTASK};
 use crate::toolchain::Pin;
 use anyhow::{Context, Result, bail};
 use std::path::PathBuf;
@@ -57,7 +57,7 @@ pub fn run(project: &Project, opts: &Options) -> Result<()> {
     let product: Vec<&String> = opts.packages.iter().filter(|p| *p != "xtask").collect();
     let mut suites: Vec<(&str, Vec<String>)> = Vec::new();
     if opts.packages.is_empty() || !product.is_empty() {
-        let mut sel = vec!["--manifest-path".to_owned(), "Cargo.toml".to_owned()];
+        let mut sel = vec!["--manifest-path".to_owned(), PRODUCT.0.to_owned()];
         if product.is_empty() {
             sel.push("--workspace".into());
         }
@@ -67,10 +67,7 @@ pub fn run(project: &Project, opts: &Options) -> Result<()> {
         suites.push(("workspace", sel));
     }
     if xtask_selected {
-        suites.push((
-            "xtask",
-            vec!["--manifest-path".into(), "xtask/Cargo.toml".into()],
-        ));
+        suites.push(("xtask", vec!["--manifest-path".into(), XTASK.0.into()]));
     }
     for (name, selection) in suites {
         println!("== tests: {name}");

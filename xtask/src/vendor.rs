@@ -8,7 +8,7 @@
 use crate::fingerprint;
 use crate::hermetic::online;
 use crate::process::{find_on_path, run_capture};
-use crate::project::Project;
+use crate::project::{PRODUCT, Project, XTASK};
 use crate::toolchain::{Active, Pin};
 use crate::verify::{self, Depth};
 use anyhow::{Context, Result, bail};
@@ -40,9 +40,9 @@ pub fn run(project: &Project) -> Result<()> {
     }
     cmd.arg("--versioned-dirs")
         .arg("--manifest-path")
-        .arg(project.path("Cargo.toml"))
+        .arg(project.path(PRODUCT.0))
         .arg("--sync")
-        .arg(project.path("xtask/Cargo.toml"))
+        .arg(project.path(XTASK.0))
         .arg(&fresh);
     println!(
         "vendoring Cargo.lock and xtask/Cargo.lock for {} ...",

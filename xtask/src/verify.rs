@@ -15,7 +15,7 @@ use crate::files::{self, sha256_bytes};
 use crate::fingerprint::Stamp;
 use crate::hermetic::{Hermetic, Purpose};
 use crate::lockfile::{self, LockedPackage};
-use crate::project::{LOCKFILES, Project};
+use crate::project::{PRODUCT, Project, WORKSPACES, XTASK};
 use crate::toolchain::{Active, Pin};
 use anyhow::{Context, Result, bail};
 use serde_json::{Value, json};
@@ -25,12 +25,6 @@ use std::path::{Component, Path, PathBuf};
 
 const REVENDOR: &str =
     "run `cargo xtask vendor` (needs the network), then commit Cargo.lock and vendor/ together";
-
-/// The input hashes a build manifest records, as established by verification.
-#[derive(Debug, Clone)]
-pub struct Inputs {
-    pub json: Value,
-}
 
 /// How much to prove.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,20 +36,21 @@ pub enum Depth {
     Incremental,
 }
 
-/// Verifies the tree whose metadata fingerprint (`fingerprint::tree`) is `tree`.
+/// Verifies the tree whose metadata fingerprint (`fingerprint::tree`) is `tree`; returns the
+/// input hashes a build manifest records.
 pub fn run(
     project: &Project,
     pin: &Pin,
     active: &Active,
     tree: &str,
     depth: Depth,
-) -> Result<Inputs> {
+) -> Result<Value> {
     let stamp = Stamp::new(project.state().join("verify.stamp"));
     let key = sha256_bytes(format!("{tree}\n{}", active.version_verbose).as_bytes());
     if depth == Depth::Incremental
-        && let Some(json) = stamp.read(&key).and_then(|p| serde_json::from_str(&p).ok())
+        && let Some(inputs) = stamp.read(&key).and_then(|p| serde_json::from_str(&p).ok())
     {
-        return Ok(Inputs { json });
+        return Ok(inputs);
     }
     stamp.clear();
     let mut problems = Problems::default();
@@ -64,7 +59,7 @@ pub fn run(
         problems.push(format!("{e:#}"));
     }
     let mut locked = Vec::new();
-    for lock in LOCKFILES {
+    for (_, lock) in WORKSPACES {
         match lockfile::read(&project.path(lock)) {
             Ok(pkgs) => locked.push((lock, pkgs)),
             Err(e) => problems.push(format!("{e:#}")),
@@ -81,14 +76,14 @@ pub fn run(
 
     let file_sha = |rel: &str| -> Result<String> { Ok(files::sha256_file(&project.path(rel))?.0) };
     let json = json!({
-        "cargo_lock_sha256": file_sha("Cargo.lock")?,
-        "xtask_cargo_lock_sha256": file_sha("xtask/Cargo.lock")?,
+        "cargo_lock_sha256": file_sha(PRODUCT.1)?,
+        "xtask_cargo_lock_sha256": file_sha(XTASK.1)?,
         "vendor_sha256": vendor_sha256,
         "toolchain_toml_sha256": file_sha("toolchain.toml")?,
         "rustc_vv": active.version_verbose,
     });
     stamp.write(&key, &json.to_string())?;
-    Ok(Inputs { json })
+    Ok(json)
 }
 
 #[derive(Default)]
@@ -191,7 +186,7 @@ fn check_manifests(
             )
         })
     };
-    let root_doc = match parse(Path::new("Cargo.toml")) {
+    let root_doc = match parse(Path::new(PRODUCT.0)) {
         Ok(doc) => doc,
         Err(e) => return problems.push(format!("{e:#}")),
     };
@@ -201,15 +196,15 @@ fn check_manifests(
         .and_then(|d| d.as_table())
         .cloned()
         .unwrap_or_default();
-    let mut manifests: Vec<(PathBuf, &str)> = vec![(PathBuf::from("Cargo.toml"), "Cargo.lock")];
+    let mut manifests: Vec<(PathBuf, &str)> = vec![(PathBuf::from(PRODUCT.0), PRODUCT.1)];
     match members(project, &root_doc) {
-        Ok(m) => manifests.extend(m.into_iter().map(|p| (p, "Cargo.lock"))),
+        Ok(m) => manifests.extend(m.into_iter().map(|p| (p, PRODUCT.1))),
         Err(e) => problems.push(format!("{e:#}")),
     }
-    manifests.push((PathBuf::from("xtask/Cargo.toml"), "xtask/Cargo.lock"));
+    manifests.push((PathBuf::from(XTASK.0), XTASK.1));
 
     for (rel, lock) in manifests {
-        let doc = if rel == Path::new("Cargo.toml") {
+        let doc = if rel == Path::new(PRODUCT.0) {
             root_doc.clone()
         } else {
             match parse(&rel) {
@@ -228,7 +223,7 @@ fn check_manifests(
             .collect();
         let lock_readable = locked.iter().any(|(l, _)| *l == lock);
         let mut tables = dependency_tables(&doc);
-        if rel == Path::new("Cargo.toml") {
+        if rel == Path::new(PRODUCT.0) {
             tables.push(("workspace.dependencies", &workspace_deps));
             if let Some(patch) = doc.get("patch").and_then(|p| p.as_table()) {
                 tables.extend(
@@ -469,10 +464,7 @@ fn check_locks_current(project: &Project, active: &Active, problems: &mut Proble
     if let Err(e) = hermetic.prepare() {
         return problems.push(format!("creating target/keel: {e}"));
     }
-    for (manifest, lock) in [
-        ("Cargo.toml", "Cargo.lock"),
-        ("xtask/Cargo.toml", "xtask/Cargo.lock"),
-    ] {
+    for (manifest, lock) in WORKSPACES {
         let mut cmd = hermetic.cargo("metadata", Purpose::Build);
         cmd.args(["--format-version", "1", "--manifest-path", manifest]);
         match cmd.output() {
