@@ -6,6 +6,7 @@ use crate::files::sha256_bytes;
 use crate::fingerprint::{self, Stamp};
 use crate::hermetic::{Hermetic, Purpose};
 use crate::manifest::{Artifact, Kind, Manifest};
+use crate::native::Objcopy;
 use crate::project::Project;
 use crate::toolchain::{Active, Pin};
 use crate::verify::{self, Depth};
@@ -25,7 +26,7 @@ pub struct Options {
 }
 
 impl Options {
-    fn profile(&self) -> &'static str {
+    pub fn profile(&self) -> &'static str {
         if self.release { "release" } else { "dev" }
     }
 }
@@ -61,20 +62,16 @@ pub fn run(project: &Project, opts: &Options) -> Result<()> {
     let cx = prepare(project)?;
     let dist = project.dist();
     let stamp = Stamp::new(project.state().join("build.stamp"));
-    let key = |dist_fp: &str| {
-        sha256_bytes(
-            format!(
-                "{}\n{}\n{}\n{}\n{:?}\n{}\n{dist_fp}",
-                cx.tree,
-                cx.active.version_verbose,
-                cx.head.commit,
-                opts.profile(),
-                opts.packages,
-                opts.no_sandbox
-            )
-            .as_bytes(),
-        )
-    };
+    let what = format!(
+        "{}\n{}\n{}\n{}\n{:?}\n{}",
+        cx.tree,
+        cx.active.version_verbose,
+        cx.head.commit,
+        opts.profile(),
+        opts.packages,
+        opts.no_sandbox
+    );
+    let key = |dist_fp: &str| sha256_bytes(format!("{what}\n{dist_fp}").as_bytes());
     if dist.is_dir() && stamp.read(&key(&fingerprint::tree(&dist)?)).is_some() {
         println!(
             "up to date: nothing changed since the last build; target/dist/build-manifest.json stands"
@@ -82,56 +79,117 @@ pub fn run(project: &Project, opts: &Options) -> Result<()> {
         return Ok(());
     }
     stamp.clear();
-
-    let hermetic = Hermetic::new(project, &cx.active, cx.head.time, !opts.no_sandbox);
-    hermetic.prepare().context("creating target/keel")?;
-    let executables = cargo_build(&hermetic, opts)?;
-
-    if dist.exists() {
-        std::fs::remove_dir_all(&dist).with_context(|| format!("clearing {}", dist.display()))?;
-    }
-    std::fs::create_dir_all(&dist)?;
-    let mut artifacts = Vec::new();
-    for exe in &executables {
-        let name = exe
-            .file_name()
-            .context("executable without a file name")?
-            .to_string_lossy()
-            .into_owned();
-        std::fs::copy(exe, dist.join(&name))
-            .with_context(|| format!("copying {} to target/dist", exe.display()))?;
-        artifacts.push(Artifact::of(&dist, &name, Kind::Bin)?);
-    }
-    let manifest = Manifest {
-        workspace_version: workspace_version(project)?,
-        git: json!({ "commit": cx.head.commit, "tree": cx.head.tree, "dirty": git::dirty(project)? }),
-        inputs: inputs(&cx, &hermetic, opts),
-        artifacts,
-    };
+    let session = Session::with(project, cx, opts)?;
+    let manifest = session.build()?;
     manifest.write(&dist)?;
     stamp.write(&key(&fingerprint::tree(&dist)?), "")?;
+    report(&session, &manifest);
+    Ok(())
+}
 
+/// One build's context: the checks passed, the hermetic setup, the options.
+pub struct Session<'a> {
+    pub project: &'a Project,
+    pub cx: Prepared,
+    pub hermetic: Hermetic,
+    pub opts: Options,
+}
+
+impl<'a> Session<'a> {
+    pub fn start(project: &'a Project, opts: &Options) -> Result<Session<'a>> {
+        Session::with(project, prepare(project)?, opts)
+    }
+
+    fn with(project: &'a Project, cx: Prepared, opts: &Options) -> Result<Session<'a>> {
+        let hermetic = Hermetic::new(project, &cx.active, cx.head.time, !opts.no_sandbox);
+        hermetic.prepare().context("creating target/keel")?;
+        Ok(Session {
+            project,
+            cx,
+            hermetic,
+            opts: opts.clone(),
+        })
+    }
+
+    pub fn members(&self) -> Result<Vec<crate::workspace::Member>> {
+        crate::workspace::members(&self.hermetic)
+    }
+
+    /// The hermetic cargo build, then a fresh target/dist/ holding the binaries: for a
+    /// release, each stripped beside its `.debug` symbols. Returns the manifest (unwritten).
+    pub fn build(&self) -> Result<Manifest> {
+        let objcopy = if self.opts.release {
+            Some(Objcopy::find(&self.hermetic)?)
+        } else {
+            None
+        };
+        let executables = cargo_build(&self.hermetic, &self.opts)?;
+        let dist = self.project.dist();
+        if dist.exists() {
+            std::fs::remove_dir_all(&dist)
+                .with_context(|| format!("clearing {}", dist.display()))?;
+        }
+        std::fs::create_dir_all(&dist)?;
+        let mut artifacts = Vec::new();
+        for exe in &executables {
+            let name = exe
+                .file_name()
+                .context("executable without a file name")?
+                .to_string_lossy()
+                .into_owned();
+            match &objcopy {
+                Some(objcopy) => {
+                    objcopy.split(exe, &dist, &name)?;
+                    artifacts.push(Artifact::of(&dist, &name, Kind::Bin)?);
+                    artifacts.push(Artifact::of(&dist, &format!("{name}.debug"), Kind::Debug)?);
+                }
+                None => {
+                    std::fs::copy(exe, dist.join(&name))
+                        .with_context(|| format!("copying {} to target/dist", exe.display()))?;
+                    artifacts.push(Artifact::of(&dist, &name, Kind::Bin)?);
+                }
+            }
+        }
+        Ok(Manifest {
+            workspace_version: workspace_version(self.project)?,
+            git: json!({
+                "commit": self.cx.head.commit,
+                "tree": self.cx.head.tree,
+                "dirty": git::dirty(self.project)?,
+            }),
+            inputs: inputs(&self.cx, &self.hermetic, &self.opts),
+            artifacts,
+        })
+    }
+}
+
+/// Prints what a build left in target/dist/.
+pub fn report(session: &Session, manifest: &Manifest) {
     println!(
         "built {} ({} profile), sandbox: {}",
-        cx.head.commit,
-        opts.profile(),
-        if opts.no_sandbox {
+        session.cx.head.commit,
+        session.opts.profile(),
+        if session.opts.no_sandbox {
             "off"
         } else {
             "network namespace"
         }
     );
     if manifest.artifacts.is_empty() {
-        println!("  no binaries: the workspace's crates are all libraries so far");
+        println!("  no artifacts: the workspace's crates are all libraries so far");
     }
-    for a in &manifest.artifacts {
+    let mut artifacts = manifest.artifacts.clone();
+    artifacts.sort_by(|a, b| a.path.cmp(&b.path));
+    for a in &artifacts {
         println!(
-            "  target/dist/{:<24} {:>10} bytes  sha256 {}",
-            a.path, a.size, a.sha256
+            "  target/dist/{:<40} {:>7} {:>10} bytes  sha256 {}",
+            a.path,
+            a.kind.as_str(),
+            a.size,
+            a.sha256
         );
     }
     println!("  target/dist/{}", crate::manifest::FILE_NAME);
-    Ok(())
 }
 
 /// The manifest's `inputs`: verify's hashes plus how this build was made.
@@ -144,6 +202,7 @@ fn inputs(cx: &Prepared, hermetic: &Hermetic, opts: &Options) -> Value {
         "rustflags": hermetic.rustflags_recorded(),
         "source_date_epoch": cx.head.time,
         "hermetic": hermetic.record(),
+        "native_tools": crate::native::record(hermetic, opts.release),
     });
     if let (Some(i), Some(e)) = (inputs.as_object_mut(), extra.as_object()) {
         i.extend(e.clone());

@@ -19,6 +19,10 @@ use std::process::Command;
 /// The prefix the checkout's absolute path is remapped to in every artifact.
 pub const REMAPPED_ROOT: &str = "/keel";
 
+/// Every executable carries a GNU build-id (a hash of its contents), whatever the C
+/// compiler's default: it is how a debugger pairs a shipped binary with its symbols.
+const BUILD_ID: &str = "-Clink-arg=-Wl,--build-id=sha1";
+
 /// Variables passed through unchanged: they shape only how output looks, never artifacts.
 const PRESENTATION_VARS: [&str; 5] = [
     "TERM",
@@ -76,18 +80,22 @@ impl Hermetic {
 
     /// The rustc flags of every hermetic build, as passed.
     pub fn rustflags(&self) -> Vec<String> {
-        vec![format!(
-            "--remap-path-prefix={}={REMAPPED_ROOT}",
-            self.root.display()
-        )]
+        vec![
+            format!(
+                "--remap-path-prefix={}={REMAPPED_ROOT}",
+                self.root.display()
+            ),
+            BUILD_ID.to_owned(),
+        ]
     }
 
     /// The flags as recorded in the manifest: the checkout path is machine-specific, so it is
     /// written as `${WORKSPACE}`.
     pub fn rustflags_recorded(&self) -> Vec<String> {
-        vec![format!(
-            "--remap-path-prefix=${{WORKSPACE}}={REMAPPED_ROOT}"
-        )]
+        vec![
+            format!("--remap-path-prefix=${{WORKSPACE}}={REMAPPED_ROOT}"),
+            BUILD_ID.to_owned(),
+        ]
     }
 
     /// `cargo <subcommand> --locked --offline`, hermetic.
@@ -110,15 +118,28 @@ impl Hermetic {
         cmd
     }
 
-    /// The fixed part of the environment: the same on every machine but for the paths.
-    fn fixed_env(&self) -> Vec<(&'static str, OsString)> {
-        let dir = |name: &str| self.state.join(name).into_os_string();
-        let path = std::env::join_paths([
+    /// The directories a hermetic command's PATH holds, in order.
+    fn path_dirs(&self) -> [&Path; 3] {
+        [
             self.bin_dir.as_path(),
             Path::new("/usr/bin"),
             Path::new("/bin"),
-        ])
-        .unwrap_or_else(|_| "/usr/bin:/bin".into());
+        ]
+    }
+
+    /// Where `program` is on the hermetic PATH: the native tools (cc, ld, objcopy) a build uses.
+    pub fn find_program(&self, program: &str) -> Option<PathBuf> {
+        self.path_dirs()
+            .iter()
+            .map(|d| d.join(program))
+            .find(|p| p.is_file())
+    }
+
+    /// The fixed part of the environment: the same on every machine but for the paths.
+    fn fixed_env(&self) -> Vec<(&'static str, OsString)> {
+        let dir = |name: &str| self.state.join(name).into_os_string();
+        let path =
+            std::env::join_paths(self.path_dirs()).unwrap_or_else(|_| "/usr/bin:/bin".into());
         vec![
             ("PATH", path),
             ("CARGO_HOME", dir("cargo-home")),

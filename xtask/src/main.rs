@@ -1,14 +1,19 @@
 //! `cargo xtask`: Keel's build toolchain. A thin dispatcher; each command is its own module.
 
+mod archive;
 mod bench;
 mod build;
+mod dist;
 mod doctor;
+mod elf;
 mod files;
 mod fingerprint;
 mod git;
 mod hermetic;
 mod lockfile;
 mod manifest;
+mod native;
+mod package;
 mod process;
 mod project;
 mod sandbox;
@@ -16,6 +21,7 @@ mod test;
 mod toolchain;
 mod vendor;
 mod verify;
+mod workspace;
 
 use anyhow::Result;
 use clap::{Arg, ArgAction, ArgMatches, Command, value_parser};
@@ -35,6 +41,12 @@ fn cli() -> Command {
         .help(
             "Do not isolate the network (recorded in the manifest); for hosts without namespaces",
         );
+    let jobs = Arg::new("jobs")
+        .short('j')
+        .long("jobs")
+        .value_name("N")
+        .value_parser(value_parser!(u32).range(1..))
+        .help("Parallel compiler jobs (does not change the artifacts)");
     Command::new("cargo xtask")
         .bin_name("cargo xtask")
         .about("Keel's build toolchain: hermetic, offline, reproducible builds of the Keel workspace")
@@ -57,14 +69,31 @@ fn cli() -> Command {
                 )
                 .arg(Arg::new("release").long("release").action(ArgAction::SetTrue).help("Optimized release profile"))
                 .arg(packages.clone())
-                .arg(
-                    Arg::new("jobs")
-                        .short('j')
-                        .long("jobs")
-                        .value_name("N")
-                        .value_parser(value_parser!(u32).range(1..))
-                        .help("Parallel compiler jobs (does not change the artifacts)"),
+                .arg(jobs.clone())
+                .arg(no_sandbox.clone()),
+        )
+        .subcommand(
+            Command::new("package")
+                .about("Release build, then every packages/<name>.toml as a deterministic .tar.gz in target/dist/packages/")
+                .long_about(
+                    "Builds the release (as `build --release`: stripped binaries beside their .debug symbols), \
+                     then writes each package described by packages/<name>.toml as \
+                     target/dist/packages/<name>-<version>-<target>.tar.gz with the one deterministic archive \
+                     writer, and lists them in build-manifest.json as kind `package`. A package file naming a \
+                     binary or file that does not exist is refused before anything is built.",
                 )
+                .arg(jobs.clone())
+                .arg(no_sandbox.clone()),
+        )
+        .subcommand(
+            Command::new("dist")
+                .about("Everything a release ships for HEAD: binaries, symbols, packages, .crate files, release-manifest.json, sha256.sum")
+                .long_about(
+                    "As `package`, plus the `.crate` file of every publishable workspace crate (target/dist/crates/), \
+                     then release-manifest.json and sha256.sum (check with `cd target/dist && sha256sum -c sha256.sum`). \
+                     `release` runs this for a new version; `rebuild <tag>` runs the tag's own `dist` and compares.",
+                )
+                .arg(jobs.clone())
                 .arg(no_sandbox.clone()),
         )
         .subcommand(
@@ -131,6 +160,16 @@ fn strings(m: &ArgMatches, id: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// The options of `package` and `dist`: always the whole workspace, release profile.
+fn build_options(m: &ArgMatches) -> build::Options {
+    build::Options {
+        release: true,
+        packages: Vec::new(),
+        no_sandbox: m.get_flag("no-sandbox"),
+        jobs: m.get_one::<u32>("jobs").copied(),
+    }
+}
+
 fn dispatch(matches: &ArgMatches) -> Result<()> {
     let project = Project::discover()?;
     match matches.subcommand() {
@@ -143,6 +182,8 @@ fn dispatch(matches: &ArgMatches) -> Result<()> {
                 jobs: m.get_one::<u32>("jobs").copied(),
             },
         ),
+        Some(("package", m)) => package::run(&project, &build_options(m)),
+        Some(("dist", m)) => dist::run(&project, &build_options(m)),
         Some(("test", m)) => test::run(
             &project,
             &test::Options {
