@@ -66,7 +66,36 @@ impl HeadQuery {
 
 /// Whether the work tree differs from HEAD (modified, staged or untracked files).
 pub fn dirty(project: &Project) -> Result<bool> {
-    let out =
-        run_capture(git(project).args(["status", "--porcelain", "--untracked-files=normal"]))?;
-    Ok(!out.trim().is_empty())
+    Ok(!status(project)?.is_empty())
+}
+
+/// Runs `git -C <root> <args>`, returning stdout; a failure carries git's stderr.
+pub fn run(project: &Project, args: &[&str]) -> Result<String> {
+    run_capture(git(project).args(args))
+}
+
+/// The commit a tag points to, or None when there is no such tag.
+pub fn tag_commit(project: &Project, tag: &str) -> Option<String> {
+    run(
+        project,
+        &[
+            "rev-parse",
+            "-q",
+            "--verify",
+            &format!("refs/tags/{tag}^{{commit}}"),
+        ],
+    )
+    .ok()
+    .map(|s| s.trim().to_owned())
+}
+
+/// `git status --porcelain` lines: what makes the tree dirty.
+pub fn status(project: &Project) -> Result<Vec<String>> {
+    Ok(run(
+        project,
+        &["status", "--porcelain", "--untracked-files=normal"],
+    )?
+    .lines()
+    .map(str::to_owned)
+    .collect())
 }

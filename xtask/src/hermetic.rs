@@ -105,6 +105,14 @@ impl Hermetic {
         cmd
     }
 
+    /// `cargo <subcommand> --offline` without `--locked`: the one invocation allowed to
+    /// rewrite Cargo.lock, used by `release` to record the new workspace version.
+    pub fn cargo_updating_lock(&self, subcommand: &str) -> Command {
+        let mut cmd = self.tool(&self.bin_dir.join("cargo"), Purpose::Build);
+        cmd.args([subcommand, "--offline"]);
+        cmd
+    }
+
     /// Any other program that drives cargo (cargo-nextest), in the same hermetic setup.
     pub fn tool(&self, program: &Path, purpose: Purpose) -> Command {
         let mut cmd = Command::new(program);

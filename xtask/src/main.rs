@@ -16,6 +16,9 @@ mod native;
 mod package;
 mod process;
 mod project;
+mod rebuild;
+mod release;
+mod repro;
 mod sandbox;
 mod test;
 mod toolchain;
@@ -97,6 +100,66 @@ fn cli() -> Command {
                 .arg(no_sandbox.clone()),
         )
         .subcommand(
+            Command::new("release")
+                .about("Release a version: set it, build the release artifact set, store it, tag v<version>")
+                .long_about(
+                    "On a clean tree only: checks VERSION (semver) and that tag v<VERSION> does not exist, sets the \
+                     workspace version (committing Cargo.toml and Cargo.lock when it changes), runs `dist` \
+                     (hermetic release build, symbols, packages, .crate files, release-manifest.json, sha256.sum), \
+                     stores the set in target/releases/<VERSION>/, and creates the annotated tag v<VERSION>, whose \
+                     message records the release manifest's sha256. Publishing comes with the internal registry; \
+                     until then --no-publish is required.",
+                )
+                .arg(Arg::new("version").required(true).value_name("VERSION").help("The new version, e.g. 0.2.0"))
+                .arg(
+                    Arg::new("no-publish")
+                        .long("no-publish")
+                        .action(ArgAction::SetTrue)
+                        .help("Build, store and tag locally only (required until the registry exists)"),
+                )
+                .arg(jobs.clone())
+                .arg(no_sandbox.clone()),
+        )
+        .subcommand(
+            Command::new("rebuild")
+                .about("Rebuild a release from its tag with the tag's own xtask and pin; compare every artifact")
+                .long_about(
+                    "Clones the repository at TAG into a fresh temporary directory, runs THAT tag's own \
+                     `cargo xtask dist` under THAT tag's pinned toolchain (through rustup; never installing it), \
+                     and compares every artifact with the release manifest: by default \
+                     target/releases/<version>/release-manifest.json, else --manifest. Prints a verdict per \
+                     artifact and exits 0 only when all are identical. On a difference both files are kept, the \
+                     first differing byte (and ELF section) is named, and diffoscope runs when installed. A manifest \
+                     that differs from the hash recorded in the tag, or a stored artifact that differs from the \
+                     manifest, also fails.",
+                )
+                .arg(Arg::new("tag").required(true).value_name("TAG").help("The release tag, e.g. v0.1.0 (or 0.1.0)"))
+                .arg(
+                    Arg::new("manifest")
+                        .long("manifest")
+                        .value_name("PATH_OR_URL")
+                        .help("The release manifest to compare with (a file, or an http(s) URL fetched with curl)"),
+                )
+                .arg(
+                    Arg::new("keep")
+                        .long("keep")
+                        .value_name("DIR")
+                        .value_parser(value_parser!(std::path::PathBuf))
+                        .help("Leave the rebuilt artifacts (binaries beside their .debug symbols) in DIR"),
+                ),
+        )
+        .subcommand(
+            Command::new("repro")
+                .about("Build HEAD twice in two clones under different conditions and compare every artifact")
+                .long_about(
+                    "Clones HEAD twice into a temporary directory and runs each clone's own `cargo xtask dist`, \
+                     varying the checkout path, TZ, locale, umask, HOME, -j1 against the default, and adding \
+                     environment noise (RUSTFLAGS, SOURCE_DATE_EPOCH, ...) that would change the bytes if it \
+                     leaked into the build. Compares the two release manifests artifact by artifact; exits 0 only \
+                     when everything is identical, otherwise keeps both clones for inspection.",
+                ),
+        )
+        .subcommand(
             Command::new("test")
                 .about("Run the workspace's and xtask's tests through the same hermetic invocation")
                 .long_about(
@@ -160,7 +223,7 @@ fn strings(m: &ArgMatches, id: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// The options of `package` and `dist`: always the whole workspace, release profile.
+/// The options of `package`, `dist` and `release`: always the whole workspace, release profile.
 fn build_options(m: &ArgMatches) -> build::Options {
     build::Options {
         release: true,
@@ -184,6 +247,21 @@ fn dispatch(matches: &ArgMatches) -> Result<()> {
         ),
         Some(("package", m)) => package::run(&project, &build_options(m)),
         Some(("dist", m)) => dist::run(&project, &build_options(m)),
+        Some(("release", m)) => release::run(
+            &project,
+            m.get_one::<String>("version").expect("required"),
+            !m.get_flag("no-publish"),
+            &build_options(m),
+        ),
+        Some(("rebuild", m)) => rebuild::run(
+            &project,
+            &rebuild::Options {
+                tag: m.get_one::<String>("tag").expect("required").clone(),
+                manifest: m.get_one::<String>("manifest").cloned(),
+                keep: m.get_one::<std::path::PathBuf>("keep").cloned(),
+            },
+        ),
+        Some(("repro", _)) => repro::run(&project),
         Some(("test", m)) => test::run(
             &project,
             &test::Options {

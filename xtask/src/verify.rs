@@ -275,7 +275,7 @@ fn check_manifests(
 }
 
 /// Workspace members, from `[workspace] members` (plain paths and `dir/*` globs).
-fn members(project: &Project, root_doc: &toml::Table) -> Result<Vec<PathBuf>> {
+pub fn members(project: &Project, root_doc: &toml::Table) -> Result<Vec<PathBuf>> {
     let entries = root_doc
         .get("workspace")
         .and_then(|w| w.get("members"))

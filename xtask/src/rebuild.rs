@@ -1,0 +1,433 @@
+//! `cargo xtask rebuild <tag> [--manifest PATH_OR_URL] [--keep DIR]`: rebuild a release from
+//! its tag, with the tag's OWN xtask under the tag's OWN pinned toolchain, in a fresh
+//! temporary clone, and compare every artifact with the release manifest. Exit 0 only when
+//! every artifact is identical (and nothing about the manifest or the stored copies is off).
+
+use crate::files::{TempDir, copy_tree, sha256_bytes, sha256_file};
+use crate::manifest::{Artifact, Manifest, RELEASE_FILE_NAME};
+use crate::process::{find_on_path, run_capture};
+use crate::project::Project;
+use crate::release::{TAG_MANIFEST_LINE, tag_name};
+use crate::toolchain::{Pin, cargo_for};
+use crate::{elf, git};
+use anyhow::{Context, Result, bail};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub tag: String,
+    pub manifest: Option<String>,
+    pub keep: Option<PathBuf>,
+}
+
+/// Where the release manifest came from, and the released artifacts beside it, if any.
+struct Source {
+    text: String,
+    origin: String,
+    originals: Option<PathBuf>,
+}
+
+pub fn run(project: &Project, opts: &Options) -> Result<()> {
+    let started = Instant::now();
+    let tag = resolve_tag(project, &opts.tag)?;
+    let commit = git::tag_commit(project, &tag).expect("resolved tags exist");
+    let version = tag.strip_prefix('v').unwrap_or(&tag).to_owned();
+    let source = load_manifest(project, &version, opts.manifest.as_deref())?;
+    let expected = Manifest::parse(&source.text, &source.origin)?;
+    if expected.git["commit"] != commit.as_str() {
+        bail!(
+            "{} describes commit {}, but tag {tag} is commit {commit}: it is not this release's manifest",
+            source.origin,
+            expected.git["commit"]
+        );
+    }
+
+    // Problems found besides the comparison: each makes the verdict a failure.
+    let mut problems = Vec::new();
+    match recorded_manifest_sha(project, &tag) {
+        Some(recorded) if recorded != sha256_bytes(source.text.as_bytes()) => problems.push(format!(
+            "{} is not the manifest tag {tag} was made with (its sha256 is {}, the tag records {recorded}): it was modified after the release",
+            source.origin,
+            sha256_bytes(source.text.as_bytes())
+        )),
+        Some(_) => println!("manifest: matches the sha256 recorded in tag {tag}"),
+        None => println!("manifest: tag {tag} records no manifest hash (not made by `cargo xtask release`)"),
+    }
+    if let Some(dir) = &source.originals {
+        problems.extend(check_stored(dir, &expected));
+    }
+
+    let pin_text =
+        git::run(project, &["show", &format!("{commit}:toolchain.toml")]).with_context(|| {
+            format!(
+                "tag {tag} has no toolchain.toml: it predates pinned builds and cannot be rebuilt"
+            )
+        })?;
+    let pin = Pin::parse(&pin_text).with_context(|| format!("tag {tag}'s toolchain.toml"))?;
+    let mut cargo = cargo_for(&pin, &format!("tag {tag}"))?;
+
+    let work = TempDir::new(&format!("rebuild-{tag}"))?;
+    let src = work.path().join("src");
+    clone_at(project, &commit, &src)?;
+    println!(
+        "rebuilding {tag} ({commit}) in {} with its own `cargo xtask dist` under Rust {}",
+        src.display(),
+        pin.release
+    );
+    let status = cargo
+        .current_dir(&src)
+        .args(["xtask", "dist"])
+        .status()
+        .context("starting cargo")?;
+    if !status.success() {
+        bail!(
+            "the tag's own `cargo xtask dist` failed ({status}); its output is above. \
+             Nothing was compared."
+        );
+    }
+    let rebuilt_dir = src.join("target/dist");
+    let rebuilt_origin = format!("the rebuild's {RELEASE_FILE_NAME}");
+    let rebuilt = Manifest::parse(
+        &crate::files::read_to_string(&rebuilt_dir.join(RELEASE_FILE_NAME))?,
+        &rebuilt_origin,
+    )?;
+
+    let keep_base = match &opts.keep {
+        Some(dir) => {
+            copy_tree(&rebuilt_dir, dir)
+                .with_context(|| format!("keeping the rebuilt artifacts in {}", dir.display()))?;
+            dir.clone()
+        }
+        None => project.state().join("rebuild").join(&tag),
+    };
+    let verdicts = compare(&expected, &rebuilt);
+    let total = expected.artifacts.len();
+    let identical = verdicts.iter().filter(|v| v.same).count();
+    println!("\nrebuild of {tag}: per-artifact verdict");
+    for v in &verdicts {
+        println!("  {v}");
+    }
+    let mismatched: Vec<&Verdict> = verdicts.iter().filter(|v| !v.same).collect();
+    if !mismatched.is_empty() {
+        let _ = std::fs::remove_dir_all(keep_base.join("mismatch"));
+        for v in &mismatched {
+            explain(
+                v,
+                source.originals.as_deref(),
+                &rebuilt_dir,
+                &keep_base.join("mismatch"),
+            );
+        }
+        for line in input_differences(&expected, &rebuilt) {
+            println!("  inputs differ: {line}");
+        }
+    }
+    for p in &problems {
+        println!("  PROBLEM: {p}");
+    }
+    if let Some(dir) = &opts.keep {
+        println!(
+            "kept the rebuilt artifacts in {} (a debugger loads each binary's symbols from the .debug file beside it)",
+            dir.display()
+        );
+    }
+    println!(
+        "{identical}/{total} artifacts identical; rebuilt in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    if mismatched.is_empty() && problems.is_empty() {
+        return Ok(());
+    }
+    let mut why = Vec::new();
+    if !mismatched.is_empty() {
+        why.push(format!(
+            "{} differ: {}",
+            mismatched.len(),
+            mismatched
+                .iter()
+                .map(|v| v.path.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    why.extend(problems);
+    bail!(
+        "rebuild of {tag} does not match the release: {}",
+        why.join("; ")
+    )
+}
+
+/// `v0.1.0`, or `0.1.0` for it.
+fn resolve_tag(project: &Project, given: &str) -> Result<String> {
+    for candidate in [given.to_owned(), tag_name(given)] {
+        if git::tag_commit(project, &candidate).is_some() {
+            return Ok(candidate);
+        }
+    }
+    let tags = git::run(project, &["tag", "--list", "v*", "--sort=-v:refname"]).unwrap_or_default();
+    let known: Vec<&str> = tags.lines().take(10).collect();
+    bail!(
+        "no tag `{given}` in this repository (release tags: {}); fetch tags with `git fetch --tags`",
+        if known.is_empty() {
+            "none".into()
+        } else {
+            known.join(", ")
+        }
+    )
+}
+
+fn load_manifest(project: &Project, version: &str, given: Option<&str>) -> Result<Source> {
+    match given {
+        Some(url) if url.starts_with("http://") || url.starts_with("https://") => {
+            let curl = find_on_path("curl").context(
+                "fetching a manifest by URL uses curl, which is not installed: download it and pass its path",
+            )?;
+            let text = run_capture(Command::new(curl).args([
+                "--fail",
+                "--silent",
+                "--show-error",
+                "--location",
+                "--max-time",
+                "120",
+                url,
+            ]))
+            .with_context(|| format!("downloading {url}"))?;
+            Ok(Source {
+                text,
+                origin: url.to_owned(),
+                originals: None,
+            })
+        }
+        Some(path) => read_local(Path::new(path)),
+        None => {
+            let path = project
+                .target()
+                .join("releases")
+                .join(version)
+                .join(RELEASE_FILE_NAME);
+            if !path.is_file() {
+                bail!(
+                    "no release manifest for {version} at {}: `cargo xtask release` stores it there on the \
+                     machine that made the release. Pass --manifest PATH_OR_URL to the published one",
+                    path.display()
+                );
+            }
+            read_local(&path)
+        }
+    }
+}
+
+fn read_local(path: &Path) -> Result<Source> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("reading the release manifest {}", path.display()))?;
+    Ok(Source {
+        text,
+        origin: path.display().to_string(),
+        originals: path.parent().map(Path::to_path_buf),
+    })
+}
+
+/// The manifest hash in a release tag's message.
+fn recorded_manifest_sha(project: &Project, tag: &str) -> Option<String> {
+    let message = git::run(project, &["tag", "--list", "--format=%(contents)", tag]).ok()?;
+    message
+        .lines()
+        .find_map(|l| l.strip_prefix(TAG_MANIFEST_LINE))
+        .map(|s| s.trim().to_owned())
+}
+
+/// Released copies stored beside the manifest must still be what it describes.
+fn check_stored(dir: &Path, expected: &Manifest) -> Vec<String> {
+    let mut problems = Vec::new();
+    for a in &expected.artifacts {
+        let path = dir.join(&a.path);
+        if !path.is_file() {
+            continue; // only a manifest was kept, or it came from elsewhere
+        }
+        match sha256_file(&path) {
+            Ok((sha, _)) if sha == a.sha256 => {}
+            Ok((sha, _)) => problems.push(format!(
+                "the stored release artifact {} has sha256 {sha}, but the manifest says {}: the stored copy was modified",
+                a.path, a.sha256
+            )),
+            Err(e) => problems.push(format!("cannot read the stored {}: {e}", a.path)),
+        }
+    }
+    problems
+}
+
+/// Makes a clone of the repository at `commit`, sharing its objects, at `dest`.
+pub fn clone_at(project: &Project, commit: &str, dest: &Path) -> Result<()> {
+    run_capture(
+        Command::new("git")
+            .args(["clone", "--quiet", "--shared", "--no-checkout"])
+            .arg(&project.root)
+            .arg(dest),
+    )
+    .context("cloning the repository for the rebuild")?;
+    run_capture(
+        Command::new("git")
+            .arg("-C")
+            .arg(dest)
+            .args(["checkout", "--quiet", "--detach", commit]),
+    )
+    .context("checking out the tag in the rebuild's clone")?;
+    Ok(())
+}
+
+#[derive(Debug)]
+pub struct Verdict {
+    pub path: String,
+    pub kind: &'static str,
+    pub expected: Option<Artifact>,
+    pub rebuilt: Option<Artifact>,
+    pub same: bool,
+}
+
+impl std::fmt::Display for Verdict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (&self.expected, &self.rebuilt) {
+            (Some(e), Some(_)) if self.same => {
+                write!(
+                    f,
+                    "identical  {:<8} {}  sha256 {}",
+                    self.kind, self.path, e.sha256
+                )
+            }
+            (Some(e), Some(r)) => write!(
+                f,
+                "DIFFERENT  {:<8} {}  released sha256 {} ({} bytes), rebuilt {} ({} bytes)",
+                self.kind, self.path, e.sha256, e.size, r.sha256, r.size
+            ),
+            (Some(_), None) => write!(
+                f,
+                "MISSING    {:<8} {}  (the rebuild did not produce it)",
+                self.kind, self.path
+            ),
+            (None, _) => write!(
+                f,
+                "EXTRA      {:<8} {}  (the rebuild produced it; the release did not)",
+                self.kind, self.path
+            ),
+        }
+    }
+}
+
+/// Artifact by artifact: every path in either manifest, in order.
+pub fn compare(expected: &Manifest, rebuilt: &Manifest) -> Vec<Verdict> {
+    let index = |m: &Manifest| -> BTreeMap<String, Artifact> {
+        m.artifacts
+            .iter()
+            .map(|a| (a.path.clone(), a.clone()))
+            .collect()
+    };
+    let (e, r) = (index(expected), index(rebuilt));
+    let mut paths: Vec<&String> = e.keys().chain(r.keys()).collect();
+    paths.sort();
+    paths.dedup();
+    paths
+        .into_iter()
+        .map(|p| {
+            let (ea, ra) = (e.get(p).cloned(), r.get(p).cloned());
+            let same = matches!((&ea, &ra), (Some(a), Some(b)) if a.sha256 == b.sha256 && a.size == b.size && a.kind == b.kind);
+            Verdict {
+                path: p.clone(),
+                kind: ea.as_ref().or(ra.as_ref()).map(|a| a.kind.as_str()).unwrap_or("?"),
+                expected: ea,
+                rebuilt: ra,
+                same,
+            }
+        })
+        .collect()
+}
+
+/// Keeps both copies of a differing artifact, says where they first differ, and runs
+/// diffoscope on them when it is installed.
+fn explain(v: &Verdict, originals: Option<&Path>, rebuilt_dir: &Path, keep: &Path) {
+    let (Some(expected), Some(_)) = (&v.expected, &v.rebuilt) else {
+        return;
+    };
+    let rebuilt_copy = keep.join("rebuilt").join(&v.path);
+    let released_copy = keep.join("released").join(&v.path);
+    let copy = |from: &Path, to: &Path| -> Result<()> {
+        std::fs::create_dir_all(to.parent().unwrap_or(Path::new(".")))?;
+        std::fs::copy(from, to)?;
+        Ok(())
+    };
+    if let Err(e) = copy(&rebuilt_dir.join(&v.path), &rebuilt_copy) {
+        println!("    could not keep the rebuilt {}: {e:#}", v.path);
+        return;
+    }
+    let released = originals
+        .map(|d| d.join(&v.path))
+        .filter(|p| sha256_file(p).is_ok_and(|(sha, _)| sha == expected.sha256));
+    let Some(released) = released else {
+        println!(
+            "    {}: the released file itself is not here (only its manifest entry), so only the rebuilt one is kept: {}",
+            v.path,
+            rebuilt_copy.display()
+        );
+        return;
+    };
+    if let Err(e) = copy(&released, &released_copy) {
+        println!("    could not keep the released {}: {e:#}", v.path);
+        return;
+    }
+    let (a, b) = (
+        std::fs::read(&released_copy).unwrap_or_default(),
+        std::fs::read(&rebuilt_copy).unwrap_or_default(),
+    );
+    let first = a
+        .iter()
+        .zip(&b)
+        .position(|(x, y)| x != y)
+        .unwrap_or(a.len().min(b.len()));
+    let place = elf::locate(&a, first as u64)
+        .map(|s| format!(", in {s}"))
+        .unwrap_or_default();
+    println!(
+        "    {}: first difference at byte {first} ({first:#x}){place}; both kept: {} and {}",
+        v.path,
+        released_copy.display(),
+        rebuilt_copy.display()
+    );
+    match find_on_path("diffoscope") {
+        None => println!(
+            "    (install diffoscope for a structural comparison: apt-get install diffoscope)"
+        ),
+        Some(diffoscope) => {
+            let report = keep.join(format!("{}.diffoscope.txt", v.path.replace('/', "_")));
+            let _ = Command::new(diffoscope)
+                .arg("--text")
+                .arg(&report)
+                .arg(&released_copy)
+                .arg(&rebuilt_copy)
+                .stdout(std::process::Stdio::null())
+                .status();
+            let text = std::fs::read_to_string(&report).unwrap_or_default();
+            println!("    diffoscope report: {}", report.display());
+            for line in text.lines().take(25) {
+                println!("      {line}");
+            }
+        }
+    }
+}
+
+/// The manifest inputs (toolchain, native tools, lock and vendor hashes...) that differ.
+fn input_differences(expected: &Manifest, rebuilt: &Manifest) -> Vec<String> {
+    let (Some(e), Some(r)) = (expected.inputs.as_object(), rebuilt.inputs.as_object()) else {
+        return Vec::new();
+    };
+    e.iter()
+        .filter(|(k, v)| r.get(*k) != Some(*v))
+        .map(|(k, v)| {
+            format!(
+                "{k}: released {v}, rebuilt {}",
+                r.get(k).cloned().unwrap_or_default()
+            )
+        })
+        .collect()
+}
