@@ -8,11 +8,12 @@ use serde_json::json;
 use std::process::Command;
 use std::time::Instant;
 
-pub const SUITES: [&str; 1] = ["build-overhead"];
+pub const SUITES: [&str; 2] = ["build-overhead", "rebuild"];
 
 pub fn run(project: &Project, suite: &str, runs: usize) -> Result<()> {
     match suite {
         "build-overhead" => build_overhead(project, runs.max(1)),
+        "rebuild" => rebuild_vs_cold_build(project),
         other => bail!(
             "unknown bench suite {other:?}; available: {}",
             SUITES.join(", ")
@@ -128,4 +129,55 @@ fn build_overhead(project: &Project, runs: usize) -> Result<()> {
 
 fn round(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
+}
+
+/// `cargo xtask rebuild <tag>` against a plain cold `cargo xtask build --release` of the same
+/// commit in a fresh clone. HEAD is released (with `--no-publish`) in a temporary clone, so
+/// the tag exists only there. Both sides start cold: a fresh clone compiles xtask too.
+fn rebuild_vs_cold_build(project: &Project) -> Result<()> {
+    let head = crate::git::head(project)?;
+    let version = crate::build::workspace_version(project)?;
+    let tag = crate::release::tag_name(&version);
+    let pin = crate::toolchain::Pin::load(project)?;
+    let work = crate::files::TempDir::new("bench-rebuild")?;
+    let cargo = |dir: &std::path::Path, args: &[&str]| -> Result<Command> {
+        let mut cmd = crate::toolchain::cargo_for(&pin, "HEAD")?;
+        cmd.current_dir(dir).args(args);
+        Ok(cmd)
+    };
+    let git = |dir: &std::path::Path, args: &[&str]| -> Result<()> {
+        crate::process::run_capture(Command::new("git").arg("-C").arg(dir).args(args)).map(drop)
+    };
+
+    let released = work.path().join("released");
+    crate::rebuild::clone_at(project, &head.commit, &released)?;
+    let _ = git(&released, &["tag", "-d", &tag]); // a clone carries the real tag, if any
+    git(&released, &["config", "user.name", "Keel bench"])?;
+    git(&released, &["config", "user.email", "bench@keel.invalid"])?;
+    println!(
+        "releasing {version} ({}) in a scratch clone ...",
+        head.commit
+    );
+    time(cargo(
+        &released,
+        &["xtask", "release", &version, "--no-publish"],
+    )?)?;
+
+    let plain = work.path().join("plain");
+    crate::rebuild::clone_at(project, &head.commit, &plain)?;
+    println!("baseline: cold `cargo xtask build --release` in a fresh clone ...");
+    let cold = time(cargo(&plain, &["xtask", "build", "--release"])?)?;
+    println!("  {cold:.1} s");
+    println!("measured: `cargo xtask rebuild {tag}` ...");
+    let rebuild = time(cargo(&released, &["xtask", "rebuild", &tag])?)?;
+    println!(
+        "  {rebuild:.1} s: {:.2}x the cold release build",
+        rebuild / cold
+    );
+    println!(
+        "{}",
+        json!({"suite": "rebuild", "metric": "rebuild_vs_cold_release_build", "value": round(rebuild),
+               "unit": "s", "baseline": round(cold), "ratio": round(rebuild / cold)})
+    );
+    Ok(())
 }

@@ -77,6 +77,22 @@ pub fn run(project: &Project) -> Result<()> {
             "no C compiler/linker `cc` on PATH: rustc links through it. Debian: `apt-get install gcc`",
         ),
     }
+    match run_capture(Command::new("objcopy").arg("--version")) {
+        Ok(v) => r.line(Level::Ok, "objcopy", format!("{} (splits release symbols)", v.lines().next().unwrap_or("").trim())),
+        Err(_) => r.line(
+            Level::Fail,
+            "objcopy",
+            "no `objcopy`: release builds use it to split debug symbols from binaries. Debian: `apt-get install binutils`",
+        ),
+    }
+    match crate::process::find_on_path("diffoscope") {
+        Some(_) => r.line(Level::Ok, "diffoscope", "installed: `rebuild` explains differences with it"),
+        None => r.line(
+            Level::Warn,
+            "diffoscope",
+            "not installed (optional): `rebuild` then names only the first differing byte. Debian: `apt-get install diffoscope`",
+        ),
+    }
     check_disk(project, &mut r);
     match sandbox::probe() {
         Ok(()) => r.line(

@@ -202,7 +202,9 @@ fn cli() -> Command {
                 .about("Run a benchmark suite against a baseline measured in the same run")
                 .long_about(
                     "Suites:\n  build-overhead  no-op `cargo xtask build --release` against no-op raw \
-                     `cargo build --release --offline --locked`, and xtask's compile time from clean.\n\
+                     `cargo build --release --offline --locked`, and xtask's compile time from clean.\n  \
+                     rebuild         `cargo xtask rebuild <tag>` of HEAD (released in a scratch clone) against a \
+                     cold `cargo xtask build --release` of the same commit in a fresh clone.\n\
                      The last line printed is one JSON object: suite, metric, value, unit, baseline, ratio.",
                 )
                 .arg(Arg::new("suite").required(true).value_parser(bench::SUITES).help("Which suite"))

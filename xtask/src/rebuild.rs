@@ -107,9 +107,7 @@ pub fn run(project: &Project, opts: &Options) -> Result<()> {
     let total = expected.artifacts.len();
     let identical = verdicts.iter().filter(|v| v.same).count();
     println!("\nrebuild of {tag}: per-artifact verdict");
-    for v in &verdicts {
-        println!("  {v}");
-    }
+    print_verdicts(&verdicts);
     let mismatched: Vec<&Verdict> = verdicts.iter().filter(|v| !v.same).collect();
     if !mismatched.is_empty() {
         let _ = std::fs::remove_dir_all(keep_base.join("mismatch"));
@@ -287,32 +285,32 @@ pub struct Verdict {
     pub same: bool,
 }
 
-impl std::fmt::Display for Verdict {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl Verdict {
+    fn line(&self, width: usize) -> String {
+        let head = |word: &str| format!("{word:<10} {:<8} {:<width$}", self.kind, self.path);
         match (&self.expected, &self.rebuilt) {
             (Some(e), Some(_)) if self.same => {
-                write!(
-                    f,
-                    "identical  {:<8} {}  sha256 {}",
-                    self.kind, self.path, e.sha256
-                )
+                format!("{}  sha256 {}", head("identical"), e.sha256)
             }
-            (Some(e), Some(r)) => write!(
-                f,
-                "DIFFERENT  {:<8} {}  released sha256 {} ({} bytes), rebuilt {} ({} bytes)",
-                self.kind, self.path, e.sha256, e.size, r.sha256, r.size
+            (Some(e), Some(r)) => format!(
+                "{}  expected sha256 {} ({} bytes), got {} ({} bytes)",
+                head("DIFFERENT"),
+                e.sha256,
+                e.size,
+                r.sha256,
+                r.size
             ),
-            (Some(_), None) => write!(
-                f,
-                "MISSING    {:<8} {}  (the rebuild did not produce it)",
-                self.kind, self.path
-            ),
-            (None, _) => write!(
-                f,
-                "EXTRA      {:<8} {}  (the rebuild produced it; the release did not)",
-                self.kind, self.path
-            ),
+            (Some(_), None) => format!("{}  (not produced by the rebuild)", head("MISSING")),
+            (None, _) => format!("{}  (produced, but not in the manifest)", head("EXTRA")),
         }
+    }
+}
+
+/// Prints one aligned line per artifact.
+pub fn print_verdicts(verdicts: &[Verdict]) {
+    let width = verdicts.iter().map(|v| v.path.len()).max().unwrap_or(0);
+    for v in verdicts {
+        println!("  {}", v.line(width));
     }
 }
 

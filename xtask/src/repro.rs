@@ -115,9 +115,7 @@ pub fn run(project: &Project) -> Result<()> {
     let verdicts = compare(&manifests[0].0, &manifests[1].0);
     let identical = verdicts.iter().filter(|v| v.same).count();
     println!("\nrepro: per-artifact verdict (A against B)");
-    for v in &verdicts {
-        println!("  {v}");
-    }
+    crate::rebuild::print_verdicts(&verdicts);
     let manifests_equal = manifests[0].1 == manifests[1].1;
     println!(
         "{identical}/{} artifacts identical; release manifests {}; {:.1} s",
