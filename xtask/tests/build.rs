@@ -4,20 +4,12 @@
 
 mod fixture;
 
-use fixture::Fixture;
+use fixture::{Fixture, sha256_hex};
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 use std::process::Command;
 
 fn manifest(f: &Fixture) -> Value {
     serde_json::from_str(&f.read("target/dist/build-manifest.json")).unwrap()
-}
-
-fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 #[test]

@@ -42,22 +42,7 @@ fn dist_writes_the_whole_release_artifact_set() {
         ]
     );
     // sha256.sum is what `sha256sum -c` expects.
-    let check = Command::new("sha256sum")
-        .current_dir(f.path("target/dist"))
-        .args(["-c", "sha256.sum"])
-        .output()
-        .unwrap();
-    assert!(
-        check.status.success(),
-        "{}",
-        String::from_utf8_lossy(&check.stdout)
-    );
-    assert_eq!(
-        String::from_utf8_lossy(&check.stdout)
-            .matches(": OK")
-            .count(),
-        4
-    );
+    assert_eq!(fixture::sha256sum_check(&f.path("target/dist")), 4);
 
     // The package holds the stripped binary and the file, with normalized headers.
     let epoch: u64 = m["inputs"]["source_date_epoch"].as_u64().unwrap();

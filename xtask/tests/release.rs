@@ -93,22 +93,9 @@ fn release_sets_the_version_commits_stores_and_tags() {
             "packages/demo-0.4.0-x86_64-unknown-linux-gnu.tar.gz"
         ]
     );
-    let check = std::process::Command::new("sha256sum")
-        .current_dir(&dir)
-        .args(["-c", "sha256.sum"])
-        .output()
-        .unwrap();
-    assert!(
-        check.status.success(),
-        "{}",
-        String::from_utf8_lossy(&check.stdout)
-    );
+    assert_eq!(fixture::sha256sum_check(&dir), 4);
     let message = stdout_of(&f, &["tag", "--list", "--format=%(contents)", "v0.4.0"]);
-    use sha2::Digest;
-    let sha: String = sha2::Sha256::digest(text.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let sha = fixture::sha256_hex(text.as_bytes());
     assert!(
         message.contains(&format!("release-manifest.json sha256: {sha}")),
         "{message}"
