@@ -8,12 +8,13 @@ use serde_json::json;
 use std::process::Command;
 use std::time::Instant;
 
-pub const SUITES: [&str; 2] = ["build-overhead", "rebuild"];
+pub const SUITES: [&str; 3] = ["build-overhead", "rebuild", "tracker"];
 
 pub fn run(project: &Project, suite: &str, runs: usize) -> Result<()> {
     match suite {
         "build-overhead" => build_overhead(project, runs.max(1)),
         "rebuild" => rebuild_vs_cold_build(project),
+        "tracker" => example(project, "keel-tracker", "tracker-bench"),
         other => bail!(
             "unknown bench suite {other:?}; available: {}",
             SUITES.join(", ")
@@ -179,5 +180,29 @@ fn rebuild_vs_cold_build(project: &Project) -> Result<()> {
         json!({"suite": "rebuild", "metric": "rebuild_vs_cold_release_build", "value": round(rebuild),
                "unit": "s", "baseline": round(cold), "ratio": round(rebuild / cold)})
     );
+    Ok(())
+}
+
+/// A benchmark that lives with its crate, as an example program: built and run in release
+/// through the hermetic cargo, its output (JSON last line included) passed through.
+fn example(project: &Project, package: &str, name: &str) -> Result<()> {
+    let cx = crate::build::prepare(project)?;
+    let hermetic = crate::hermetic::Hermetic::new(project, &cx.active, cx.head.time, true);
+    hermetic.prepare()?;
+    let mut cmd = hermetic.cargo("run", crate::hermetic::Purpose::Build);
+    cmd.args([
+        "--release",
+        "--quiet",
+        "--manifest-path",
+        crate::project::PRODUCT.0,
+        "--package",
+        package,
+        "--example",
+        name,
+    ]);
+    let status = crate::build::spawn(&mut cmd, &hermetic)?.wait()?;
+    if !status.success() {
+        bail!("the {name} benchmark failed ({status}); its output is above");
+    }
     Ok(())
 }

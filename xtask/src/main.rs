@@ -204,7 +204,9 @@ fn cli() -> Command {
                     "Suites:\n  build-overhead  no-op `cargo xtask build --release` against no-op raw \
                      `cargo build --release --offline --locked`, and xtask's compile time from clean.\n  \
                      rebuild         `cargo xtask rebuild <tag>` of HEAD (released in a scratch clone) against a \
-                     cold `cargo xtask build --release` of the same commit in a fresh clone.\n\
+                     cold `cargo xtask build --release` of the same commit in a fresh clone.\n  \
+                     tracker         keel-tracker: added latency per request (8 threads) against direct calls, \
+                     requests/s through it with a no-op channel, time to re-find the primary after a failover.\n\
                      The last line printed is one JSON object: suite, metric, value, unit, baseline, ratio.",
                 )
                 .arg(Arg::new("suite").required(true).value_parser(bench::SUITES).help("Which suite"))

@@ -1,0 +1,9 @@
+use thiserror::Error;
+
+#[derive(Error, Debug)]
+pub enum MyError {
+    First,
+    Second,
+}
+
+fn main() {}

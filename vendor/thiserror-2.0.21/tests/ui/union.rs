@@ -1,0 +1,9 @@
+use thiserror::Error;
+
+#[derive(Error)]
+pub union U {
+    msg: &'static str,
+    num: usize,
+}
+
+fn main() {}
