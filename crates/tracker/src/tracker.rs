@@ -182,7 +182,10 @@ impl<C: Connector> Tracker<C> {
     /// Sends one request from async code. `request` gets the primary and returns the
     /// request's future; its `Err` is a [`Failure`] (application errors belong inside `Ok`).
     /// A failure is reported and, as `policy` allows, the request is tried again on the
-    /// next generation. The whole call is bounded by `policy.timeout`.
+    /// next generation. The whole call is bounded by `policy.timeout`: at the deadline the
+    /// request's future is dropped, so the channel must be cancel-safe (or, if an exchange
+    /// cut in half leaves it out of step, answer the next caller with `ConnectionLost`, which
+    /// makes the tracker reconnect).
     pub async fn call<T, F, Fut>(&self, policy: &Policy, mut request: F) -> Result<T, Error>
     where
         F: FnMut(Arc<Primary<C>>) -> Fut,
