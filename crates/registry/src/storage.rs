@@ -1,0 +1,319 @@
+//! The registry's state is a directory:
+//!
+//! ```text
+//! index/<index path>      one JSON line per published version (the sparse index files)
+//! crates/<name>/<name>-<version>.crate
+//! packages/<name>/<version>/<file>
+//! tokens                  "<owner> <sha256 of the token>" per line
+//! ```
+//!
+//! Every write is a temp file in the same directory, fsync, rename, fsync of the directory:
+//! a crash leaves the old file or the new, never a mix. A `.crate` is written before its
+//! index line, so every index line points at a complete file. Writes to one crate are
+//! serialized; different crates proceed in parallel.
+
+use crate::index::{self, Line, NewCrate};
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::fs::{self, File};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("storage failure: {0}")]
+    Io(#[from] io::Error),
+}
+
+/// What a write did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stored {
+    Created,
+    /// The same bytes were already there: nothing changed.
+    AlreadyPresent,
+}
+
+#[derive(Debug)]
+pub struct Storage {
+    root: PathBuf,
+    locks: Mutex<HashMap<String, Arc<Mutex<()>>>>,
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Writes `bytes` to `path` atomically and durably.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let dir = path.parent().expect("storage paths have a parent");
+    fs::create_dir_all(dir)?;
+    let tmp = dir.join(format!(".tmp-{}-{}", std::process::id(), fastrand_suffix()));
+    let result = (|| {
+        let mut f = File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        fs::rename(&tmp, path)?;
+        File::open(dir)?.sync_all()
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// A per-write unique suffix without a random-number dependency.
+fn fastrand_suffix() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos() as u64)
+        .unwrap_or(0);
+    (N.fetch_add(1, Ordering::Relaxed) << 32) ^ nanos
+}
+
+impl Storage {
+    /// Opens (creating if needed) the registry directory, removing temp files a crash left.
+    pub fn open(root: &Path) -> io::Result<Storage> {
+        for sub in ["index", "crates", "packages"] {
+            fs::create_dir_all(root.join(sub))?;
+        }
+        remove_temp_files(root)?;
+        Ok(Storage {
+            root: root.to_path_buf(),
+            locks: Mutex::new(HashMap::new()),
+        })
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    fn lock(&self, key: &str) -> Arc<Mutex<()>> {
+        self.locks
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(key.to_owned())
+            .or_default()
+            .clone()
+    }
+
+    pub fn index_file(&self, path: &str) -> PathBuf {
+        self.root.join("index").join(path)
+    }
+
+    pub fn crate_file(&self, name: &str, vers: &str) -> PathBuf {
+        let n = name.to_lowercase();
+        self.root
+            .join("crates")
+            .join(&n)
+            .join(format!("{n}-{vers}.crate"))
+    }
+
+    fn description_file(&self, name: &str) -> PathBuf {
+        self.root
+            .join("crates")
+            .join(name.to_lowercase())
+            .join("description.txt")
+    }
+
+    pub fn description(&self, name: &str) -> Option<String> {
+        fs::read_to_string(self.description_file(name)).ok()
+    }
+
+    pub fn package_file(&self, name: &str, version: &str, file: &str) -> PathBuf {
+        self.root
+            .join("packages")
+            .join(name)
+            .join(version)
+            .join(file)
+    }
+
+    /// The index lines of a crate (none if it was never published).
+    pub fn lines(&self, name: &str) -> Result<Vec<Line>, StoreError> {
+        let path = self.index_file(&index::path_of(name));
+        let text = match fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(e.into()),
+        };
+        text.lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| {
+                serde_json::from_str(l).map_err(|e| {
+                    StoreError::Io(io::Error::other(format!(
+                        "corrupt index line in {}: {e}",
+                        path.display()
+                    )))
+                })
+            })
+            .collect()
+    }
+
+    fn write_lines(&self, name: &str, lines: &[Line]) -> io::Result<()> {
+        let mut text = String::new();
+        for l in lines {
+            text.push_str(&serde_json::to_string(l).map_err(io::Error::other)?);
+            text.push('\n');
+        }
+        write_atomic(&self.index_file(&index::path_of(name)), text.as_bytes())
+    }
+
+    /// Publishes a validated upload. The same version with the same bytes again is a
+    /// no-op; with different bytes, a conflict.
+    pub fn publish(&self, meta: &NewCrate, file: &[u8]) -> Result<Stored, StoreError> {
+        let lock = self.lock(&meta.name.to_lowercase());
+        let _guard = lock.lock().unwrap_or_else(|e| e.into_inner());
+        let cksum = sha256_hex(file);
+        let mut lines = self.lines(&meta.name)?;
+        if let Some(first) = lines.first()
+            && first.name != meta.name
+        {
+            return Err(StoreError::Conflict(format!(
+                "a crate named `{}` already exists; `{}` differs from it only in case",
+                first.name, meta.name
+            )));
+        }
+        if let Some(existing) = lines
+            .iter()
+            .find(|l| index::same_version(&l.vers, &meta.vers))
+        {
+            return if existing.cksum == cksum {
+                Ok(Stored::AlreadyPresent)
+            } else {
+                Err(StoreError::Conflict(format!(
+                    "{} {} is already published with different contents (sha256 {}, this upload {cksum}); \
+                     published versions are immutable: publish a new version",
+                    meta.name, existing.vers, existing.cksum
+                )))
+            };
+        }
+        // The file first: an index line must never point at a missing or partial .crate.
+        write_atomic(&self.crate_file(&meta.name, &meta.vers), file)?;
+        lines.push(meta.to_line(cksum));
+        self.write_lines(&meta.name, &lines)?;
+        if let Some(d) = &meta.description {
+            // For search; losing it in a crash costs only a description.
+            write_atomic(&self.description_file(&meta.name), d.as_bytes())?;
+        }
+        Ok(Stored::Created)
+    }
+
+    /// Sets or clears `yanked` on one version.
+    pub fn set_yanked(&self, name: &str, vers: &str, yanked: bool) -> Result<(), StoreError> {
+        let lock = self.lock(&name.to_lowercase());
+        let _guard = lock.lock().unwrap_or_else(|e| e.into_inner());
+        let mut lines = self.lines(name)?;
+        let line = lines
+            .iter_mut()
+            .find(|l| l.vers == vers)
+            .ok_or_else(|| StoreError::NotFound(format!("{name} {vers} is not published here")))?;
+        if line.yanked != yanked {
+            line.yanked = yanked;
+            self.write_lines(name, &lines)?;
+        }
+        Ok(())
+    }
+
+    /// Stores a package file; the same bytes again is a no-op, different bytes a conflict.
+    pub fn put_package(
+        &self,
+        name: &str,
+        version: &str,
+        file: &str,
+        bytes: &[u8],
+    ) -> Result<(Stored, String), StoreError> {
+        let lock = self.lock(&format!("package {name}"));
+        let _guard = lock.lock().unwrap_or_else(|e| e.into_inner());
+        let path = self.package_file(name, version, file);
+        let sha = sha256_hex(bytes);
+        match fs::read(&path) {
+            Ok(existing) if sha256_hex(&existing) == sha => {
+                return Ok((Stored::AlreadyPresent, sha));
+            }
+            Ok(existing) => {
+                return Err(StoreError::Conflict(format!(
+                    "package {name} {version} already has {file} with different contents (sha256 {}, this upload {sha}); \
+                     published versions are immutable",
+                    sha256_hex(&existing)
+                )));
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e.into()),
+        }
+        write_atomic(&path, bytes)?;
+        Ok((Stored::Created, sha))
+    }
+
+    /// The files of one package version: (file, sha256, size), sorted.
+    pub fn list_package(
+        &self,
+        name: &str,
+        version: &str,
+    ) -> Result<Vec<(String, String, u64)>, StoreError> {
+        let dir = self.root.join("packages").join(name).join(version);
+        let rd = match fs::read_dir(&dir) {
+            Ok(rd) => rd,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                return Err(StoreError::NotFound(format!("no package {name} {version}")));
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let mut out = Vec::new();
+        for entry in rd {
+            let entry = entry?;
+            let file = entry.file_name().to_string_lossy().into_owned();
+            if file.starts_with('.') {
+                continue;
+            }
+            let bytes = fs::read(entry.path())?;
+            out.push((file, sha256_hex(&bytes), bytes.len() as u64));
+        }
+        out.sort();
+        Ok(out)
+    }
+
+    /// Every crate's newest line (by publication order), for search.
+    pub fn all_crates(&self) -> Result<Vec<Line>, StoreError> {
+        let mut out = Vec::new();
+        let mut stack = vec![self.root.join("index")];
+        while let Some(dir) = stack.pop() {
+            for entry in fs::read_dir(&dir)? {
+                let entry = entry?;
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if name.starts_with('.') || name == "config.json" {
+                    continue;
+                }
+                if entry.file_type()?.is_dir() {
+                    stack.push(entry.path());
+                } else if let Some(last) = self.lines(&name)?.into_iter().rev().find(|l| !l.yanked)
+                {
+                    out.push(last);
+                }
+            }
+        }
+        out.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(out)
+    }
+}
+
+/// Removes `.tmp-*` files a crash left behind (they were never renamed into place).
+fn remove_temp_files(dir: &Path) -> io::Result<()> {
+    for entry in fs::read_dir(dir)? {
+        let entry = entry?;
+        if entry.file_type()?.is_dir() {
+            remove_temp_files(&entry.path())?;
+        } else if entry.file_name().to_string_lossy().starts_with(".tmp-") {
+            fs::remove_file(entry.path())?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,5 @@
+#![cfg(feature = "limit")]
+mod concurrency;
+mod rate;
+#[path = "../support.rs"]
+pub(crate) mod support;
