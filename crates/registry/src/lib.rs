@@ -22,31 +22,39 @@ pub struct Options {
     pub limits: upload::Limits,
 }
 
-/// Serves the registry in `dir` on `listener` until `shutdown` completes.
-pub async fn serve(
+/// Opens the registry in `dir` (creating it, and removing what a crash left half-written)
+/// for clients that reach it at `base_url`.
+pub fn open(
     dir: &Path,
-    listener: tokio::net::TcpListener,
     options: Options,
-    shutdown: impl Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
+    base_url: String,
+) -> std::io::Result<Arc<server::Registry>> {
     let storage = storage::Storage::open(dir)?;
     let tokens = auth::Tokens::load(dir)?;
-    let base_url = match options.base_url {
-        Some(u) => u.trim_end_matches('/').to_owned(),
-        None => format!("http://{}", listener.local_addr()?),
-    };
     if tokens.is_empty() {
         tracing::warn!(
             "no publish tokens yet: create one with `keel-registry token new --dir <dir> <owner>`"
         );
     }
-    let registry = Arc::new(server::Registry {
+    Ok(Arc::new(server::Registry {
         storage,
         tokens,
         auth_required: options.auth_required,
-        base_url,
+        base_url: options
+            .base_url
+            .unwrap_or(base_url)
+            .trim_end_matches('/')
+            .to_owned(),
         limits: options.limits,
-    });
+    }))
+}
+
+/// Serves `registry` on `listener` until `shutdown` completes.
+pub async fn serve(
+    registry: Arc<server::Registry>,
+    listener: tokio::net::TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     axum::serve(listener, server::router(registry))
         .with_graceful_shutdown(shutdown)
         .await

@@ -86,14 +86,27 @@ fn serve(
         .build()
         .map_err(|e| e.to_string())?;
     rt.block_on(async {
-        let listener = tokio::net::TcpListener::bind(addr)
-            .await
-            .map_err(|e| format!("cannot listen on {addr}: {e} (is another registry running there? choose --addr)"))?;
+        let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| {
+            format!(
+                "cannot listen on {addr}: {e} (is another registry running there? choose --addr)"
+            )
+        })?;
         let bound = listener.local_addr().map_err(|e| e.to_string())?;
-        // The first line on stdout: where it listens (scripts and tests read it).
-        println!("keel-registry listening on http://{bound} (index: sparse+http://{bound}/index/), serving {}", dir.display());
-        let options = keel_registry::Options { auth_required, base_url, ..Default::default() };
-        keel_registry::serve(&dir, listener, options, shutdown_signal())
+        let options = keel_registry::Options {
+            auth_required,
+            base_url,
+            ..Default::default()
+        };
+        let registry = keel_registry::open(&dir, options, format!("http://{bound}"))
+            .map_err(|e| format!("opening the registry in {}: {e}", dir.display()))?;
+        // The first line on stdout, once ready: where it listens (scripts and tests read it).
+        println!(
+            "keel-registry listening on {} (index: sparse+{}/index/), serving {}",
+            registry.base_url,
+            registry.base_url,
+            dir.display()
+        );
+        keel_registry::serve(registry, listener, shutdown_signal())
             .await
             .map_err(|e| format!("serving {}: {e}", dir.display()))
     })

@@ -156,11 +156,15 @@ pub fn check_crate(meta: &NewCrate, file: &[u8], limits: &Limits) -> Result<(), 
     let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(file));
     let entries = archive
         .entries()
-        .map_err(|e| invalid(format!("the .crate is not a gzip tar archive: {e}")))?;
+        .map_err(|e| invalid(format!("the .crate is not a valid gzip tar archive: {e}")))?;
     let mut unpacked = 0u64;
     let mut manifest = None;
     for entry in entries {
-        let mut entry = entry.map_err(|e| invalid(format!("the .crate is corrupt: {e}")))?;
+        let mut entry = entry.map_err(|e| {
+            invalid(format!(
+                "the .crate is not a valid gzip tar archive (corrupt or truncated): {e}"
+            ))
+        })?;
         let path = entry
             .path()
             .map_err(|e| invalid(format!("the .crate holds an unreadable path: {e}")))?
