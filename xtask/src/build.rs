@@ -211,7 +211,7 @@ fn inputs(cx: &Prepared, hermetic: &Hermetic, opts: &Options) -> Value {
 }
 
 /// Runs the hermetic `cargo build`, returning the workspace's executables.
-fn cargo_build(hermetic: &Hermetic, opts: &Options) -> Result<Vec<PathBuf>> {
+pub fn cargo_build(hermetic: &Hermetic, opts: &Options) -> Result<Vec<PathBuf>> {
     let mut cmd = hermetic.cargo("build", Purpose::Build);
     cmd.arg("--message-format=json-render-diagnostics");
     if opts.packages.is_empty() {

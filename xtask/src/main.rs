@@ -16,7 +16,10 @@ mod native;
 mod package;
 mod process;
 mod project;
+mod publish;
 mod rebuild;
+mod registry;
+mod registry_server;
 mod release;
 mod repro;
 mod sandbox;
@@ -43,6 +46,12 @@ fn cli() -> Command {
         .action(ArgAction::SetTrue)
         .help(
             "Do not isolate the network (recorded in the manifest); for hosts without namespaces",
+        );
+    let registry_arg = Arg::new("registry")
+        .long("registry")
+        .value_name("NAME_OR_URL")
+        .help(
+            "A registry named in .cargo/config.toml [registries], or its http URL (default: keel)",
         );
     let jobs = Arg::new("jobs")
         .short('j')
@@ -107,16 +116,18 @@ fn cli() -> Command {
                      workspace version (committing Cargo.toml and Cargo.lock when it changes), runs `dist` \
                      (hermetic release build, symbols, packages, .crate files, release-manifest.json, sha256.sum), \
                      stores the set in target/releases/<VERSION>/, and creates the annotated tag v<VERSION>, whose \
-                     message records the release manifest's sha256. Publishing comes with the internal registry; \
-                     until then --no-publish is required.",
+                     message records the release manifest's sha256; then publishes it (as `publish`) to --registry \
+                     (default: `keel` from .cargo/config.toml), unless --no-publish. The registry and the token are \
+                     checked before anything is built.",
                 )
                 .arg(Arg::new("version").required(true).value_name("VERSION").help("The new version, e.g. 0.2.0"))
                 .arg(
                     Arg::new("no-publish")
                         .long("no-publish")
                         .action(ArgAction::SetTrue)
-                        .help("Build, store and tag locally only (required until the registry exists)"),
+                        .help("Build, store and tag locally only; publish later with `cargo xtask publish`"),
                 )
+                .arg(registry_arg.clone())
                 .arg(jobs.clone())
                 .arg(no_sandbox.clone()),
         )
@@ -140,6 +151,9 @@ fn cli() -> Command {
                         .value_name("PATH_OR_URL")
                         .help("The release manifest to compare with (a file, or an http(s) URL fetched with curl)"),
                 )
+                .arg(registry_arg.clone().help(
+                    "Fetch the release manifest (and the released crates and packages, to compare) from this registry",
+                ))
                 .arg(
                     Arg::new("keep")
                         .long("keep")
@@ -147,6 +161,32 @@ fn cli() -> Command {
                         .value_parser(value_parser!(std::path::PathBuf))
                         .help("Leave the rebuilt artifacts (binaries beside their .debug symbols) in DIR"),
                 ),
+        )
+        .subcommand(
+            Command::new("publish")
+                .about("Publish a release (crates in dependency order, packages, release manifest) to a registry")
+                .long_about(
+                    "Publishes the release stored in target/releases/<version>/ (made by `release`; default: the \
+                     workspace version): every crate in dependency order with the exact .crate bytes of the release \
+                     manifest, then the packages, then sha256.sum and the release manifest (as package keel-release). \
+                     Idempotent: what is already there with the same bytes is skipped; the same version with \
+                     different bytes is an error naming it. The token comes from CARGO_REGISTRIES_<NAME>_TOKEN, \
+                     KEEL_REGISTRY_TOKEN or cargo's credentials.",
+                )
+                .arg(registry_arg.clone())
+                .arg(Arg::new("dry-run").long("dry-run").action(ArgAction::SetTrue).help("Check and report; write nothing"))
+                .arg(Arg::new("version").long("version").value_name("VERSION").help("Which stored release (default: the workspace version)")),
+        )
+        .subcommand(
+            Command::new("registry")
+                .about("Build and run Keel's registry server (keel-registry), e.g. `registry serve --dir DIR`")
+                .long_about(
+                    "Builds keel-registry (release, hermetically) and runs it with the given arguments:\n  \
+                     serve --dir DIR [--addr ADDR] [--base-url URL] [--auth-required]\n  \
+                     token new --dir DIR OWNER\n\
+                     The default address, 127.0.0.1:8520, is the `keel` registry of .cargo/config.toml.",
+                )
+                .arg(Arg::new("args").num_args(1..).trailing_var_arg(true).allow_hyphen_values(true).value_name("ARGS").help("Arguments for keel-registry")),
         )
         .subcommand(
             Command::new("repro")
@@ -254,14 +294,24 @@ fn dispatch(matches: &ArgMatches) -> Result<()> {
         Some(("release", m)) => release::run(
             &project,
             m.get_one::<String>("version").expect("required"),
-            !m.get_flag("no-publish"),
+            (!m.get_flag("no-publish")).then(|| m.get_one::<String>("registry").cloned()),
             &build_options(m),
         ),
+        Some(("publish", m)) => publish::run(
+            &project,
+            &publish::Options {
+                registry: m.get_one::<String>("registry").cloned(),
+                dry_run: m.get_flag("dry-run"),
+                version: m.get_one::<String>("version").cloned(),
+            },
+        ),
+        Some(("registry", m)) => registry_server::run(&project, &strings(m, "args")),
         Some(("rebuild", m)) => rebuild::run(
             &project,
             &rebuild::Options {
                 tag: m.get_one::<String>("tag").expect("required").clone(),
                 manifest: m.get_one::<String>("manifest").cloned(),
+                registry: m.get_one::<String>("registry").cloned(),
                 keep: m.get_one::<std::path::PathBuf>("keep").cloned(),
             },
         ),

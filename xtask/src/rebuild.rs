@@ -20,6 +20,8 @@ use std::time::Instant;
 pub struct Options {
     pub tag: String,
     pub manifest: Option<String>,
+    /// Fetch the manifest (and released crates and packages) from this registry.
+    pub registry: Option<String>,
     pub keep: Option<PathBuf>,
 }
 
@@ -28,6 +30,10 @@ struct Source {
     text: String,
     origin: String,
     originals: Option<PathBuf>,
+    /// Problems found while fetching (downloads that do not match).
+    problems: Vec<String>,
+    /// Holds downloaded originals for as long as the rebuild runs.
+    _downloads: Option<TempDir>,
 }
 
 pub fn run(project: &Project, opts: &Options) -> Result<()> {
@@ -35,7 +41,7 @@ pub fn run(project: &Project, opts: &Options) -> Result<()> {
     let tag = resolve_tag(project, &opts.tag)?;
     let commit = git::tag_commit(project, &tag).expect("resolved tags exist");
     let version = tag.strip_prefix('v').unwrap_or(&tag).to_owned();
-    let source = load_manifest(project, &version, opts.manifest.as_deref())?;
+    let mut source = load_manifest(project, &version, opts)?;
     let expected = Manifest::parse(&source.text, &source.origin)?;
     if expected.git["commit"] != commit.as_str() {
         bail!(
@@ -46,7 +52,7 @@ pub fn run(project: &Project, opts: &Options) -> Result<()> {
     }
 
     // Problems found besides the comparison: each makes the verdict a failure.
-    let mut problems = Vec::new();
+    let mut problems = std::mem::take(&mut source.problems);
     match recorded_manifest_sha(project, &tag) {
         Some(recorded) if recorded != sha256_bytes(source.text.as_bytes()) => problems.push(format!(
             "{} is not the manifest tag {tag} was made with (its sha256 is {}, the tag records {recorded}): it was modified after the release",
@@ -56,8 +62,8 @@ pub fn run(project: &Project, opts: &Options) -> Result<()> {
         Some(_) => println!("manifest: matches the sha256 recorded in tag {tag}"),
         None => println!("manifest: tag {tag} records no manifest hash (not made by `cargo xtask release`)"),
     }
-    if let Some(dir) = &source.originals {
-        problems.extend(check_stored(dir, &expected));
+    if let (Some(dir), None) = (&source.originals, &source._downloads) {
+        problems.extend(check_stored(dir, &expected)); // downloads were checked as they came
     }
 
     let pin_text =
@@ -177,8 +183,11 @@ fn resolve_tag(project: &Project, given: &str) -> Result<String> {
     )
 }
 
-fn load_manifest(project: &Project, version: &str, given: Option<&str>) -> Result<Source> {
-    match given {
+fn load_manifest(project: &Project, version: &str, opts: &Options) -> Result<Source> {
+    if let Some(name) = &opts.registry {
+        return from_registry(project, version, Some(name));
+    }
+    match opts.manifest.as_deref() {
         Some(url) if url.starts_with("http://") || url.starts_with("https://") => {
             let curl = find_on_path("curl").context(
                 "fetching a manifest by URL uses curl, which is not installed: download it and pass its path",
@@ -197,6 +206,8 @@ fn load_manifest(project: &Project, version: &str, given: Option<&str>) -> Resul
                 text,
                 origin: url.to_owned(),
                 originals: None,
+                problems: Vec::new(),
+                _downloads: None,
             })
         }
         Some(path) => read_local(Path::new(path)),
@@ -206,16 +217,107 @@ fn load_manifest(project: &Project, version: &str, given: Option<&str>) -> Resul
                 .join("releases")
                 .join(version)
                 .join(RELEASE_FILE_NAME);
-            if !path.is_file() {
-                bail!(
-                    "no release manifest for {version} at {}: `cargo xtask release` stores it there on the \
-                     machine that made the release. Pass --manifest PATH_OR_URL to the published one",
-                    path.display()
-                );
+            if path.is_file() {
+                return read_local(&path);
             }
-            read_local(&path)
+            from_registry(project, version, None).map_err(|e| {
+                anyhow::anyhow!(
+                    "no release manifest for {version}: not at {} (`cargo xtask release` stores it there on the \
+                     machine that made the release), and not from the registry: {e:#}. Pass --manifest PATH_OR_URL \
+                     or --registry NAME_OR_URL",
+                    path.display()
+                )
+            })
         }
     }
+}
+
+/// The release manifest from a registry (package `keel-release`), and the released crates
+/// and packages downloaded beside it, each checked against the manifest and, for crates,
+/// against the index checksum.
+fn from_registry(project: &Project, version: &str, name: Option<&str>) -> Result<Source> {
+    use crate::registry::{RELEASE_PACKAGE, Registry};
+    let registry = Registry::resolve(project, name)?;
+    let reply = registry.get_package(RELEASE_PACKAGE, version, RELEASE_FILE_NAME)?;
+    if reply.status != 200 {
+        bail!(
+            "registry {} has no release manifest for {version} ({}): {}",
+            registry.label,
+            reply.status,
+            reply.detail()
+        );
+    }
+    let text = reply.text();
+    let origin = format!("{} ({RELEASE_PACKAGE} {version})", registry.label);
+    let manifest = Manifest::parse(&text, &origin)?;
+    let downloads = TempDir::new("rebuild-downloads")?;
+    let mut problems = Vec::new();
+    let crate_version = manifest.workspace_version.clone();
+    for a in &manifest.artifacts {
+        let file = a.path.rsplit('/').next().unwrap_or(&a.path);
+        let (got, index_cksum) = match a.kind {
+            crate::manifest::Kind::Crate => {
+                let Some(name) = file.strip_suffix(&format!("-{crate_version}.crate")) else {
+                    continue;
+                };
+                let cksum = registry
+                    .index_lines(name)?
+                    .into_iter()
+                    .find(|l| l["vers"] == crate_version.as_str())
+                    .and_then(|l| l["cksum"].as_str().map(str::to_owned));
+                (registry.download_crate(name, &crate_version)?, Some(cksum))
+            }
+            crate::manifest::Kind::Package => {
+                let Some(name) = file
+                    .split(&format!("-{version}-"))
+                    .next()
+                    .filter(|n| *n != file)
+                else {
+                    continue;
+                };
+                (registry.get_package(name, version, file)?, None)
+            }
+            _ => continue, // binaries and symbols ship inside packages, not on their own
+        };
+        if got.status != 200 {
+            problems.push(format!(
+                "the released {} could not be downloaded from {} ({})",
+                a.path, registry.label, got.status
+            ));
+            continue;
+        }
+        let sha = sha256_bytes(&got.body);
+        if sha != a.sha256 {
+            problems.push(format!(
+                "the released {} downloaded from {} has sha256 {sha}, but the manifest says {}",
+                a.path, registry.label, a.sha256
+            ));
+        }
+        if let Some(cksum) = index_cksum
+            && cksum.as_deref() != Some(a.sha256.as_str())
+        {
+            problems.push(format!(
+                "the index of {} lists {} with checksum {}, but the manifest says {}",
+                registry.label,
+                a.path,
+                cksum.as_deref().unwrap_or("(none: not in the index)"),
+                a.sha256
+            ));
+        }
+        let dest = downloads.path().join(&a.path);
+        std::fs::create_dir_all(dest.parent().unwrap_or(downloads.path()))?;
+        std::fs::write(&dest, &got.body)?;
+    }
+    println!(
+        "manifest: fetched from {origin}; released crates and packages downloaded and checked"
+    );
+    Ok(Source {
+        text,
+        origin,
+        originals: Some(downloads.path().to_path_buf()),
+        problems,
+        _downloads: Some(downloads),
+    })
 }
 
 fn read_local(path: &Path) -> Result<Source> {
@@ -225,6 +327,8 @@ fn read_local(path: &Path) -> Result<Source> {
         text,
         origin: path.display().to_string(),
         originals: path.parent().map(Path::to_path_buf),
+        problems: Vec::new(),
+        _downloads: None,
     })
 }
 

@@ -20,14 +20,14 @@ pub fn tag_name(version: &str) -> String {
     format!("v{version}")
 }
 
-pub fn run(project: &Project, version: &str, publish: bool, opts: &Options) -> Result<()> {
+/// `publish`: `None` for --no-publish, else the registry to publish to (default `keel`).
+pub fn run(
+    project: &Project,
+    version: &str,
+    publish: Option<Option<String>>,
+    opts: &Options,
+) -> Result<()> {
     check_version(version)?;
-    if publish {
-        bail!(
-            "publishing a release needs the internal registry, which Keel does not have yet; \
-             run `cargo xtask release {version} --no-publish` to build, store and tag it locally"
-        );
-    }
     let dirty = git::status(project)?;
     if !dirty.is_empty() {
         bail!(
@@ -49,8 +49,25 @@ pub fn run(project: &Project, version: &str, publish: bool, opts: &Options) -> R
         );
     }
 
-    // The whole pre-flight (pin, toolchain, vendor, locks) before anything is changed.
+    // The whole pre-flight (pin, toolchain, vendor, locks, the registry and its token)
+    // before anything is changed.
     crate::build::prepare(project)?;
+    let registry = match &publish {
+        None => None,
+        Some(name) => {
+            let r = crate::registry::Registry::resolve(project, name.as_deref()).map_err(|e| {
+                anyhow::anyhow!("{e:#}\n(or release without publishing: `cargo xtask release {version} --no-publish`)")
+            })?;
+            if !r.has_token() {
+                bail!(
+                    "publishing to {} needs a token: {}",
+                    r.label,
+                    r.token_hint()
+                );
+            }
+            Some(r)
+        }
+    };
     let current = workspace_version(project)?;
     if current != version {
         set_version(project, &current, version, opts)?;
@@ -107,7 +124,14 @@ pub fn run(project: &Project, version: &str, publish: bool, opts: &Options) -> R
     println!("  {RELEASE_FILE_NAME} sha256 {manifest_sha} (recorded in the tag)");
     println!("  publish the tag: git push origin {tag}");
     println!("  verify it later: cargo xtask rebuild {tag}");
-    Ok(())
+    match registry {
+        Some(r) => crate::publish::publish(&r, &stored, &manifest, &manifest.to_text()?, version, false)
+            .with_context(|| format!("release {version} is built, stored and tagged, but publishing failed; retry with `cargo xtask publish --version {version}`")),
+        None => {
+            println!("  not published (--no-publish); later: cargo xtask publish --version {version}");
+            Ok(())
+        }
+    }
 }
 
 /// A semantic version (semver.org): MAJOR.MINOR.PATCH[-PRERELEASE][+BUILD].

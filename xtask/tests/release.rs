@@ -24,8 +24,11 @@ fn release_refuses_a_dirty_tree_an_existing_tag_a_bad_version_and_publishing() {
             "MAJOR.MINOR.PATCH",
         ]);
     }
-    f.xtask(&["release", "0.4.0"])
-        .refused(&["needs the internal registry", "--no-publish"]);
+    f.xtask(&["release", "0.4.0"]).refused(&[
+        "cannot reach registry keel",
+        "cargo xtask registry serve",
+        "--no-publish",
+    ]);
 
     f.write("crates/demo/src/extra.rs", "// not committed\n");
     f.xtask(&["release", "0.4.0", "--no-publish"]).refused(&[
@@ -234,6 +237,65 @@ fn rebuild_refuses_an_unknown_tag_and_a_missing_manifest() {
         "elsewhere/release-manifest.json",
     ])
     .refused(&["is not valid JSON"]);
+    f.write(
+        "elsewhere/release-manifest.json",
+        "{\"schema\": 1, \"git\": {\"commit\": \"0000\"}, \"artifacts\": []}",
+    );
+    f.xtask(&[
+        "rebuild",
+        "v0.3.0",
+        "--manifest",
+        "elsewhere/release-manifest.json",
+    ])
+    .refused(&[
+        "describes commit \"0000\"",
+        "it is not this release's manifest",
+    ]);
+
+    // A manifest by URL (fetched with curl, when installed) is checked the same way.
+    if ["/usr/bin/curl", "/bin/curl"]
+        .iter()
+        .any(|p| std::path::Path::new(p).exists())
+    {
+        let url = serve_once("{\"schema\": 1, \"git\": {\"commit\": \"1111\"}, \"artifacts\": []}");
+        f.xtask(&[
+            "rebuild",
+            "v0.3.0",
+            "--manifest",
+            &format!("{url}/release-manifest.json"),
+        ])
+        .refused(&[&url, "describes commit \"1111\""]);
+        let url = serve_once("");
+        f.xtask(&[
+            "rebuild",
+            "v0.3.0",
+            "--manifest",
+            &format!("{url}/missing.json"),
+        ])
+        .refused(&["downloading", "404"]);
+    }
+
+    // A tag pinning a toolchain this machine does not have: say so, and how to install it.
+    let pin = f.read("toolchain.toml").replace("\"1.95.0\"", "\"1.80.0\"");
+    assert!(
+        pin.contains("\"1.80.0\""),
+        "the fixture's pin changed shape"
+    );
+    f.write("toolchain.toml", &pin);
+    f.commit("an older pin");
+    f.git(&["tag", "-a", "v0.5.0", "-m", "by hand"]);
+    let head = String::from_utf8(f.git(&["rev-parse", "HEAD"]).stdout).unwrap();
+    f.write(
+        "target/releases/0.5.0/release-manifest.json",
+        &format!(
+            "{{\"schema\": 1, \"git\": {{\"commit\": \"{}\"}}, \"artifacts\": []}}",
+            head.trim()
+        ),
+    );
+    f.xtask(&["rebuild", "v0.5.0"]).refused(&[
+        "tag v0.5.0 pins Rust 1.80.0",
+        "rustup toolchain install 1.80.0",
+    ]);
 }
 
 /// Serves one HTTP request on loopback: `body` with 200, or 404 when `body` is empty.

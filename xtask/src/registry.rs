@@ -1,0 +1,443 @@
+//! The registry client: finds a registry (by name in .cargo/config.toml, or by URL), its
+//! token, and speaks the Cargo registry protocols (sparse index, publish, download) and
+//! Keel's package API to it. Plain HTTP/1.1 through ureq.
+
+use crate::project::Project;
+use anyhow::{Context, Result, anyhow, bail};
+use serde_json::Value;
+use std::time::Duration;
+
+/// The registry `publish`, `release` and `rebuild` use unless told otherwise.
+pub const DEFAULT: &str = "keel";
+/// Where a release manifest is published: a package of this name, versioned like the release.
+pub const RELEASE_PACKAGE: &str = "keel-release";
+/// crates.io's index, as the publish API names dependencies from it.
+const CRATES_IO_INDEX: &str = "https://github.com/rust-lang/crates.io-index";
+
+pub struct Registry {
+    /// How the user named it (for messages).
+    pub label: String,
+    /// The sparse index URL, ending in '/', without `sparse+`.
+    pub index: String,
+    pub api: String,
+    dl: String,
+    token: Option<String>,
+    agent: ureq::Agent,
+}
+
+/// A request body and its extra headers.
+type Upload<'a> = (&'a [u8], Vec<(&'static str, String)>);
+
+pub struct Reply {
+    pub status: u16,
+    pub body: Vec<u8>,
+}
+
+impl Reply {
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    /// The `detail` of a Cargo-style error body, or the body itself.
+    pub fn detail(&self) -> String {
+        serde_json::from_slice::<Value>(&self.body)
+            .ok()
+            .and_then(|v| v["errors"][0]["detail"].as_str().map(str::to_owned))
+            .unwrap_or_else(|| self.text().trim().to_owned())
+    }
+}
+
+/// The index path of a crate, as the Cargo book specifies.
+pub fn index_path(name: &str) -> String {
+    let n = name.to_lowercase();
+    match n.len() {
+        1 => format!("1/{n}"),
+        2 => format!("2/{n}"),
+        3 => format!("3/{}/{n}", &n[..1]),
+        _ => format!("{}/{}/{n}", &n[..2], &n[2..4]),
+    }
+}
+
+impl Registry {
+    /// `name_or_url`: a registry name from `[registries]` in .cargo/config.toml (default
+    /// `keel`), or an http(s) URL of the registry or of its index. Fetches `config.json`.
+    pub fn resolve(project: &Project, name_or_url: Option<&str>) -> Result<Registry> {
+        let given = name_or_url.unwrap_or(DEFAULT);
+        let (name, index) = if given.contains("://") {
+            let url = given.trim_start_matches("sparse+").trim_end_matches('/');
+            let index = if url.ends_with("/index") {
+                format!("{url}/")
+            } else {
+                format!("{url}/index/")
+            };
+            (None, index)
+        } else {
+            (Some(given.to_owned()), configured_index(project, given)?)
+        };
+        if !index.starts_with("http://") && !index.starts_with("https://") {
+            bail!("registry {given}: only http(s) sparse registries are supported (index {index})");
+        }
+        if index.starts_with("https://") {
+            bail!(
+                "registry {given} is served over https, but xtask's client speaks plain HTTP only (no TLS stack, \
+                 to keep xtask's build small); reach it through an http endpoint on the internal network"
+            );
+        }
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(Duration::from_secs(300)))
+            .build()
+            .into();
+        let mut registry = Registry {
+            label: given.to_owned(),
+            index,
+            api: String::new(),
+            dl: String::new(),
+            token: token(name.as_deref()),
+            agent,
+        };
+        let config = registry
+            .get(&format!("{}config.json", registry.index))
+            .with_context(|| {
+                format!(
+                    "cannot reach registry {given} at {}: is it running? (`cargo xtask registry serve --dir DIR` starts Keel's)",
+                    registry.index
+                )
+            })?;
+        match config.status {
+            200 => {}
+            401 => bail!(
+                "registry {given} requires a token for reading: {}",
+                registry.token_hint()
+            ),
+            s => bail!(
+                "registry {given}: {}config.json answered {s}: {}",
+                registry.index,
+                config.detail()
+            ),
+        }
+        let config: Value = serde_json::from_slice(&config.body)
+            .with_context(|| format!("registry {given}: config.json is not JSON"))?;
+        registry.dl = config["dl"]
+            .as_str()
+            .unwrap_or_default()
+            .trim_end_matches('/')
+            .to_owned();
+        registry.api = config["api"]
+            .as_str()
+            .context("the registry's config.json has no `api`: it does not accept publishing")?
+            .trim_end_matches('/')
+            .to_owned();
+        Ok(registry)
+    }
+
+    pub fn has_token(&self) -> bool {
+        self.token.is_some()
+    }
+
+    pub fn token_hint(&self) -> String {
+        let var = format!(
+            "CARGO_REGISTRIES_{}_TOKEN",
+            self.label.to_uppercase().replace('-', "_")
+        );
+        if self.label.contains("://") {
+            "set KEEL_REGISTRY_TOKEN to a token from the registry's operator".into()
+        } else {
+            format!(
+                "set {var} (or KEEL_REGISTRY_TOKEN), or run `cargo login --registry {}`; \
+                 Keel's registry makes tokens with `keel-registry token new --dir DIR OWNER`",
+                self.label
+            )
+        }
+    }
+
+    fn request(&self, method: &str, url: &str, body: Option<Upload<'_>>) -> Result<Reply> {
+        let builder = ureq::http::Request::builder().method(method).uri(url);
+        let builder = match &self.token {
+            Some(t) => builder.header("Authorization", t),
+            None => builder,
+        };
+        let result = match body {
+            Some((bytes, headers)) => {
+                let mut b = builder;
+                for (k, v) in headers {
+                    b = b.header(k, v);
+                }
+                self.agent.run(b.body(bytes.to_vec())?)
+            }
+            None => self.agent.run(builder.body(())?),
+        };
+        let mut resp = result.map_err(|e| anyhow!("{method} {url}: {e}"))?;
+        let status = resp.status().as_u16();
+        let body = resp
+            .body_mut()
+            .with_config()
+            .limit(1 << 30)
+            .read_to_vec()
+            .map_err(|e| anyhow!("{method} {url}: reading the answer: {e}"))?;
+        Ok(Reply { status, body })
+    }
+
+    pub fn get(&self, url: &str) -> Result<Reply> {
+        self.request("GET", url, None)
+    }
+
+    /// The index lines of a crate (empty when it was never published).
+    pub fn index_lines(&self, name: &str) -> Result<Vec<Value>> {
+        let r = self.get(&format!("{}{}", self.index, index_path(name)))?;
+        match r.status {
+            200 => r
+                .text()
+                .lines()
+                .filter(|l| !l.trim().is_empty())
+                .map(|l| {
+                    serde_json::from_str(l)
+                        .with_context(|| format!("a malformed index line for {name}: {l}"))
+                })
+                .collect(),
+            404 | 410 | 451 => Ok(Vec::new()),
+            s => bail!(
+                "reading the index entry of {name} from {}: {s}: {}",
+                self.label,
+                r.detail()
+            ),
+        }
+    }
+
+    /// Publishes `file` (a `.crate`) with its metadata (the web API's framing).
+    pub fn publish(&self, metadata: &Value, file: &[u8]) -> Result<Reply> {
+        let json = serde_json::to_vec(metadata)?;
+        let mut body = Vec::with_capacity(json.len() + file.len() + 8);
+        body.extend_from_slice(&(json.len() as u32).to_le_bytes());
+        body.extend_from_slice(&json);
+        body.extend_from_slice(&(file.len() as u32).to_le_bytes());
+        body.extend_from_slice(file);
+        self.request(
+            "PUT",
+            &format!("{}/api/v1/crates/new", self.api),
+            Some((&body, Vec::new())),
+        )
+    }
+
+    pub fn download_crate(&self, name: &str, vers: &str) -> Result<Reply> {
+        let url = if self.dl.contains('{') {
+            self.dl
+                .replace("{crate}", name)
+                .replace("{version}", vers)
+                .replace(
+                    "{lowerprefix}",
+                    &index_path(name)
+                        .rsplit_once('/')
+                        .map(|p| p.0.to_owned())
+                        .unwrap_or_default(),
+                )
+        } else {
+            format!("{}/{name}/{vers}/download", self.dl)
+        };
+        self.get(&url)
+    }
+
+    fn package_url(&self, name: &str, version: &str, file: &str) -> String {
+        format!("{}/api/v1/packages/{name}/{version}/{file}", self.api)
+    }
+
+    pub fn put_package(
+        &self,
+        name: &str,
+        version: &str,
+        file: &str,
+        bytes: &[u8],
+        sha256: &str,
+    ) -> Result<Reply> {
+        self.request(
+            "PUT",
+            &self.package_url(name, version, file),
+            Some((bytes, vec![("X-Checksum-Sha256", sha256.to_owned())])),
+        )
+    }
+
+    pub fn get_package(&self, name: &str, version: &str, file: &str) -> Result<Reply> {
+        self.get(&self.package_url(name, version, file))
+    }
+}
+
+/// `[registries.<name>] index` from the checkout's .cargo/config.toml, without `sparse+`.
+fn configured_index(project: &Project, name: &str) -> Result<String> {
+    let path = project.path(".cargo/config.toml");
+    let doc: toml::Table = crate::files::read_to_string(&path)?
+        .parse()
+        .with_context(|| format!("{} is malformed TOML", path.display()))?;
+    let index = doc
+        .get("registries")
+        .and_then(|r| r.get(name))
+        .and_then(|r| r.get("index"))
+        .and_then(|i| i.as_str())
+        .ok_or_else(|| {
+            anyhow!(
+                "no registry named `{name}` in .cargo/config.toml [registries]: add \
+                 `[registries.{name}] index = \"sparse+http://HOST:PORT/index/\"`, or pass --registry URL"
+            )
+        })?;
+    let url = index.strip_prefix("sparse+").ok_or_else(|| {
+        anyhow!("registry `{name}` ({index}) is not a sparse registry (`sparse+http://...`)")
+    })?;
+    Ok(if url.ends_with('/') {
+        url.to_owned()
+    } else {
+        format!("{url}/")
+    })
+}
+
+/// The publish token: `CARGO_REGISTRIES_<NAME>_TOKEN`, `KEEL_REGISTRY_TOKEN`, or cargo's
+/// credentials file.
+fn token(name: Option<&str>) -> Option<String> {
+    if let Some(n) = name {
+        let var = format!(
+            "CARGO_REGISTRIES_{}_TOKEN",
+            n.to_uppercase().replace('-', "_")
+        );
+        if let Ok(t) = std::env::var(var) {
+            return Some(t);
+        }
+    }
+    if let Ok(t) = std::env::var("KEEL_REGISTRY_TOKEN") {
+        return Some(t);
+    }
+    let home = std::env::var_os("CARGO_HOME")
+        .map(std::path::PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".cargo")))?;
+    let text = std::fs::read_to_string(home.join("credentials.toml")).ok()?;
+    let doc: toml::Table = text.parse().ok()?;
+    doc.get("registries")?
+        .get(name?)?
+        .get("token")?
+        .as_str()
+        .map(str::to_owned)
+}
+
+/// The web API's publish metadata for a `.crate`, read from the normalized Cargo.toml
+/// inside it (what cargo itself sends). `target_index` is the registry being published to:
+/// dependencies from it are "this registry" (null), others name their index.
+pub fn publish_metadata(file: &[u8], target_index: &str) -> Result<Value> {
+    use std::io::Read;
+    let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(file));
+    let mut manifest = None;
+    for entry in archive.entries().context("reading the .crate")? {
+        let mut entry = entry?;
+        let path = entry.path()?.into_owned();
+        if path.components().count() == 2 && path.ends_with("Cargo.toml") {
+            let mut s = String::new();
+            entry.read_to_string(&mut s)?;
+            manifest = Some(s);
+            break;
+        }
+    }
+    let manifest = manifest.context("the .crate has no Cargo.toml")?;
+    let doc: toml::Table = manifest
+        .parse()
+        .context("the .crate's Cargo.toml is malformed")?;
+    let pkg = doc
+        .get("package")
+        .and_then(|p| p.as_table())
+        .context("no [package]")?;
+    let s = |k: &str| pkg.get(k).and_then(|v| v.as_str()).map(str::to_owned);
+    let list = |k: &str| -> Vec<String> {
+        pkg.get(k)
+            .and_then(|v| v.as_array())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|x| x.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let mut deps = Vec::new();
+    let mut add = |table: Option<&toml::Value>, kind: &str, target: Option<&str>| {
+        let Some(t) = table.and_then(|t| t.as_table()) else {
+            return;
+        };
+        for (key, spec) in t {
+            let (req, tbl) = match spec {
+                toml::Value::String(v) => (v.clone(), None),
+                toml::Value::Table(t) => (
+                    t.get("version")
+                        .and_then(|v| v.as_str())
+                        .unwrap_or("*")
+                        .to_owned(),
+                    Some(t),
+                ),
+                _ => continue,
+            };
+            let get = |k: &str| tbl.and_then(|t| t.get(k));
+            let package = get("package").and_then(|v| v.as_str());
+            let registry = match get("registry-index").and_then(|v| v.as_str()) {
+                Some(i)
+                    if i.trim_start_matches("sparse+").trim_end_matches('/')
+                        == target_index.trim_end_matches('/') =>
+                {
+                    Value::Null
+                }
+                Some(i) => Value::String(i.to_owned()),
+                None => Value::String(CRATES_IO_INDEX.to_owned()),
+            };
+            deps.push(serde_json::json!({
+                "name": package.unwrap_or(key),
+                "version_req": req,
+                "features": get("features").and_then(|v| v.as_array()).map(|a| a.iter().filter_map(|x| x.as_str()).collect::<Vec<_>>()).unwrap_or_default(),
+                "optional": get("optional").and_then(|v| v.as_bool()).unwrap_or(false),
+                "default_features": get("default-features").and_then(|v| v.as_bool()).unwrap_or(true),
+                "target": target,
+                "kind": kind,
+                "registry": registry,
+                "explicit_name_in_toml": package.map(|_| key.clone()),
+            }));
+        }
+    };
+    for (table, kind) in [
+        ("dependencies", "normal"),
+        ("dev-dependencies", "dev"),
+        ("build-dependencies", "build"),
+    ] {
+        add(doc.get(table), kind, None);
+    }
+    if let Some(targets) = doc.get("target").and_then(|t| t.as_table()) {
+        for (cfg, t) in targets {
+            for (table, kind) in [
+                ("dependencies", "normal"),
+                ("dev-dependencies", "dev"),
+                ("build-dependencies", "build"),
+            ] {
+                add(t.get(table), kind, Some(cfg));
+            }
+        }
+    }
+    let features: serde_json::Map<String, Value> = doc
+        .get("features")
+        .and_then(|f| f.as_table())
+        .map(|t| {
+            t.iter()
+                .map(|(k, v)| (k.clone(), serde_json::to_value(v).unwrap_or(Value::Null)))
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok(serde_json::json!({
+        "name": s("name").context("no package name")?,
+        "vers": s("version").context("no package version")?,
+        "deps": deps,
+        "features": features,
+        "authors": list("authors"),
+        "description": s("description"),
+        "documentation": s("documentation"),
+        "homepage": s("homepage"),
+        "readme": Value::Null,
+        "readme_file": s("readme"),
+        "keywords": list("keywords"),
+        "categories": list("categories"),
+        "license": s("license"),
+        "license_file": s("license-file"),
+        "repository": s("repository"),
+        "badges": {},
+        "links": s("links"),
+        "rust_version": s("rust-version"),
+    }))
+}
