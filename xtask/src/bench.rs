@@ -8,13 +8,24 @@ use serde_json::json;
 use std::process::Command;
 use std::time::Instant;
 
-pub const SUITES: [&str; 3] = ["build-overhead", "rebuild", "tracker"];
+pub const SUITES: [&str; 4] = ["build-overhead", "rebuild", "tracker", "registry"];
 
 pub fn run(project: &Project, suite: &str, runs: usize) -> Result<()> {
     match suite {
         "build-overhead" => build_overhead(project, runs.max(1)),
         "rebuild" => rebuild_vs_cold_build(project),
-        "tracker" => example(project, "keel-tracker", "tracker-bench"),
+        "tracker" => example(project, "keel-tracker", "tracker-bench", &[]),
+        "registry" => {
+            let nginx = crate::process::find_on_path("nginx")
+                .or_else(|| ["/usr/sbin/nginx", "/sbin/nginx"].iter().map(std::path::PathBuf::from).find(|p| p.is_file()))
+                .context("the registry benchmark compares against nginx, which is not installed: `apt-get install nginx-light` (Debian)")?;
+            example(
+                project,
+                "keel-registry",
+                "registry-bench",
+                &["--nginx".into(), nginx.display().to_string()],
+            )
+        }
         other => bail!(
             "unknown bench suite {other:?}; available: {}",
             SUITES.join(", ")
@@ -185,7 +196,7 @@ fn rebuild_vs_cold_build(project: &Project) -> Result<()> {
 
 /// A benchmark that lives with its crate, as an example program: built and run in release
 /// through the hermetic cargo, its output (JSON last line included) passed through.
-fn example(project: &Project, package: &str, name: &str) -> Result<()> {
+fn example(project: &Project, package: &str, name: &str, args: &[String]) -> Result<()> {
     let cx = crate::build::prepare(project)?;
     let hermetic = crate::hermetic::Hermetic::new(project, &cx.active, cx.head.time, true);
     hermetic.prepare()?;
@@ -199,7 +210,9 @@ fn example(project: &Project, package: &str, name: &str) -> Result<()> {
         package,
         "--example",
         name,
+        "--",
     ]);
+    cmd.args(args);
     let status = crate::build::spawn(&mut cmd, &hermetic)?.wait()?;
     if !status.success() {
         bail!("the {name} benchmark failed ({status}); its output is above");

@@ -246,7 +246,9 @@ fn cli() -> Command {
                      rebuild         `cargo xtask rebuild <tag>` of HEAD (released in a scratch clone) against a \
                      cold `cargo xtask build --release` of the same commit in a fresh clone.\n  \
                      tracker         keel-tracker: added latency per request (8 threads) against direct calls, \
-                     requests/s through it with a no-op channel, time to re-find the primary after a failover.\n\
+                     requests/s through it with a no-op channel, time to re-find the primary after a failover.\n  \
+                     registry        keel-registry: sparse-index GETs/s against nginx serving the same files (both on \
+                     loopback, nginx must be installed), and publish latency against the durable writes alone.\n\
                      The last line printed is one JSON object: suite, metric, value, unit, baseline, ratio.",
                 )
                 .arg(Arg::new("suite").required(true).value_parser(bench::SUITES).help("Which suite"))

@@ -1,0 +1,269 @@
+//! `cargo xtask bench registry`: keel-registry against nginx, both on loopback, in one run.
+//!
+//! 1. Publishes 200 crates to a fresh keel-registry (in this process), timing each publish;
+//!    the baseline is the durable writes alone (the `.crate` and an index file, each temp +
+//!    fsync + rename), measured on the same disk.
+//! 2. Serves the resulting index files with nginx (static files from the same directory)
+//!    and with keel-registry, and drives both with the same keep-alive HTTP/1.1 GET load.
+//!
+//! Usage: registry-bench --nginx PATH [--seconds S] [--connections C]
+//! Prints one JSON object per measurement; the last line compares GET throughput.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
+use std::time::{Duration, Instant};
+
+const CRATES: usize = 200;
+
+fn arg(name: &str) -> Option<String> {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1).cloned())
+}
+
+fn crate_name(i: usize) -> String {
+    format!("bench-crate-{i:04}")
+}
+
+fn crate_file(name: &str, vers: &str) -> Vec<u8> {
+    let mut b = tar::Builder::new(flate2::write::GzEncoder::new(
+        Vec::new(),
+        flate2::Compression::default(),
+    ));
+    let toml = format!("[package]\nname = \"{name}\"\nversion = \"{vers}\"\nedition = \"2021\"\n");
+    let lib = "pub fn f() -> u32 { 42 }\n".repeat(40);
+    for (path, data) in [
+        (format!("{name}-{vers}/Cargo.toml"), toml.into_bytes()),
+        (format!("{name}-{vers}/src/lib.rs"), lib.into_bytes()),
+    ] {
+        let mut h = tar::Header::new_gnu();
+        h.set_size(data.len() as u64);
+        h.set_mode(0o644);
+        h.set_cksum();
+        b.append_data(&mut h, path, data.as_slice()).unwrap();
+    }
+    b.into_inner().unwrap().finish().unwrap()
+}
+
+/// One request on a fresh connection; returns the status.
+fn request(addr: &str, method: &str, path: &str, headers: &str, body: &[u8]) -> u16 {
+    let mut s = TcpStream::connect(addr).unwrap();
+    write!(s, "{method} {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: {}\r\n{headers}\r\n", body.len()).unwrap();
+    s.write_all(body).unwrap();
+    let mut resp = String::new();
+    BufReader::new(s).read_line(&mut resp).unwrap();
+    resp.split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0)
+}
+
+/// GET throughput over `connections` keep-alive connections for `secs`.
+fn load(addr: &str, connections: usize, secs: f64) -> f64 {
+    let stop = AtomicBool::new(false);
+    let done = AtomicU64::new(0);
+    let started = Instant::now();
+    std::thread::scope(|s| {
+        for c in 0..connections {
+            let (stop, done) = (&stop, &done);
+            s.spawn(move || {
+                let stream = TcpStream::connect(addr).unwrap();
+                stream.set_nodelay(true).unwrap();
+                let mut w = stream.try_clone().unwrap();
+                let mut r = BufReader::new(stream);
+                let mut i = c * 7919;
+                let mut line = String::new();
+                let mut n = 0u64;
+                while !stop.load(Relaxed) {
+                    let name = crate_name(i % CRATES);
+                    i += 1;
+                    write!(
+                        w,
+                        "GET /index/{}/{}/{name} HTTP/1.1\r\nHost: x\r\n\r\n",
+                        &name[..2],
+                        &name[2..4]
+                    )
+                    .unwrap();
+                    let mut len = 0usize;
+                    line.clear();
+                    r.read_line(&mut line).unwrap();
+                    assert!(line.contains(" 200 "), "unexpected response {line:?}");
+                    loop {
+                        line.clear();
+                        r.read_line(&mut line).unwrap();
+                        if line == "\r\n" {
+                            break;
+                        }
+                        if let Some((k, v)) = line.split_once(':')
+                            && k.eq_ignore_ascii_case("content-length")
+                        {
+                            len = v.trim().parse().unwrap();
+                        }
+                    }
+                    let mut body = vec![0u8; len];
+                    r.read_exact(&mut body).unwrap();
+                    n += 1;
+                }
+                done.fetch_add(n, Relaxed);
+            });
+        }
+        std::thread::sleep(Duration::from_secs_f64(secs));
+        stop.store(true, Relaxed);
+    });
+    done.load(Relaxed) as f64 / started.elapsed().as_secs_f64()
+}
+
+fn percentile(v: &mut [f64], p: f64) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[((v.len() - 1) as f64 * p) as usize]
+}
+
+fn json(metric: &str, value: f64, unit: &str, baseline: f64) -> String {
+    let r = |x: f64| (x * 1000.0).round() / 1000.0;
+    format!(
+        "{{\"suite\":\"registry\",\"metric\":\"{metric}\",\"value\":{},\"unit\":\"{unit}\",\"baseline\":{},\"ratio\":{}}}",
+        r(value),
+        r(baseline),
+        r(value / baseline)
+    )
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn main() {
+    let nginx = PathBuf::from(
+        arg("--nginx")
+            .expect("--nginx PATH: the nginx binary (Debian: apt-get install nginx-light)"),
+    );
+    let secs: f64 = arg("--seconds").and_then(|s| s.parse().ok()).unwrap_or(3.0);
+    let connections: usize = arg("--connections")
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(4);
+    let dir = std::env::temp_dir().join(format!("keel-registry-bench-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let token = keel_registry::auth::new_token(&dir, "bench").unwrap();
+
+    // keel-registry, in this process.
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let listener = rt
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
+    let keel = listener.local_addr().unwrap().to_string();
+    let registry = keel_registry::open(
+        &dir,
+        keel_registry::Options::default(),
+        format!("http://{keel}"),
+    )
+    .unwrap();
+    rt.spawn(keel_registry::serve(
+        registry,
+        listener,
+        std::future::pending(),
+    ));
+
+    // Publish latency against the durable writes alone.
+    let mut publish = Vec::new();
+    let mut writes = Vec::new();
+    let scratch = dir.join("scratch");
+    for i in 0..CRATES {
+        let name = crate_name(i);
+        let file = crate_file(&name, "1.0.0");
+        let meta = format!(r#"{{"name":"{name}","vers":"1.0.0","deps":[],"features":{{}}}}"#);
+        let mut body = Vec::new();
+        body.extend_from_slice(&(meta.len() as u32).to_le_bytes());
+        body.extend_from_slice(meta.as_bytes());
+        body.extend_from_slice(&(file.len() as u32).to_le_bytes());
+        body.extend_from_slice(&file);
+        let t = Instant::now();
+        let status = request(
+            &keel,
+            "PUT",
+            "/api/v1/crates/new",
+            &format!("Authorization: {token}\r\n"),
+            &body,
+        );
+        publish.push(t.elapsed().as_secs_f64() * 1e3);
+        assert_eq!(status, 200);
+        let t = Instant::now();
+        keel_registry::storage::write_atomic(&scratch.join(format!("{i}.crate")), &file).unwrap();
+        keel_registry::storage::write_atomic(&scratch.join(format!("{i}.index")), meta.as_bytes())
+            .unwrap();
+        writes.push(t.elapsed().as_secs_f64() * 1e3);
+    }
+    let (p50, p99, w50) = (
+        percentile(&mut publish, 0.5),
+        percentile(&mut publish, 0.99),
+        percentile(&mut writes, 0.5),
+    );
+    println!(
+        "publish latency over {CRATES} crates: p50 {p50:.2} ms, p99 {p99:.2} ms; the two durable writes alone: p50 {w50:.2} ms"
+    );
+
+    // nginx over the same directory (its index/ files, static).
+    let port = free_port();
+    let conf = dir.join("nginx.conf");
+    std::fs::write(
+        &conf,
+        format!(
+            "daemon off; worker_processes 2; pid {d}/nginx.pid; error_log {d}/nginx-error.log;\n\
+             events {{ worker_connections 1024; }}\n\
+             http {{ access_log off; keepalive_requests 1000000; default_type text/plain;\n\
+               client_body_temp_path {d}/nb; proxy_temp_path {d}/np; fastcgi_temp_path {d}/nf; uwsgi_temp_path {d}/nu; scgi_temp_path {d}/ns;\n\
+               server {{ listen 127.0.0.1:{port}; root {d}; }} }}\n",
+            d = dir.display()
+        ),
+    )
+    .unwrap();
+    let mut server = std::process::Command::new(&nginx)
+        .arg("-c")
+        .arg(&conf)
+        .arg("-p")
+        .arg(&dir)
+        .spawn()
+        .expect("starting nginx");
+    let ngx = format!("127.0.0.1:{port}");
+    let ready = Instant::now();
+    while TcpStream::connect(&ngx).is_err() {
+        assert!(
+            ready.elapsed() < Duration::from_secs(10),
+            "nginx did not start: {}",
+            read(&dir.join("nginx-error.log"))
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+
+    // Warm both, then alternate, keeping each server's best of two.
+    load(&keel, connections, 0.3);
+    load(&ngx, connections, 0.3);
+    let (mut k, mut n) = (0f64, 0f64);
+    for _ in 0..2 {
+        k = k.max(load(&keel, connections, secs / 2.0));
+        n = n.max(load(&ngx, connections, secs / 2.0));
+    }
+    let _ = server.kill();
+    let _ = server.wait();
+    let _ = std::fs::remove_dir_all(&dir);
+    println!(
+        "sparse-index GETs, {connections} keep-alive connections: keel-registry {k:.0}/s, nginx {n:.0}/s ({:.2}x)",
+        k / n
+    );
+    println!("{}", json("publish_latency_p50", p50, "ms", w50));
+    println!("{}", json("index_get_per_s", k, "req/s", n));
+}
+
+fn read(p: &Path) -> String {
+    std::fs::read_to_string(p).unwrap_or_default()
+}
