@@ -190,3 +190,58 @@ fn the_real_cargo_publishes_searches_yanks_and_builds_against_the_registry() {
         "resolution after unyank",
     );
 }
+
+#[test]
+fn cargo_resolves_all_of_sixteen_concurrent_publishes() {
+    let scratch = Scratch::new("cargo-concurrent");
+    let (reg, home) = (scratch.0.join("registry"), scratch.0.join("cargo-home"));
+    let t = token(&reg, "ci");
+    let s = Server::start(&reg, &[]);
+    let threads: Vec<_> = (0..16)
+        .map(|i| {
+            let (addr, t) = (s.addr.clone(), t.clone());
+            std::thread::spawn(move || {
+                let r = publish(
+                    &addr,
+                    &t,
+                    &format!("many{}", i % 8),
+                    &format!("1.{}.0", i / 8),
+                    "",
+                );
+                assert_eq!(r.status, 200, "{}", r.text());
+            })
+        })
+        .collect();
+    for th in threads {
+        th.join().unwrap();
+    }
+    assert_eq!(check_store(&reg), 16);
+    // A consumer of every crate (the newest versions resolve); then of every older version.
+    let app = scratch.0.join("app");
+    for req in ["1.1", "=1.0.0"] {
+        let deps: String = (0..8)
+            .map(|i| format!("many{i} = {{ version = \"{req}\", registry = \"keel\" }}\n"))
+            .collect();
+        project(
+            &app,
+            "app",
+            &format!(
+                "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\n{deps}"
+            ),
+            ("main.rs", "fn main() {}\n"),
+            &s.url,
+        );
+        let _ = std::fs::remove_file(app.join("Cargo.lock"));
+        ok(
+            &cargo(&app, &home, &["generate-lockfile"]),
+            "resolving all sixteen",
+        );
+        let lock = std::fs::read_to_string(app.join("Cargo.lock")).unwrap();
+        let want = if req == "1.1" { "1.1.0" } else { "1.0.0" };
+        assert_eq!(
+            lock.matches(&format!("version = \"{want}\"")).count(),
+            8,
+            "{lock}"
+        );
+    }
+}
