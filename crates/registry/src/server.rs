@@ -2,6 +2,10 @@
 //! "Registry Index", "Registry Web API" and "Registry Authentication" pages specify, plus
 //! generic packages and a health endpoint.
 
+// Helpers here return `Result<_, Response>`: the error is the response itself, returned
+// straight from the handler.
+#![allow(clippy::result_large_err)]
+
 use crate::auth::Tokens;
 use crate::index;
 use crate::storage::{Storage, StoreError, Stored};
@@ -99,8 +103,22 @@ fn store_error(e: StoreError) -> Response {
     }
 }
 
-// The error is the response itself, returned straight from the handler.
-#[allow(clippy::result_large_err)]
+/// Runs a storage write (fsync-bound) on the blocking pool, mapping its errors to responses.
+async fn write<T: Send + 'static>(
+    reg: &Arc<Registry>,
+    f: impl FnOnce(&Storage) -> Result<T, StoreError> + Send + 'static,
+) -> Result<T, Response> {
+    let reg = reg.clone();
+    match tokio::task::spawn_blocking(move || f(&reg.storage)).await {
+        Ok(Ok(v)) => Ok(v),
+        Ok(Err(e)) => Err(store_error(e)),
+        Err(e) => Err(error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("storage task failed: {e}"),
+        )),
+    }
+}
+
 /// Who is calling: `Ok(Some(owner))` with a valid token, `Ok(None)` anonymous where allowed.
 fn authorize(reg: &Registry, headers: &HeaderMap, write: bool) -> Result<Option<String>, Response> {
     let given = headers
@@ -215,10 +233,8 @@ async fn publish(State(reg): Shared, headers: HeaderMap, body: Bytes) -> Respons
     }
     let (name, vers) = (meta.name.clone(), meta.vers.clone());
     let file = file.to_vec();
-    let reg2 = reg.clone();
-    let stored = tokio::task::spawn_blocking(move || reg2.storage.publish(&meta, &file)).await;
-    match stored {
-        Ok(Ok(what)) => {
+    match write(&reg, move |st| st.publish(&meta, &file)).await {
+        Ok(what) => {
             tracing::info!(
                 crate_name = name,
                 vers,
@@ -235,11 +251,7 @@ async fn publish(State(reg): Shared, headers: HeaderMap, body: Bytes) -> Respons
             axum::Json(json!({"warnings": {"invalid_categories": [], "invalid_badges": [], "other": other}}))
                 .into_response()
         }
-        Ok(Err(e)) => store_error(e),
-        Err(e) => error(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            format!("publish task failed: {e}"),
-        ),
+        Err(r) => r,
     }
 }
 
@@ -270,13 +282,9 @@ async fn set_yank(
     if let Err(r) = authorize(&reg, &headers, true) {
         return r;
     }
-    let reg2 = reg.clone();
-    match tokio::task::spawn_blocking(move || reg2.storage.set_yanked(&name, &version, yanked))
-        .await
-    {
-        Ok(Ok(())) => axum::Json(json!({"ok": true})).into_response(),
-        Ok(Err(e)) => store_error(e),
-        Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
+    match write(&reg, move |st| st.set_yanked(&name, &version, yanked)).await {
+        Ok(()) => axum::Json(json!({"ok": true})).into_response(),
+        Err(r) => r,
     }
 }
 
@@ -381,13 +389,12 @@ async fn package_put(
             ),
         );
     }
-    let reg2 = reg.clone();
-    let stored = tokio::task::spawn_blocking(move || {
-        reg2.storage.put_package(&name, &version, &file, &body)
+    match write(&reg, move |st| {
+        st.put_package(&name, &version, &file, &body)
     })
-    .await;
-    match stored {
-        Ok(Ok((what, sha))) => {
+    .await
+    {
+        Ok((what, sha)) => {
             let status = if what == Stored::Created {
                 StatusCode::CREATED
             } else {
@@ -400,8 +407,7 @@ async fn package_put(
             )
                 .into_response()
         }
-        Ok(Err(e)) => store_error(e),
-        Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
+        Err(r) => r,
     }
 }
 

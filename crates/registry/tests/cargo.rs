@@ -215,7 +215,12 @@ fn cargo_resolves_all_of_sixteen_concurrent_publishes() {
     for th in threads {
         th.join().unwrap();
     }
+    // Every index file well-formed, each crate with both versions.
     assert_eq!(check_store(&reg), 16);
+    for i in 0..8 {
+        let idx = http(&s.addr, "GET", &format!("/index/ma/ny/many{i}"), &[], b"");
+        assert_eq!(idx.text().lines().count(), 2, "many{i}: {}", idx.text());
+    }
     // A consumer of every crate (the newest versions resolve); then of every older version.
     let app = scratch.0.join("app");
     for req in ["1.1", "=1.0.0"] {
