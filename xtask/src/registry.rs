@@ -110,6 +110,11 @@ impl Registry {
                 "registry {given} requires a token for reading: {}",
                 registry.token_hint()
             ),
+            403 => bail!(
+                "registry {given} refused the token (403: {}): {}",
+                config.detail(),
+                registry.token_hint()
+            ),
             s => bail!(
                 "registry {given}: {}config.json answered {s}: {}",
                 registry.index,

@@ -29,6 +29,16 @@ fn publish_is_complete_idempotent_authenticated_and_refuses_conflicts() {
         "a dry run wrote something"
     );
 
+    f.xtask_env(
+        &["publish", "--registry", &reg.url],
+        &[("KEEL_REGISTRY_TOKEN", "keel_not_a_real_token")],
+    )
+    .refused(&["refused the token (403", "KEEL_REGISTRY_TOKEN"]);
+    assert!(
+        !store.join("crates/demo").exists(),
+        "a refused token wrote something"
+    );
+
     let run = f.xtask_env(&["publish", "--registry", &reg.url], &token);
     run.ok();
     for line in [
