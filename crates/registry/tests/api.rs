@@ -211,49 +211,13 @@ fn yank_unyank_search_and_owners() {
         200
     );
     let auth = [("Authorization", t.as_str())];
-    assert_eq!(
-        http(
-            &s.addr,
-            "DELETE",
-            "/api/v1/crates/epsilon/0.1.0/yank",
-            &auth,
-            b""
-        )
-        .status,
-        200
-    );
-    assert!(
-        http(&s.addr, "GET", "/index/ep/si/epsilon", &[], b"")
-            .text()
-            .contains("\"yanked\":true")
-    );
-    assert_eq!(
-        http(
-            &s.addr,
-            "PUT",
-            "/api/v1/crates/epsilon/0.1.0/unyank",
-            &auth,
-            b""
-        )
-        .status,
-        200
-    );
-    assert!(
-        http(&s.addr, "GET", "/index/ep/si/epsilon", &[], b"")
-            .text()
-            .contains("\"yanked\":false")
-    );
-    assert_eq!(
-        http(
-            &s.addr,
-            "DELETE",
-            "/api/v1/crates/epsilon/9.9.9/yank",
-            &auth,
-            b""
-        )
-        .status,
-        404
-    );
+    let status = |method: &str, path: &str| http(&s.addr, method, path, &auth, b"").status;
+    let index = || http(&s.addr, "GET", "/index/ep/si/epsilon", &[], b"").text();
+    assert_eq!(status("DELETE", "/api/v1/crates/epsilon/0.1.0/yank"), 200);
+    assert!(index().contains("\"yanked\":true"));
+    assert_eq!(status("PUT", "/api/v1/crates/epsilon/0.1.0/unyank"), 200);
+    assert!(index().contains("\"yanked\":false"));
+    assert_eq!(status("DELETE", "/api/v1/crates/epsilon/9.9.9/yank"), 404);
 
     let found: serde_json::Value = serde_json::from_slice(
         &http(

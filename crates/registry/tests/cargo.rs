@@ -79,36 +79,22 @@ fn the_real_cargo_publishes_searches_yanks_and_builds_against_the_registry() {
         &cargo(&lib, &home, &["generate-lockfile"]),
         "generate-lockfile",
     );
-    let out = cargo(
-        &lib,
-        &home,
-        &[
-            "publish",
-            "--registry",
-            "keel",
-            "--token",
-            &t,
-            "--allow-dirty",
-        ],
-    );
+    let publish = [
+        "publish",
+        "--registry",
+        "keel",
+        "--token",
+        &t,
+        "--allow-dirty",
+    ];
+    let out = cargo(&lib, &home, &publish);
     ok(&out, "cargo publish");
     assert_eq!(check_store(&reg), 1);
     let line = http(&s.addr, "GET", "/index/ke/el/keel-sample", &[], b"").text();
     assert!(line.contains("\"name\":\"cfg-if\""), "{line}");
 
     // Publishing the same version again is refused by cargo itself, naming it.
-    let again = cargo(
-        &lib,
-        &home,
-        &[
-            "publish",
-            "--registry",
-            "keel",
-            "--token",
-            &t,
-            "--allow-dirty",
-        ],
-    );
+    let again = cargo(&lib, &home, &publish);
     assert!(!again.status.success());
     assert!(String::from_utf8_lossy(&again.stderr).contains("keel-sample@0.4.2 already exists"));
 
