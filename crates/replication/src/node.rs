@@ -1,0 +1,670 @@
+//! A replica without its transport: the protocol core, the application's state machine and
+//! the disk, glued by the rules that make them safe together (persist before sending;
+//! execute in order; checkpoint, then truncate the log behind the checkpoint before last;
+//! recover from the newest valid checkpoint plus the log). The TCP driver and the simulator
+//! both run exactly this.
+
+use crate::checkpoint::{self, Header};
+use crate::core::{Core, Durable, Input, Options, Output, Refusal};
+use crate::frame;
+use crate::storage::Disk;
+use crate::types::*;
+use std::collections::{BTreeMap, HashMap};
+use std::io::{self, Read, Write};
+
+/// The application: a deterministic state machine. Every replica executes the same
+/// requests in the same order, so `execute` must depend on nothing but the state and the
+/// request (no clock, no randomness, no I/O that can differ).
+pub trait StateMachine: Send + 'static {
+    /// Executes one replicated request and returns its response (sent to the submitter if it
+    /// submitted on this replica).
+    fn execute(&mut self, request: &[u8]) -> Vec<u8>;
+    /// Writes the whole state.
+    fn save(&self, out: &mut dyn Write) -> io::Result<()>;
+    /// Replaces the whole state with one written by `save`.
+    fn load(&mut self, input: &mut dyn Read) -> io::Result<()>;
+    /// This replica became (`true`) or stopped being (`false`) the primary.
+    fn primary_changed(&mut self, _is_primary: bool) {}
+    /// As primary, this replica has executed everything its predecessors committed.
+    fn primary_recovered(&mut self) {}
+    /// Consulted before each election: `false` keeps this replica from becoming primary.
+    fn can_become_primary(&self) -> bool {
+        true
+    }
+    /// A membership change was executed.
+    fn membership_changed(&mut self, _membership: &Membership) {}
+}
+
+/// Node-level tunables.
+#[derive(Debug, Clone)]
+pub struct NodeOptions {
+    pub protocol: Options,
+    /// Take a checkpoint after this many slots (the log since the checkpoint before last is
+    /// kept, so a damaged newest checkpoint can be recovered from).
+    pub checkpoint_interval: u64,
+}
+
+impl Default for NodeOptions {
+    fn default() -> NodeOptions {
+        NodeOptions {
+            protocol: Options::default(),
+            checkpoint_interval: 100_000,
+        }
+    }
+}
+
+/// Why a submitted request (or a read, or a change) got no result.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Error {
+    #[error("this replica is not the primary{}", hint_text(.hint))]
+    NotPrimary { hint: Option<Member> },
+    #[error("the primary lost its role before the request was known committed; it may or may not take effect{}", hint_text(.hint))]
+    Uncertain { hint: Option<Member> },
+    #[error("request of {size} bytes exceeds the limit of {limit} bytes")]
+    TooLarge { size: usize, limit: usize },
+    #[error("another membership change is in progress; retry when it completes")]
+    Busy,
+    #[error("invalid membership: {0}")]
+    InvalidMembership(String),
+    #[error("the replica has stopped: {0}")]
+    Stopped(String),
+    #[error("timed out")]
+    Timeout,
+}
+
+fn hint_text(hint: &Option<Member>) -> String {
+    match hint {
+        Some(m) => format!(" (the primary is probably replica {} at {})", m.id, m.addr),
+        None => String::new(),
+    }
+}
+
+/// A committed request's result.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Committed {
+    /// The slot that decided it: reads bounded by this see its effect.
+    pub slot: Slot,
+    pub response: Vec<u8>,
+}
+
+/// What the node asks its driver to do after a [`Node::flush`].
+#[derive(Debug)]
+pub enum Effect {
+    Send {
+        to: NodeId,
+        message: Message,
+    },
+    Reply {
+        token: u64,
+        result: Result<Committed, Error>,
+    },
+    /// The state machine has executed through `seq`: run read `token` against it now.
+    Read {
+        token: u64,
+        seq: Slot,
+    },
+    ReadFailed {
+        token: u64,
+        error: Error,
+    },
+    Reconfigured {
+        token: u64,
+        result: Result<Slot, Error>,
+    },
+}
+
+/// A client's operation on this replica; `token` names its answer.
+#[derive(Debug, Clone)]
+pub enum Command {
+    Submit {
+        token: u64,
+        payload: Vec<u8>,
+    },
+    /// Read once the state machine has executed `min_seq` (any replica).
+    Read {
+        token: u64,
+        min_seq: Slot,
+    },
+    /// Read everything committed before now (primary only).
+    LinearRead {
+        token: u64,
+    },
+    Reconfigure {
+        token: u64,
+        membership: Membership,
+    },
+    Relinquish,
+}
+
+/// Why a replica could not open its storage.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    #[error("reading the replica's storage: {0}")]
+    Io(#[from] io::Error),
+    #[error(
+        "checkpoint {seq} belongs to cluster {found}, not {expected}: this data directory is another ring's; point the replica at its own directory"
+    )]
+    WrongCluster {
+        seq: Slot,
+        found: u64,
+        expected: u64,
+    },
+}
+
+struct Incoming {
+    from: NodeId,
+    seq: Slot,
+    data: Vec<u8>,
+}
+
+/// One replica; see the module docs.
+pub struct Node<S, D> {
+    core: Core,
+    sm: S,
+    disk: D,
+    cluster: u64,
+    options: NodeOptions,
+    incarnation: u64,
+    next_seq: u64,
+    pending: HashMap<RequestId, u64>,
+    reads: BTreeMap<Slot, Vec<u64>>,
+    checkpoints: Vec<Slot>,
+    incoming: Option<Incoming>,
+    effects: Vec<Effect>,
+    recovered_tail: Option<(u64, u64)>,
+}
+
+impl<S, D> std::fmt::Debug for Node<S, D> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Node")
+            .field("core", &self.core.status())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Who a replica is: its id, its ring, and the ring's initial membership (used only when no
+/// checkpoint says otherwise).
+#[derive(Debug, Clone)]
+pub struct Identity {
+    pub id: NodeId,
+    pub cluster: u64,
+    pub members: Membership,
+}
+
+/// Largest log record accepted when replaying.
+const MAX_RECORD: usize = 256 << 20;
+
+impl<S: StateMachine, D: Disk> Node<S, D> {
+    /// Recovers a replica from `disk`: the newest checkpoint that verifies (older ones if it
+    /// does not), then every log record after it. A torn log tail is cut off. `members` is
+    /// the initial membership, used when there is no checkpoint.
+    pub fn open(
+        identity: Identity,
+        options: NodeOptions,
+        mut sm: S,
+        mut disk: D,
+        now: u64,
+        seed: u64,
+    ) -> Result<Node<S, D>, OpenError> {
+        let Identity {
+            id,
+            cluster,
+            members,
+        } = identity;
+        let mut executed = 0;
+        let mut membership = members;
+        let mut checkpoints = disk.checkpoints()?;
+        for &seq in checkpoints.iter().rev() {
+            let header = match checkpoint::verify(disk.read_checkpoint(seq)?) {
+                Ok(header) if header.seq == seq => header,
+                Ok(_) | Err(_) => {
+                    tracing::warn!(
+                        id,
+                        seq,
+                        "checkpoint does not verify: falling back to an older one"
+                    );
+                    continue;
+                }
+            };
+            if header.cluster != cluster {
+                return Err(OpenError::WrongCluster {
+                    seq,
+                    found: header.cluster,
+                    expected: cluster,
+                });
+            }
+            let mut reader = disk.read_checkpoint(seq)?;
+            let (_, mut body) = checkpoint::open(&mut reader)?;
+            sm.load(&mut body)?;
+            executed = seq;
+            membership = header.membership;
+            break;
+        }
+        checkpoints.retain(|s| *s <= executed);
+
+        let log = disk.read_log()?;
+        let mut durable = Durable::default();
+        let mut offset = 0;
+        let mut recovered_tail = None;
+        while offset < log.len() {
+            let next = frame::take(&log[offset..], MAX_RECORD).and_then(|(payload, tail)| {
+                Ok((frame::decode::<Record>(payload)?, log.len() - tail.len()))
+            });
+            match next {
+                Ok((record, next)) => {
+                    replay(&mut durable, record);
+                    offset = next;
+                }
+                Err(e) => {
+                    let dropped = (log.len() - offset) as u64;
+                    tracing::warn!(id, offset, dropped, error = %e, "dropping a torn log tail");
+                    disk.truncate_log(offset as u64)?;
+                    recovered_tail = Some((offset as u64, dropped));
+                    break;
+                }
+            }
+        }
+        let mut core = Core::restore(
+            id,
+            options.protocol.clone(),
+            executed,
+            membership,
+            durable,
+            now,
+            seed,
+        );
+        core.set_may_lead(sm.can_become_primary());
+        let mut node = Node {
+            core,
+            sm,
+            disk,
+            cluster,
+            options,
+            incarnation: seed ^ now.rotate_left(17) ^ 0x9e37_79b9_7f4a_7c15,
+            next_seq: 0,
+            pending: HashMap::new(),
+            reads: BTreeMap::new(),
+            checkpoints,
+            incoming: None,
+            effects: Vec::new(),
+            recovered_tail,
+        };
+        node.flush()?;
+        Ok(node)
+    }
+
+    pub fn core(&self) -> &Core {
+        &self.core
+    }
+
+    pub fn state_machine(&self) -> &S {
+        &self.sm
+    }
+
+    pub fn cluster(&self) -> u64 {
+        self.cluster
+    }
+
+    /// The torn tail recovery cut off: (offset, bytes dropped).
+    pub fn recovered_tail(&self) -> Option<(u64, u64)> {
+        self.recovered_tail
+    }
+
+    pub fn next_deadline(&self) -> u64 {
+        self.core.next_deadline()
+    }
+
+    fn member(&self, id: Option<NodeId>) -> Option<Member> {
+        id.and_then(|id| self.core.membership().get(id).cloned())
+    }
+
+    pub fn tick(&mut self, now: u64) {
+        self.core.set_may_lead(self.sm.can_become_primary());
+        self.core.step(now, Input::Tick);
+    }
+
+    /// A message from a peer.
+    pub fn message(&mut self, now: u64, from: NodeId, message: Message) {
+        match message {
+            Message::CheckpointRequest => self.serve_checkpoint(from),
+            Message::CheckpointChunk {
+                seq,
+                offset,
+                total,
+                data,
+            } => self.receive_chunk(from, seq, offset, total, data),
+            message => self.core.step(now, Input::Message { from, message }),
+        }
+    }
+
+    pub fn command(&mut self, now: u64, command: Command) {
+        match command {
+            Command::Submit { token, payload } => {
+                let limit = self.core.options().max_request_bytes;
+                if payload.len() > limit {
+                    let error = Error::TooLarge {
+                        size: payload.len(),
+                        limit,
+                    };
+                    self.effects.push(Effect::Reply {
+                        token,
+                        result: Err(error),
+                    });
+                    return;
+                }
+                let id = RequestId {
+                    origin: self.core.id(),
+                    incarnation: self.incarnation,
+                    seq: self.next_seq,
+                };
+                self.next_seq += 1;
+                self.pending.insert(id, token);
+                self.core.step(now, Input::Submit(Request { id, payload }));
+            }
+            Command::Read { token, min_seq } => self.park_read(token, min_seq),
+            Command::LinearRead { token } => self.core.step(now, Input::ReadIndex { token }),
+            Command::Reconfigure { token, membership } => {
+                if let Some(problem) = invalid_membership(&membership) {
+                    let result = Err(Error::InvalidMembership(problem));
+                    self.effects.push(Effect::Reconfigured { token, result });
+                    return;
+                }
+                self.core
+                    .step(now, Input::Reconfigure { token, membership });
+            }
+            Command::Relinquish => self.core.step(now, Input::Relinquish),
+        }
+    }
+
+    fn park_read(&mut self, token: u64, min_seq: Slot) {
+        if self.core.executed() >= min_seq {
+            self.effects.push(Effect::Read {
+                token,
+                seq: self.core.executed(),
+            });
+        } else {
+            self.reads.entry(min_seq).or_default().push(token);
+        }
+    }
+
+    /// Carries out everything the core asked for since the last flush: one write and at
+    /// most one fsync for all its records, then the sends, executions and answers. On an
+    /// error the replica must stop: its disk can no longer be trusted.
+    pub fn flush(&mut self) -> io::Result<Vec<Effect>> {
+        loop {
+            let outputs = self.core.take_outputs();
+            if outputs.is_empty() {
+                break;
+            }
+            let mut bytes = Vec::new();
+            let mut sync = false;
+            for output in &outputs {
+                if let Output::Persist(record) = output {
+                    sync |= record.needs_sync();
+                    frame::put_value(&mut bytes, record);
+                }
+            }
+            if !bytes.is_empty() {
+                self.disk.append_log(&bytes)?;
+                if sync {
+                    self.disk.sync_log()?;
+                }
+            }
+            for output in outputs {
+                self.carry_out(output);
+            }
+            self.release_reads();
+            self.maybe_checkpoint()?;
+        }
+        Ok(std::mem::take(&mut self.effects))
+    }
+
+    fn carry_out(&mut self, output: Output) {
+        match output {
+            Output::Persist(_) => {}
+            Output::Send { to, message } => self.effects.push(Effect::Send { to, message }),
+            Output::Execute { slot, value } => match value {
+                Value::Noop => {}
+                Value::Batch(requests) => {
+                    for request in requests {
+                        let response = self.sm.execute(&request.payload);
+                        if let Some(token) = self.pending.remove(&request.id) {
+                            let result = Ok(Committed { slot, response });
+                            self.effects.push(Effect::Reply { token, result });
+                        }
+                    }
+                }
+                Value::Reconfigure(m) => self.sm.membership_changed(&m),
+            },
+            Output::Aborted {
+                ids,
+                uncertain,
+                hint,
+            } => {
+                let hint = self.member(hint);
+                for id in ids {
+                    if let Some(token) = self.pending.remove(&id) {
+                        let error = if uncertain {
+                            Error::Uncertain { hint: hint.clone() }
+                        } else {
+                            Error::NotPrimary { hint: hint.clone() }
+                        };
+                        self.effects.push(Effect::Reply {
+                            token,
+                            result: Err(error),
+                        });
+                    }
+                }
+            }
+            Output::ReconfigureDone { token, result } => {
+                let result = result.map_err(|r| match r {
+                    Refusal::NotPrimary { hint } => Error::NotPrimary {
+                        hint: self.member(hint),
+                    },
+                    Refusal::Busy => Error::Busy,
+                    Refusal::Lost => Error::Uncertain { hint: None },
+                });
+                self.effects.push(Effect::Reconfigured { token, result });
+            }
+            Output::ReadReady { token, index } => self.park_read(token, index),
+            Output::ReadRefused { token, hint } => {
+                let error = Error::NotPrimary {
+                    hint: self.member(hint),
+                };
+                self.effects.push(Effect::ReadFailed { token, error });
+            }
+            Output::NeedCheckpoint { from } => {
+                tracing::info!(
+                    id = self.core.id(),
+                    from,
+                    "asking a peer for its checkpoint"
+                );
+                self.effects.push(Effect::Send {
+                    to: from,
+                    message: Message::CheckpointRequest,
+                });
+            }
+            Output::BecamePrimary => self.sm.primary_changed(true),
+            Output::LostPrimary => self.sm.primary_changed(false),
+            Output::PrimaryRecovered => self.sm.primary_recovered(),
+        }
+    }
+
+    fn release_reads(&mut self) {
+        let executed = self.core.executed();
+        while let Some(entry) = self.reads.first_entry() {
+            if *entry.key() > executed {
+                break;
+            }
+            for token in entry.remove() {
+                self.effects.push(Effect::Read {
+                    token,
+                    seq: executed,
+                });
+            }
+        }
+    }
+
+    /// Every `checkpoint_interval` slots: write a checkpoint, then cut the log and the
+    /// checkpoints behind the previous one.
+    fn maybe_checkpoint(&mut self) -> io::Result<()> {
+        let executed = self.core.executed();
+        let last = self.checkpoints.last().copied().unwrap_or(0);
+        if executed < last + self.options.checkpoint_interval {
+            return Ok(());
+        }
+        self.write_checkpoint()
+    }
+
+    /// Writes a checkpoint of the current state now.
+    pub fn write_checkpoint(&mut self) -> io::Result<()> {
+        let executed = self.core.executed();
+        if self.checkpoints.last() == Some(&executed) {
+            return Ok(());
+        }
+        let header = Header {
+            cluster: self.cluster,
+            seq: executed,
+            membership: self.core.membership().clone(),
+        };
+        let sm = &self.sm;
+        self.disk.write_checkpoint(executed, &mut |out| {
+            checkpoint::write(out, &header, &mut |w| sm.save(w))
+        })?;
+        tracing::debug!(id = self.core.id(), seq = executed, "checkpoint written");
+        self.checkpoints.push(executed);
+        self.trim()
+    }
+
+    /// Keeps the two newest checkpoints and the log after the older of them.
+    fn trim(&mut self) -> io::Result<()> {
+        let n = self.checkpoints.len();
+        if n < 2 {
+            return Ok(());
+        }
+        let keep_from = self.checkpoints[n - 2];
+        for seq in self.checkpoints.drain(..n - 2).collect::<Vec<_>>() {
+            self.disk.remove_checkpoint(seq)?;
+        }
+        self.core.truncate(keep_from);
+        let mut bytes = Vec::new();
+        for record in self.core.durable() {
+            frame::put_value(&mut bytes, &record);
+        }
+        self.disk.replace_log(&bytes)
+    }
+
+    fn serve_checkpoint(&mut self, to: NodeId) {
+        let Some(&seq) = self.checkpoints.last() else {
+            return;
+        };
+        let mut data = Vec::new();
+        let read = self
+            .disk
+            .read_checkpoint(seq)
+            .and_then(|mut r| r.read_to_end(&mut data));
+        if let Err(e) = read {
+            tracing::warn!(id = self.core.id(), seq, error = %e, "cannot read own checkpoint to send it");
+            return;
+        }
+        let total = data.len() as u64;
+        let mut offset = 0;
+        for chunk in data.chunks(checkpoint::BLOCK) {
+            let message = Message::CheckpointChunk {
+                seq,
+                offset,
+                total,
+                data: chunk.to_vec(),
+            };
+            self.effects.push(Effect::Send { to, message });
+            offset += chunk.len() as u64;
+        }
+    }
+
+    fn receive_chunk(&mut self, from: NodeId, seq: Slot, offset: u64, total: u64, data: Vec<u8>) {
+        if seq <= self.core.executed() {
+            return;
+        }
+        if offset == 0 {
+            self.incoming = Some(Incoming {
+                from,
+                seq,
+                data: Vec::new(),
+            });
+        }
+        let Some(inc) = &mut self.incoming else {
+            return;
+        };
+        if inc.from != from || inc.seq != seq || inc.data.len() as u64 != offset {
+            self.incoming = None;
+            return;
+        }
+        inc.data.extend_from_slice(&data);
+        if (inc.data.len() as u64) < total {
+            return;
+        }
+        let Some(inc) = self.incoming.take() else {
+            return;
+        };
+        if let Err(e) = self.install(inc.seq, &inc.data) {
+            tracing::warn!(id = self.core.id(), from, seq, error = %e, "refusing a peer's checkpoint");
+        }
+    }
+
+    fn install(&mut self, seq: Slot, data: &[u8]) -> io::Result<()> {
+        let header = checkpoint::verify(data)?;
+        if header.cluster != self.cluster || header.seq != seq {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                "checkpoint from another cluster or slot",
+            ));
+        }
+        self.disk
+            .write_checkpoint(seq, &mut |out| out.write_all(data))?;
+        let (_, mut body) = checkpoint::open(data)?;
+        self.sm.load(&mut body)?;
+        tracing::info!(
+            id = self.core.id(),
+            seq,
+            bytes = data.len(),
+            "installed a peer's checkpoint"
+        );
+        self.core.install(seq, header.membership);
+        self.checkpoints.push(seq);
+        self.trim()
+    }
+}
+
+fn replay(durable: &mut Durable, record: Record) {
+    match record {
+        Record::Promise(b) => durable.promised = durable.promised.max(b),
+        Record::Accept {
+            slot,
+            ballot,
+            value,
+        } => {
+            durable.promised = durable.promised.max(ballot);
+            let chosen = durable.entries.get(&slot).is_some_and(|e| e.2);
+            durable.entries.insert(slot, (ballot, value, chosen));
+        }
+        Record::Chosen { slot, value } => {
+            let ballot = durable.entries.get(&slot).map(|e| e.0).unwrap_or_default();
+            durable.entries.insert(slot, (ballot, value, true));
+        }
+        Record::Commit(slot) => durable.commit = durable.commit.max(slot),
+    }
+}
+
+/// Why a proposed member set cannot be used, if it cannot.
+pub fn invalid_membership(m: &Membership) -> Option<String> {
+    if m.members.is_empty() {
+        return Some("it has no members".into());
+    }
+    let mut ids: Vec<NodeId> = m.ids().collect();
+    ids.sort();
+    ids.dedup();
+    if ids.len() != m.members.len() {
+        return Some("a replica id appears twice".into());
+    }
+    None
+}

@@ -1,0 +1,185 @@
+//! Replica-to-replica TCP. Each replica dials every peer it sends to and only ever writes on
+//! the connections it dialed; it reads on the ones it accepted. A connection opens with a
+//! hello naming the cluster and the sender; then framed messages follow. A frame that fails
+//! its checksum or does not decode closes the connection (the peer's retransmissions make
+//! good whatever was lost); a hello from another cluster is refused.
+
+use crate::frame::{self, HEADER};
+use crate::types::{Message, NodeId};
+use serde::{Deserialize, Serialize};
+use std::sync::mpsc::Sender;
+use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::runtime::Handle;
+use tokio::sync::mpsc;
+
+/// The largest frame a replica accepts from a peer.
+pub const MAX_FRAME: usize = 256 << 20;
+const MAGIC: u64 = 0x4b45_454c_5250_4c31; // "KEELRPL1"
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Hello {
+    magic: u64,
+    cluster: u64,
+    from: NodeId,
+}
+
+/// What the transport hands the replica's thread.
+#[derive(Debug)]
+pub enum Incoming {
+    Message(NodeId, Message),
+}
+
+/// Accepts peers' connections on `listener` and forwards their messages.
+pub fn serve<E: From<Incoming> + Send + 'static>(
+    handle: &Handle,
+    listener: TcpListener,
+    cluster: u64,
+    me: NodeId,
+    events: Sender<E>,
+) {
+    handle.spawn(async move {
+        loop {
+            let Ok((stream, peer)) = listener.accept().await else {
+                continue;
+            };
+            let events = events.clone();
+            tokio::spawn(async move {
+                if let Err(e) = read_peer(stream, cluster, me, events).await {
+                    tracing::warn!(id = me, %peer, "closed a peer connection: {e}");
+                }
+            });
+        }
+    });
+}
+
+async fn read_frame(stream: &mut TcpStream, buf: &mut Vec<u8>) -> Result<bool, String> {
+    let mut header = [0u8; HEADER];
+    match stream.read_exact(&mut header).await {
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Ok(false),
+        Err(e) => return Err(e.to_string()),
+    }
+    let len = frame::length(&header, MAX_FRAME).map_err(|e| e.to_string())?;
+    buf.resize(len, 0);
+    stream.read_exact(buf).await.map_err(|e| e.to_string())?;
+    frame::check(&header, buf).map_err(|e| format!("corrupt message: {e}"))?;
+    Ok(true)
+}
+
+async fn read_peer<E: From<Incoming>>(
+    mut stream: TcpStream,
+    cluster: u64,
+    me: NodeId,
+    events: Sender<E>,
+) -> Result<(), String> {
+    stream.set_nodelay(true).ok();
+    let mut buf = Vec::new();
+    if !read_frame(&mut stream, &mut buf).await? {
+        return Ok(());
+    }
+    let hello: Hello = frame::decode(&buf).map_err(|e| format!("bad hello: {e}"))?;
+    if hello.magic != MAGIC {
+        return Err("not a keel-replication peer (bad hello)".into());
+    }
+    if hello.cluster != cluster {
+        return Err(format!(
+            "refused replica {} of cluster {}: this is cluster {} (check --cluster)",
+            hello.from, hello.cluster, cluster
+        ));
+    }
+    if hello.from == me {
+        return Err("a peer claims this replica's own id".into());
+    }
+    while read_frame(&mut stream, &mut buf).await? {
+        let message: Message = frame::decode(&buf)
+            .map_err(|e| format!("corrupt message from replica {}: {e}", hello.from))?;
+        if events
+            .send(Incoming::Message(hello.from, message).into())
+            .is_err()
+        {
+            return Ok(());
+        }
+    }
+    Ok(())
+}
+
+/// The sending side of one peer: a queue of encoded frames and a task that keeps a
+/// connection to the peer's address and writes them. While the peer is unreachable, what is
+/// queued is dropped (the protocol retransmits).
+#[derive(Debug)]
+pub struct Link {
+    pub addr: String,
+    queue: mpsc::UnboundedSender<Vec<u8>>,
+}
+
+impl Link {
+    pub fn open(handle: &Handle, cluster: u64, me: NodeId, addr: String) -> Link {
+        let (queue, rx) = mpsc::unbounded_channel();
+        handle.spawn(write_peer(addr.clone(), cluster, me, rx));
+        Link { addr, queue }
+    }
+
+    pub fn send(&self, message: &Message) {
+        let mut bytes = Vec::new();
+        frame::put_value(&mut bytes, message);
+        let _ = self.queue.send(bytes);
+    }
+}
+
+async fn write_peer(
+    addr: String,
+    cluster: u64,
+    me: NodeId,
+    mut rx: mpsc::UnboundedReceiver<Vec<u8>>,
+) {
+    let mut backoff = Duration::from_millis(20);
+    let mut hello = Vec::new();
+    frame::put_value(
+        &mut hello,
+        &Hello {
+            magic: MAGIC,
+            cluster,
+            from: me,
+        },
+    );
+    loop {
+        let mut stream = match TcpStream::connect(&addr).await {
+            Ok(s) => s,
+            Err(_) => {
+                // Drop what queued up meanwhile; wait for more, or for the link to close.
+                tokio::time::sleep(backoff).await;
+                backoff = (backoff * 2).min(Duration::from_millis(500));
+                loop {
+                    match rx.try_recv() {
+                        Ok(_) => continue,
+                        Err(mpsc::error::TryRecvError::Empty) => break,
+                        Err(mpsc::error::TryRecvError::Disconnected) => return,
+                    }
+                }
+                continue;
+            }
+        };
+        stream.set_nodelay(true).ok();
+        backoff = Duration::from_millis(20);
+        if stream.write_all(&hello).await.is_err() {
+            continue;
+        }
+        let mut batch = Vec::new();
+        loop {
+            let Some(first) = rx.recv().await else { return };
+            batch.clear();
+            batch.extend_from_slice(&first);
+            while batch.len() < (4 << 20) {
+                match rx.try_recv() {
+                    Ok(more) => batch.extend_from_slice(&more),
+                    Err(_) => break,
+                }
+            }
+            if stream.write_all(&batch).await.is_err() {
+                break;
+            }
+        }
+    }
+}
