@@ -996,6 +996,7 @@ impl Core {
             {
                 r.recovered = true;
                 self.outputs.push(Output::PrimaryRecovered);
+                self.serve_reads();
             }
         }
         if self.executed < self.commit_hint && self.now >= self.fetch_at && !self.is_primary() {
@@ -1122,6 +1123,11 @@ impl Core {
         let Role::Primary(r) = &mut self.role else {
             return;
         };
+        if !r.recovered {
+            return;
+        }
+        // The index must cover everything predecessors committed: at least the recovery.
+        let floor = self.executed;
         let mut ready = Vec::new();
         let (id, acked) = (self.id, &r.acked_round);
         r.reads.retain(|&(token, index, round)| {
@@ -1132,7 +1138,10 @@ impl Core {
                 .collect();
             ids.push(id);
             if self.membership.is_quorum(&ids) {
-                ready.push(Output::ReadReady { token, index });
+                ready.push(Output::ReadReady {
+                    token,
+                    index: index.max(floor),
+                });
                 false
             } else {
                 true
@@ -1144,7 +1153,9 @@ impl Core {
     fn read_index(&mut self, token: u64) {
         let executed = self.executed;
         match &mut self.role {
-            Role::Primary(r) if r.recovered => {
+            // A primary still recovering answers once it has executed what its
+            // predecessors committed (serve_reads waits for that).
+            Role::Primary(r) => {
                 r.reads.push((token, executed, r.round + 1));
                 r.heartbeat_at = self.now;
                 self.heartbeat();

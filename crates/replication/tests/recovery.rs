@@ -2,7 +2,9 @@
 //! back to the one before it, and a data directory of another ring is refused. Each test
 //! drives a one-replica ring's Node directly, on FsDisk in a scratch directory.
 
-use keel_replication::node::{Command, Effect, Identity, Node, NodeOptions, OpenError, StateMachine};
+use keel_replication::node::{
+    Command, Effect, Identity, Node, NodeOptions, OpenError, StateMachine,
+};
 use keel_replication::storage::FsDisk;
 use keel_replication::types::{Member, Membership};
 use std::io::{self, Read, Write};
@@ -57,9 +59,23 @@ impl Drop for Scratch {
 const CLUSTER: u64 = 42;
 
 fn open(dir: &Path, cluster: u64, interval: u64) -> Result<Node<Journal, FsDisk>, OpenError> {
-    let identity = Identity { id: 1, cluster, members: Membership::new(vec![Member::new(1, "127.0.0.1:1")]) };
-    let options = NodeOptions { checkpoint_interval: interval, ..NodeOptions::default() };
-    Node::open(identity, options, Journal::default(), FsDisk::open(dir)?, 0, 1)
+    let identity = Identity {
+        id: 1,
+        cluster,
+        members: Membership::new(vec![Member::new(1, "127.0.0.1:1")]),
+    };
+    let options = NodeOptions {
+        checkpoint_interval: interval,
+        ..NodeOptions::default()
+    };
+    Node::open(
+        identity,
+        options,
+        Journal::default(),
+        FsDisk::open(dir)?,
+        0,
+        1,
+    )
 }
 
 /// Ticks the replica until it is primary (a one-replica ring elects itself).
@@ -76,10 +92,18 @@ fn lead(node: &mut Node<Journal, FsDisk>, now: &mut u64) {
 }
 
 fn submit(node: &mut Node<Journal, FsDisk>, now: u64, payload: &[u8]) {
-    node.command(now, Command::Submit { token: 1, payload: payload.to_vec() });
+    node.command(
+        now,
+        Command::Submit {
+            token: 1,
+            payload: payload.to_vec(),
+        },
+    );
     let effects = node.flush().unwrap();
     assert!(
-        effects.iter().any(|e| matches!(e, Effect::Reply { result: Ok(_), .. })),
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::Reply { result: Ok(_), .. })),
         "submit was not committed: {effects:?}"
     );
 }
@@ -98,15 +122,32 @@ fn a_torn_log_tail_is_dropped_and_everything_acknowledged_survives() {
     // A crash mid-append: half a record at the end.
     let log = dir.0.join("log");
     let len = std::fs::metadata(&log).unwrap().len();
-    std::fs::OpenOptions::new().append(true).open(&log).unwrap().write_all(&[200, 0, 0, 0, 1, 2, 3]).unwrap();
+    std::fs::OpenOptions::new()
+        .append(true)
+        .open(&log)
+        .unwrap()
+        .write_all(&[200, 0, 0, 0, 1, 2, 3])
+        .unwrap();
 
     let node = open(&dir.0, CLUSTER, 1000).unwrap();
-    assert_eq!(node.recovered_tail(), Some((len, 7)), "the torn tail is reported");
+    assert_eq!(
+        node.recovered_tail(),
+        Some((len, 7)),
+        "the torn tail is reported"
+    );
     let executed: Vec<Vec<u8>> = (0..20u8).map(|i| vec![i; 10]).collect();
-    assert_eq!(node.state_machine().0, executed, "every acknowledged request is recovered");
+    assert_eq!(
+        node.state_machine().0,
+        executed,
+        "every acknowledged request is recovered"
+    );
     drop(node);
     let node = open(&dir.0, CLUSTER, 1000).unwrap();
-    assert_eq!(node.recovered_tail(), None, "the tail was cut off the file, once");
+    assert_eq!(
+        node.recovered_tail(),
+        None,
+        "the tail was cut off the file, once"
+    );
     assert_eq!(node.state_machine().0, executed);
 }
 
@@ -124,10 +165,19 @@ fn a_corrupt_newest_checkpoint_falls_back_to_the_previous_one() {
     let mut checkpoints: Vec<PathBuf> = std::fs::read_dir(&dir.0)
         .unwrap()
         .map(|e| e.unwrap().path())
-        .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("checkpoint-"))
+        .filter(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("checkpoint-")
+        })
         .collect();
     checkpoints.sort();
-    assert_eq!(checkpoints.len(), 2, "the two newest checkpoints are kept: {checkpoints:?}");
+    assert_eq!(
+        checkpoints.len(),
+        2,
+        "the two newest checkpoints are kept: {checkpoints:?}"
+    );
     let newest = checkpoints.last().unwrap();
     let mut bytes = std::fs::read(newest).unwrap();
     let middle = bytes.len() / 2;
@@ -136,7 +186,11 @@ fn a_corrupt_newest_checkpoint_falls_back_to_the_previous_one() {
 
     let node = open(&dir.0, CLUSTER, 10).unwrap();
     let executed: Vec<Vec<u8>> = (0..35u8).map(|i| vec![i; 100]).collect();
-    assert_eq!(node.state_machine().0, executed, "older checkpoint plus the log rebuild the state");
+    assert_eq!(
+        node.state_machine().0,
+        executed,
+        "older checkpoint plus the log rebuild the state"
+    );
 }
 
 #[test]
@@ -153,7 +207,12 @@ fn a_torn_checkpoint_is_refused_by_verify() {
     let path = std::fs::read_dir(&dir.0)
         .unwrap()
         .map(|e| e.unwrap().path())
-        .find(|p| p.file_name().unwrap().to_string_lossy().starts_with("checkpoint-"))
+        .find(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("checkpoint-")
+        })
         .expect("a checkpoint was written");
     let bytes = std::fs::read(&path).unwrap();
     assert!(keel_replication::checkpoint::verify(&bytes[..]).is_ok());
@@ -173,7 +232,10 @@ fn another_rings_data_directory_is_refused() {
         }
     }
     let err = open(&dir.0, CLUSTER + 1, 5).unwrap_err();
-    assert!(matches!(err, OpenError::WrongCluster { found: CLUSTER, .. }), "{err}");
+    assert!(
+        matches!(err, OpenError::WrongCluster { found: CLUSTER, .. }),
+        "{err}"
+    );
     assert!(err.to_string().contains("another ring"), "{err}");
     // Nothing was lost by the refusal.
     let node = open(&dir.0, CLUSTER, 5).unwrap();
@@ -187,7 +249,13 @@ fn an_oversized_request_is_refused_and_nothing_changes() {
     let mut node = open(&dir.0, CLUSTER, 1000).unwrap();
     lead(&mut node, &mut now);
     let limit = node.core().options().max_request_bytes;
-    node.command(now, Command::Submit { token: 9, payload: vec![0; limit + 1] });
+    node.command(
+        now,
+        Command::Submit {
+            token: 9,
+            payload: vec![0; limit + 1],
+        },
+    );
     let effects = node.flush().unwrap();
     let refused = effects.iter().any(|e| {
         matches!(e, Effect::Reply { token: 9, result: Err(keel_replication::Error::TooLarge { size, limit: l }) } if *size == limit + 1 && *l == limit)

@@ -1,0 +1,254 @@
+//! The client: finds the primary with keel-tracker and shares one multiplexed connection to
+//! it among every caller. `servers` maps replica ids to their client addresses, so a
+//! replica's "the primary is replica 3" becomes an address.
+
+use crate::proto::{self, KvError, Op, Reply, Request, Response, ServerStatus};
+use keel_tracker::{Answer, Config, Connector, Failure, Policy, Tracker};
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::net::TcpStream;
+use tokio::sync::{mpsc, oneshot};
+
+/// One connection to a server, carrying many requests at once. Cancel-safe: a request
+/// dropped half-way leaves the connection intact (frames are queued whole to a writer task).
+#[derive(Debug)]
+pub struct Conn {
+    queue: mpsc::UnboundedSender<Vec<u8>>,
+    pending: Arc<Mutex<HashMap<u64, oneshot::Sender<Result<Reply, KvError>>>>>,
+    next: AtomicU64,
+    closed: Arc<AtomicBool>,
+}
+
+impl Conn {
+    pub async fn open(addr: SocketAddr) -> std::io::Result<Conn> {
+        let stream = tokio::time::timeout(Duration::from_secs(2), TcpStream::connect(addr))
+            .await
+            .map_err(|_| {
+                std::io::Error::new(std::io::ErrorKind::TimedOut, "connect timed out")
+            })??;
+        stream.set_nodelay(true).ok();
+        let (mut read, mut write) = stream.into_split();
+        let (queue, mut rx) = mpsc::unbounded_channel::<Vec<u8>>();
+        let pending: Arc<Mutex<HashMap<u64, oneshot::Sender<Result<Reply, KvError>>>>> =
+            Default::default();
+        let closed = Arc::new(AtomicBool::new(false));
+        tokio::spawn(async move {
+            use tokio::io::AsyncWriteExt;
+            while let Some(first) = rx.recv().await {
+                let mut batch = first;
+                while let Ok(more) = rx.try_recv() {
+                    batch.extend_from_slice(&more);
+                }
+                if write.write_all(&batch).await.is_err() {
+                    return;
+                }
+            }
+        });
+        let (p, c) = (pending.clone(), closed.clone());
+        tokio::spawn(async move {
+            let mut buf = Vec::new();
+            while let Ok(true) = proto::read_frame(&mut read, &mut buf).await {
+                let Ok(response) = postcard::from_bytes::<Response>(&buf) else {
+                    break;
+                };
+                if let Some(tx) = p.lock().expect("not poisoned").remove(&response.id) {
+                    let _ = tx.send(response.result);
+                }
+            }
+            c.store(true, Ordering::SeqCst);
+            // Dropping the senders fails every waiting request with "connection lost".
+            p.lock().expect("not poisoned").clear();
+        });
+        Ok(Conn {
+            queue,
+            pending,
+            next: AtomicU64::new(1),
+            closed,
+        })
+    }
+
+    /// Sends `op` and waits for its answer; `None` if the connection is gone.
+    pub async fn call(&self, op: Op) -> Option<Result<Reply, KvError>> {
+        if self.closed.load(Ordering::SeqCst) {
+            return None;
+        }
+        let id = self.next.fetch_add(1, Ordering::Relaxed);
+        let (tx, rx) = oneshot::channel();
+        self.pending.lock().expect("not poisoned").insert(id, tx);
+        if self.queue.send(proto::encode(&Request { id, op })).is_err() {
+            return None;
+        }
+        let answer = rx.await.ok();
+        self.pending.lock().expect("not poisoned").remove(&id);
+        answer
+    }
+}
+
+/// How the tracker reaches keel-kv servers.
+#[derive(Debug, Clone)]
+pub struct KvConnector {
+    servers: Arc<HashMap<u64, SocketAddr>>,
+}
+
+impl KvConnector {
+    fn addr_of(&self, id: Option<u64>) -> Option<SocketAddr> {
+        id.and_then(|id| self.servers.get(&id).copied())
+    }
+}
+
+impl Connector for KvConnector {
+    type Address = SocketAddr;
+    type Channel = Conn;
+
+    async fn connect(&self, address: &SocketAddr) -> Result<Conn, Failure<SocketAddr>> {
+        Conn::open(*address)
+            .await
+            .map_err(|_| Failure::ConnectionLost)
+    }
+
+    async fn query(&self, address: &SocketAddr) -> Result<Answer<SocketAddr>, Failure<SocketAddr>> {
+        let conn = Conn::open(*address)
+            .await
+            .map_err(|_| Failure::ConnectionLost)?;
+        match conn.call(Op::WhoIsPrimary).await {
+            Some(Ok(Reply::Primary { me: true, .. })) => Ok(Answer::IAmPrimary),
+            Some(Ok(Reply::Primary { primary, .. })) => Ok(self
+                .addr_of(primary)
+                .map(Answer::PrimaryIs)
+                .unwrap_or(Answer::Unknown)),
+            _ => Err(Failure::ConnectionLost),
+        }
+    }
+}
+
+/// Why a client call failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    #[error(transparent)]
+    Kv(#[from] KvError),
+    #[error("{0}")]
+    Tracker(#[from] keel_tracker::Error),
+    #[error("unexpected reply: {0:?}")]
+    Unexpected(Box<Reply>),
+}
+
+/// A keel-kv client.
+#[derive(Debug)]
+pub struct Client {
+    tracker: Tracker<KvConnector>,
+    connector: KvConnector,
+    policy: Policy,
+}
+
+impl Client {
+    /// A client of the servers in `servers` (replica id → client address), on the current
+    /// tokio runtime.
+    pub fn new(servers: HashMap<u64, SocketAddr>, timeout: Duration) -> Client {
+        let mut addrs: Vec<SocketAddr> = servers.values().copied().collect();
+        addrs.sort();
+        let connector = KvConnector {
+            servers: Arc::new(servers),
+        };
+        let mut config = Config::new(addrs);
+        config.max_in_flight = 4096;
+        config.max_queued = 65536;
+        config.query_timeout = Duration::from_millis(500);
+        let tracker = Tracker::new(connector.clone(), config, tokio::runtime::Handle::current());
+        // Writes here are idempotent puts/deletes, so a request cut off by a failover may be
+        // retried on the next primary.
+        let policy = Policy::new(timeout).attempts(20).retry_timeouts(true);
+        Client {
+            tracker,
+            connector,
+            policy,
+        }
+    }
+
+    async fn primary_call(&self, op: Op) -> Result<Reply, ClientError> {
+        let connector = &self.connector;
+        let result = self
+            .tracker
+            .call(&self.policy, |primary| {
+                let op = op.clone();
+                async move {
+                    match primary.channel().call(op).await {
+                        None => Err(Failure::ConnectionLost),
+                        Some(Err(KvError::NotPrimary { hint }))
+                        | Some(Err(KvError::Uncertain { hint })) => Err(Failure::NotPrimary {
+                            hint: connector.addr_of(hint),
+                        }),
+                        Some(Err(KvError::Unavailable(_))) => Err(Failure::ConnectionLost),
+                        Some(other) => Ok(other),
+                    }
+                }
+            })
+            .await?;
+        Ok(result?)
+    }
+
+    /// Stores `value` under `key`; returns the slot that committed it.
+    pub async fn put(&self, key: &[u8], value: &[u8]) -> Result<u64, ClientError> {
+        match self
+            .primary_call(Op::Put {
+                key: key.to_vec(),
+                value: value.to_vec(),
+            })
+            .await?
+        {
+            Reply::Done { seq } => Ok(seq),
+            other => Err(ClientError::Unexpected(Box::new(other))),
+        }
+    }
+
+    pub async fn delete(&self, key: &[u8]) -> Result<u64, ClientError> {
+        match self.primary_call(Op::Delete { key: key.to_vec() }).await? {
+            Reply::Done { seq } => Ok(seq),
+            other => Err(ClientError::Unexpected(Box::new(other))),
+        }
+    }
+
+    /// A linearizable read (on the primary).
+    pub async fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, ClientError> {
+        match self
+            .primary_call(Op::Get {
+                key: key.to_vec(),
+                linearizable: true,
+                min_seq: 0,
+            })
+            .await?
+        {
+            Reply::Value { value, .. } => Ok(value),
+            other => Err(ClientError::Unexpected(Box::new(other))),
+        }
+    }
+
+    /// Every server's status (those that answer).
+    pub async fn status(&self) -> Vec<(u64, Result<ServerStatus, String>)> {
+        let mut out = Vec::new();
+        let mut servers: Vec<(u64, SocketAddr)> = self
+            .connector
+            .servers
+            .iter()
+            .map(|(i, a)| (*i, *a))
+            .collect();
+        servers.sort();
+        for (id, addr) in servers {
+            let status = match Conn::open(addr).await {
+                Err(e) => Err(format!("unreachable at {addr}: {e}")),
+                Ok(conn) => match conn.call(Op::Status).await {
+                    Some(Ok(Reply::Status(s))) => Ok(s),
+                    other => Err(format!("unexpected answer: {other:?}")),
+                },
+            };
+            out.push((id, status));
+        }
+        out
+    }
+
+    pub fn tracker(&self) -> &Tracker<KvConnector> {
+        &self.tracker
+    }
+}

@@ -1,0 +1,113 @@
+//! The client protocol: framed (keel-replication's frame: length, crc32, postcard payload)
+//! requests and responses over TCP, matched by id so one connection carries many at once.
+
+use keel_replication::frame::{self, HEADER};
+use serde::{Deserialize, Serialize};
+use tokio::io::{AsyncRead, AsyncReadExt};
+
+/// Largest frame either side accepts: a request at the replication limit plus framing.
+pub const MAX_FRAME: usize = (1 << 20) + 4096;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Request {
+    pub id: u64,
+    pub op: Op,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Op {
+    Put {
+        key: Vec<u8>,
+        value: Vec<u8>,
+    },
+    Delete {
+        key: Vec<u8>,
+    },
+    /// `linearizable`: on the primary, reflecting every earlier write. Otherwise a fast read
+    /// on the replica asked, once it has executed `min_seq`.
+    Get {
+        key: Vec<u8>,
+        linearizable: bool,
+        min_seq: u64,
+    },
+    WhoIsPrimary,
+    Status,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Response {
+    pub id: u64,
+    pub result: Result<Reply, KvError>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Reply {
+    /// A write committed at `seq`.
+    Done {
+        seq: u64,
+    },
+    Value {
+        value: Option<Vec<u8>>,
+        seq: u64,
+    },
+    /// `primary`: the replica id this one believes is primary; `me`: whether it is this one.
+    Primary {
+        primary: Option<u64>,
+        me: bool,
+    },
+    Status(ServerStatus),
+}
+
+/// What a server reports about itself: the operator's view.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServerStatus {
+    pub id: u64,
+    pub role: String,
+    pub primary: Option<u64>,
+    pub executed: u64,
+    pub members: Vec<u64>,
+    pub ready_ms: u64,
+    pub queue_depth: u64,
+    pub threads: u64,
+    pub keys: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum KvError {
+    #[error("not the primary (the primary is probably replica {hint:?})")]
+    NotPrimary { hint: Option<u64> },
+    #[error(
+        "the primary changed before the write was known committed; it may or may not have taken effect"
+    )]
+    Uncertain { hint: Option<u64> },
+    #[error("request too large: {0}")]
+    TooLarge(String),
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    #[error("replica unavailable: {0}")]
+    Unavailable(String),
+}
+
+/// Reads one frame's payload into `buf`; `Ok(false)` at a clean end of stream.
+pub async fn read_frame<R: AsyncRead + Unpin>(
+    input: &mut R,
+    buf: &mut Vec<u8>,
+) -> Result<bool, String> {
+    let mut header = [0u8; HEADER];
+    match input.read_exact(&mut header).await {
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Ok(false),
+        Err(e) => return Err(e.to_string()),
+    }
+    let len = frame::length(&header, MAX_FRAME).map_err(|e| e.to_string())?;
+    buf.resize(len, 0);
+    input.read_exact(buf).await.map_err(|e| e.to_string())?;
+    frame::check(&header, buf).map_err(|e| e.to_string())?;
+    Ok(true)
+}
+
+pub fn encode<T: Serialize>(value: &T) -> Vec<u8> {
+    let mut out = Vec::new();
+    frame::put_value(&mut out, value);
+    out
+}
