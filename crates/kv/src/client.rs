@@ -12,12 +12,15 @@ use std::time::Duration;
 use tokio::net::TcpStream;
 use tokio::sync::{mpsc, oneshot};
 
+/// Requests sent on a connection and not yet answered, by id.
+type Waiting = Arc<Mutex<HashMap<u64, oneshot::Sender<Result<Reply, KvError>>>>>;
+
 /// One connection to a server, carrying many requests at once. Cancel-safe: a request
 /// dropped half-way leaves the connection intact (frames are queued whole to a writer task).
 #[derive(Debug)]
 pub struct Conn {
     queue: mpsc::UnboundedSender<Vec<u8>>,
-    pending: Arc<Mutex<HashMap<u64, oneshot::Sender<Result<Reply, KvError>>>>>,
+    pending: Waiting,
     next: AtomicU64,
     closed: Arc<AtomicBool>,
 }
@@ -32,8 +35,7 @@ impl Conn {
         stream.set_nodelay(true).ok();
         let (mut read, mut write) = stream.into_split();
         let (queue, mut rx) = mpsc::unbounded_channel::<Vec<u8>>();
-        let pending: Arc<Mutex<HashMap<u64, oneshot::Sender<Result<Reply, KvError>>>>> =
-            Default::default();
+        let pending: Waiting = Default::default();
         let closed = Arc::new(AtomicBool::new(false));
         tokio::spawn(async move {
             use tokio::io::AsyncWriteExt;
