@@ -1,0 +1,231 @@
+//! The acceptance test of keel-replication with real processes: three `keel-kv` replicas on
+//! loopback, clients writing continuously; the primary is SIGKILLed and restarted, three
+//! times. No acknowledged write may be lost, and a new primary must serve after each kill.
+//! Prints each failover's time (kill to first write acknowledged by the new primary).
+
+use keel_kv::client::Client;
+use std::collections::{BTreeMap, HashMap};
+use std::io::{BufRead, BufReader};
+use std::net::{SocketAddr, TcpListener};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+const ELECTION_MS: u64 = 500;
+
+fn free_port() -> SocketAddr {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+}
+
+fn spec(addrs: &[SocketAddr]) -> String {
+    addrs
+        .iter()
+        .enumerate()
+        .map(|(i, a)| format!("{}={a}", i + 1))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+struct Cluster {
+    peers: Vec<SocketAddr>,
+    clients: Vec<SocketAddr>,
+    dir: std::path::PathBuf,
+    children: Vec<Option<Child>>,
+}
+
+impl Cluster {
+    fn new() -> Cluster {
+        let dir = std::env::temp_dir().join(format!("keel-kv-cluster-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let mut c = Cluster {
+            peers: (0..3).map(|_| free_port()).collect(),
+            clients: (0..3).map(|_| free_port()).collect(),
+            dir,
+            children: vec![None, None, None],
+        };
+        for i in 0..3 {
+            c.start(i);
+        }
+        c
+    }
+
+    /// Starts replica `i` and waits for its "ready" line.
+    fn start(&mut self, i: usize) {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_keel-kv"))
+            .args(["serve", "--id", &(i + 1).to_string(), "--cluster", "11"])
+            .args([
+                "--peers",
+                &spec(&self.peers),
+                "--listen",
+                &self.clients[i].to_string(),
+            ])
+            .arg("--dir")
+            .arg(self.dir.join(format!("r{}", i + 1)))
+            .args([
+                "--election-timeout-ms",
+                &ELECTION_MS.to_string(),
+                "--heartbeat-ms",
+                "50",
+            ])
+            .args(["--checkpoint-interval", "300"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("keel-kv starts");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        assert!(
+            line.contains("ready"),
+            "replica {} did not come up: {line:?}",
+            i + 1
+        );
+        self.children[i] = Some(child);
+    }
+
+    fn kill(&mut self, i: usize) {
+        if let Some(mut c) = self.children[i].take() {
+            c.kill().unwrap(); // SIGKILL
+            c.wait().unwrap();
+        }
+    }
+
+    fn servers(&self) -> HashMap<u64, SocketAddr> {
+        self.clients
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (i as u64 + 1, *a))
+            .collect()
+    }
+}
+
+impl Drop for Cluster {
+    fn drop(&mut self) {
+        for i in 0..3 {
+            self.kill(i);
+        }
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+#[test]
+fn sigkill_the_primary_under_load_three_times_and_lose_nothing() {
+    let mut cluster = Cluster::new();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let client =
+        Arc::new(rt.block_on(async { Client::new(cluster.servers(), Duration::from_secs(15)) }));
+    // Acknowledged writes, and when each was acknowledged.
+    let acked: Arc<Mutex<Vec<(String, String, Instant)>>> = Default::default();
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let mut writers = Vec::new();
+    for w in 0..8 {
+        let (client, acked, stop) = (client.clone(), acked.clone(), stop.clone());
+        writers.push(rt.spawn(async move {
+            let mut i = 0;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let (key, value) = (format!("k-{w}-{i}"), format!("v-{w}-{i}"));
+                let started = Instant::now();
+                if client.put(key.as_bytes(), value.as_bytes()).await.is_ok() {
+                    acked.lock().unwrap().push((key, value, started));
+                }
+                i += 1;
+            }
+        }));
+    }
+    let wait_for_acks = |n: usize, since: Instant| {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let count = acked
+                .lock()
+                .unwrap()
+                .iter()
+                .filter(|(_, _, t)| *t > since)
+                .count();
+            if count >= n {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "only {count} writes acknowledged in 30 s (wanted {n})"
+            );
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    };
+    wait_for_acks(200, Instant::now() - Duration::from_secs(60));
+    let mut failovers = Vec::new();
+    for round in 0..3 {
+        let statuses = rt.block_on(client.status());
+        let primary = statuses
+            .iter()
+            .find_map(|(id, s)| {
+                s.as_ref()
+                    .ok()
+                    .filter(|s| s.role == "primary")
+                    .map(|_| *id as usize - 1)
+            })
+            .expect("a primary before the kill");
+        let killed = Instant::now();
+        cluster.kill(primary);
+        // A write begun after the kill must be acknowledged: by a new primary.
+        wait_for_acks(1, killed);
+        failovers.push(killed.elapsed());
+        eprintln!(
+            "round {round}: killed replica {}; a new primary acknowledged a write {:?} later",
+            primary + 1,
+            killed.elapsed()
+        );
+        wait_for_acks(200, killed);
+        cluster.start(primary);
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    for w in writers {
+        rt.block_on(w).unwrap();
+    }
+    let acked = acked.lock().unwrap().clone();
+    let expected: BTreeMap<String, String> = acked
+        .iter()
+        .map(|(k, v, _)| (k.clone(), v.clone()))
+        .collect();
+    eprintln!("{} writes acknowledged; checking every one", expected.len());
+    rt.block_on(async {
+        for (key, value) in &expected {
+            let got = client
+                .get(key.as_bytes())
+                .await
+                .expect("read after the kills");
+            assert_eq!(
+                got.as_deref(),
+                Some(value.as_bytes()),
+                "acknowledged write of {key} was lost"
+            );
+        }
+    });
+    // The restarted replicas catch up: every replica reaches the same slot.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let statuses = rt.block_on(client.status());
+        let executed: Vec<u64> = statuses
+            .iter()
+            .filter_map(|(_, s)| s.as_ref().ok().map(|s| s.executed))
+            .collect();
+        if executed.len() == 3 && executed.iter().all(|e| *e == executed[0]) {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "replicas did not converge: {statuses:?}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    eprintln!(
+        "failovers (kill to first acknowledged write): {failovers:?}; election timeout {ELECTION_MS} ms"
+    );
+}

@@ -1,0 +1,224 @@
+//! Three replicas in this process, over real loopback TCP and real files: replication works,
+//! and a peer's bad input (a corrupt frame, another cluster's hello, an unknown member's
+//! ballot) is refused without disturbing the ring or its state.
+
+use keel_replication::types::{Ballot, Message};
+use keel_replication::{
+    Error, Member, NodeOptions, Replica, ReplicaConfig, RoleName, StateMachine,
+};
+use std::io::{self, Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::time::{Duration, Instant};
+
+#[derive(Debug, Default)]
+struct Sum(u64);
+
+impl StateMachine for Sum {
+    fn execute(&mut self, request: &[u8]) -> Vec<u8> {
+        self.0 += u64::from_le_bytes(request.try_into().unwrap_or([0; 8]));
+        self.0.to_le_bytes().to_vec()
+    }
+    fn save(&self, out: &mut dyn Write) -> io::Result<()> {
+        out.write_all(&self.0.to_le_bytes())
+    }
+    fn load(&mut self, input: &mut dyn Read) -> io::Result<()> {
+        let mut b = [0u8; 8];
+        input.read_exact(&mut b)?;
+        self.0 = u64::from_le_bytes(b);
+        Ok(())
+    }
+}
+
+const CLUSTER: u64 = 77;
+
+fn free_port() -> SocketAddr {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+}
+
+struct Ring {
+    replicas: Vec<Replica<Sum>>,
+    dirs: Vec<std::path::PathBuf>,
+}
+
+impl Drop for Ring {
+    fn drop(&mut self) {
+        for r in self.replicas.drain(..) {
+            r.shutdown();
+        }
+        for d in &self.dirs {
+            let _ = std::fs::remove_dir_all(d);
+        }
+    }
+}
+
+fn ring(name: &str) -> Ring {
+    let addrs: Vec<SocketAddr> = (0..3).map(|_| free_port()).collect();
+    let members: Vec<Member> = addrs
+        .iter()
+        .enumerate()
+        .map(|(i, a)| Member::new(i as u64 + 1, a.to_string()))
+        .collect();
+    let mut options = NodeOptions::default();
+    options.protocol.election_timeout = Duration::from_millis(300);
+    options.protocol.heartbeat_interval = Duration::from_millis(30);
+    let mut replicas = Vec::new();
+    let mut dirs = Vec::new();
+    for id in 1..=3u64 {
+        let dir = std::env::temp_dir().join(format!("keel-tcp-{name}-{}-{id}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let config = ReplicaConfig {
+            id,
+            cluster: CLUSTER,
+            members: members.clone(),
+            listen: None,
+            dir: dir.clone(),
+            options: options.clone(),
+        };
+        replicas.push(Replica::start(config, Sum::default()).unwrap());
+        dirs.push(dir);
+    }
+    Ring { replicas, dirs }
+}
+
+impl Ring {
+    /// Waits (bounded) for a primary that accepts a write; returns its index.
+    fn primary(&self) -> usize {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            for (i, r) in self.replicas.iter().enumerate() {
+                if r.status().role == RoleName::Primary
+                    && r.submit_blocking(0u64.to_le_bytes().to_vec()).is_ok()
+                {
+                    return i;
+                }
+            }
+            assert!(Instant::now() < deadline, "no primary within 20 s");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    fn add(&self, n: u64) -> u64 {
+        let p = self.primary();
+        let committed = self.replicas[p]
+            .submit_blocking(n.to_le_bytes().to_vec())
+            .unwrap();
+        u64::from_le_bytes(committed.response.try_into().unwrap())
+    }
+}
+
+fn frame(payload: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    keel_replication::frame::put(&mut out, payload);
+    out
+}
+
+/// Hello as the wire module encodes it: (magic, cluster, from).
+fn hello(cluster: u64, from: u64) -> Vec<u8> {
+    frame(&postcard::to_stdvec(&(0x4b45_454c_5250_4c31u64, cluster, from)).unwrap())
+}
+
+/// Whether the replica closed the connection (reads EOF or a reset) within the bound.
+fn closed_by_peer(stream: &mut TcpStream) -> bool {
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let mut buf = [0u8; 16];
+    matches!(stream.read(&mut buf), Ok(0) | Err(_))
+}
+
+#[test]
+fn replicates_and_reads_over_tcp() {
+    let ring = ring("basic");
+    let mut total = 0;
+    for n in 1..=50u64 {
+        total += n;
+        assert_eq!(ring.add(n), total);
+    }
+    let p = ring.primary();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let (sum, seq) = rt
+        .block_on(ring.replicas[p].read_linearizable(|s: &Sum| s.0))
+        .unwrap();
+    assert_eq!(sum, total);
+    // A fast read on every replica, bounded by the slot just seen, reads the same.
+    for r in &ring.replicas {
+        let (sum, _) = rt.block_on(r.read(seq, |s: &Sum| s.0)).unwrap();
+        assert_eq!(sum, total);
+    }
+    // A secondary refuses writes and names the primary.
+    let secondary = (p + 1) % 3;
+    match ring.replicas[secondary].submit_blocking(vec![1; 8]) {
+        Err(Error::NotPrimary { hint: Some(m) }) => assert_eq!(m.id, p as u64 + 1),
+        other => panic!("a secondary accepted a write: {other:?}"),
+    }
+}
+
+#[test]
+fn a_corrupt_frame_from_a_peer_closes_only_that_connection() {
+    let ring = ring("corrupt");
+    assert_eq!(ring.add(5), 5);
+    let target = ring.replicas[0].local_addr();
+    let mut s = TcpStream::connect(target).unwrap();
+    s.write_all(&hello(CLUSTER, 2)).unwrap();
+    let mut bad = frame(b"definitely not a message");
+    let last = bad.len() - 1;
+    bad[last] ^= 0xff; // the checksum no longer holds
+    s.write_all(&bad).unwrap();
+    assert!(
+        closed_by_peer(&mut s),
+        "the replica kept a connection carrying a corrupt frame"
+    );
+    // Well-checksummed garbage that does not decode is refused the same way.
+    let mut s = TcpStream::connect(target).unwrap();
+    s.write_all(&hello(CLUSTER, 2)).unwrap();
+    s.write_all(&frame(&[0xff; 40])).unwrap();
+    assert!(closed_by_peer(&mut s));
+    assert_eq!(ring.add(6), 11, "the ring and its state are intact");
+}
+
+#[test]
+fn another_clusters_replica_is_refused() {
+    let ring = ring("cluster");
+    assert_eq!(ring.add(1), 1);
+    let mut s = TcpStream::connect(ring.replicas[1].local_addr()).unwrap();
+    s.write_all(&hello(CLUSTER + 1, 2)).unwrap();
+    assert!(
+        closed_by_peer(&mut s),
+        "a hello from another cluster was accepted"
+    );
+    assert_eq!(ring.add(1), 2);
+}
+
+#[test]
+fn an_unknown_members_ballot_cannot_depose_the_primary() {
+    let ring = ring("unknown");
+    assert_eq!(ring.add(3), 3);
+    let p = ring.primary();
+    let before = ring.replicas[p].status().ballot;
+    // Replica 99 is no member: its prepare with an enormous ballot must be ignored.
+    for r in &ring.replicas {
+        let mut s = TcpStream::connect(r.local_addr()).unwrap();
+        s.write_all(&hello(CLUSTER, 99)).unwrap();
+        let prepare = Message::Prepare {
+            ballot: Ballot {
+                round: 1 << 40,
+                node: 99,
+            },
+            from: 1,
+        };
+        s.write_all(&frame(&postcard::to_stdvec(&prepare).unwrap()))
+            .unwrap();
+    }
+    assert_eq!(ring.add(4), 7);
+    let after = ring.replicas[ring.primary()].status().ballot;
+    assert_eq!(
+        before, after,
+        "the primary's ballot changed: an unknown replica was obeyed"
+    );
+}
