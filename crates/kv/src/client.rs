@@ -158,6 +158,9 @@ impl Client {
         config.max_in_flight = 4096;
         config.max_queued = 65536;
         config.query_timeout = Duration::from_millis(500);
+        // Re-ask quickly while an election is under way: they take tens of milliseconds.
+        config.backoff_min = Duration::from_millis(5);
+        config.backoff_max = Duration::from_millis(50);
         let tracker = Tracker::new(connector.clone(), config, tokio::runtime::Handle::current());
         // Writes here are idempotent puts/deletes, so a request cut off by a failover may be
         // retried on the next primary.

@@ -27,9 +27,9 @@ use std::time::Duration;
 pub struct Options {
     /// How often a primary says it is alive (and retransmits what was not acknowledged).
     pub heartbeat_interval: Duration,
-    /// A secondary that hears nothing from a primary for a random delay between half this
-    /// and this starts an election; a primary that hears from no majority for this long
-    /// steps down. A new primary serves within about one election timeout of a failure.
+    /// A secondary that hears nothing from a primary for a random delay between half and
+    /// three quarters of this starts an election; a primary that hears from no majority for
+    /// this long steps down. A new primary serves within one election timeout of a failure.
     pub election_timeout: Duration,
     /// Slots a primary may have proposed and not yet executed.
     pub window: u64,
@@ -447,9 +447,12 @@ impl Core {
 
     // ---- timers -------------------------------------------------------------------------
 
+    /// A secondary stands for election between half and three quarters of the election
+    /// timeout after it last heard from a primary: randomized so that one replica usually
+    /// goes first, and early enough that the new primary serves within the timeout.
     fn reset_election_timer(&mut self) {
-        let half = self.timeout / 2;
-        self.election_at = self.now + half + self.rng.u64(0..half.max(1));
+        let (half, quarter) = (self.timeout / 2, self.timeout / 4);
+        self.election_at = self.now + half + self.rng.u64(0..quarter.max(1));
     }
 
     fn tick(&mut self) {
