@@ -8,7 +8,13 @@ use serde_json::json;
 use std::process::Command;
 use std::time::Instant;
 
-pub const SUITES: [&str; 4] = ["build-overhead", "rebuild", "tracker", "registry"];
+pub const SUITES: [&str; 5] = [
+    "build-overhead",
+    "rebuild",
+    "tracker",
+    "registry",
+    "replication",
+];
 
 pub fn run(project: &Project, suite: &str, runs: usize) -> Result<()> {
     match suite {
@@ -16,9 +22,11 @@ pub fn run(project: &Project, suite: &str, runs: usize) -> Result<()> {
         "rebuild" => rebuild_vs_cold_build(project),
         "tracker" => example(project, "keel-tracker", "tracker-bench", &[]),
         "registry" => {
-            let nginx = crate::process::find_on_path("nginx")
-                .or_else(|| ["/usr/sbin/nginx", "/sbin/nginx"].iter().map(std::path::PathBuf::from).find(|p| p.is_file()))
-                .context("the registry benchmark compares against nginx, which is not installed: `apt-get install nginx-light` (Debian)")?;
+            let nginx = system_program(
+                "nginx",
+                "the registry benchmark compares against nginx",
+                "nginx-light",
+            )?;
             example(
                 project,
                 "keel-registry",
@@ -26,11 +34,38 @@ pub fn run(project: &Project, suite: &str, runs: usize) -> Result<()> {
                 &["--nginx".into(), nginx.display().to_string()],
             )
         }
+        "replication" => {
+            let etcd = system_program(
+                "etcd",
+                "the replication benchmark compares against etcd",
+                "etcd-server",
+            )?;
+            example(
+                project,
+                "keel-kv",
+                "replication-bench",
+                &["--etcd".into(), etcd.display().to_string()],
+            )
+        }
         other => bail!(
             "unknown bench suite {other:?}; available: {}",
             SUITES.join(", ")
         ),
     }
+}
+
+/// A baseline's server program, from PATH or the system's sbin directories.
+fn system_program(name: &str, why: &str, package: &str) -> Result<std::path::PathBuf> {
+    crate::process::find_on_path(name)
+        .or_else(|| {
+            ["/usr/sbin", "/sbin", "/usr/bin"]
+                .iter()
+                .map(|d| std::path::Path::new(d).join(name))
+                .find(|p| p.is_file())
+        })
+        .with_context(|| {
+            format!("{why}, which is not installed: `apt-get install {package}` (Debian)")
+        })
 }
 
 /// `cargo <args>` as a user would type it in the checkout: through rustup's proxy, without

@@ -2,6 +2,7 @@
 //! which finds the primary through keel-tracker. It is the example application of the
 //! replication library and the service its process tests and benchmark run.
 
+pub mod cli;
 pub mod client;
 pub mod proto;
 pub mod server;

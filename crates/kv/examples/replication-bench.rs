@@ -1,0 +1,463 @@
+//! `cargo xtask bench replication`: keel-replication (three keel-kv replicas) against etcd
+//! (three members), both on loopback with fsync on, under the same put load in one run.
+//!
+//! 1. Committed puts/s and p50/p99 latency: `--clients` concurrent callers, each putting
+//!    64-byte values under fresh keys for `--seconds`. keel-kv through its client (which
+//!    follows the primary with keel-tracker); etcd through its HTTP/JSON gateway on the
+//!    leader (`POST /v3/kv/put`, keep-alive), one connection per caller.
+//! 2. Failover: SIGKILL keel-kv's primary under load; the time until a put begun after the
+//!    kill is acknowledged by the new primary.
+//! 3. Cold start: a replica whose data directory holds a 1 GiB checkpoint, from process
+//!    start to ready (checkpoint verified and loaded, listening).
+//!
+//! Replicas are this program re-executed as `serve ...` (the keel-kv command line).
+//! Usage: replication-bench --etcd PATH [--clients N] [--seconds S] [--size BYTES]
+//! The last line is the comparison as JSON.
+
+use keel_kv::client::Client;
+use keel_replication::checkpoint::{self, Header};
+use keel_replication::types::{Member, Membership};
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+const CLUSTER: u64 = 4242;
+const ELECTION_MS: u64 = 1000;
+
+fn arg(name: &str) -> Option<String> {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1).cloned())
+}
+
+fn number(name: &str, default: u64) -> u64 {
+    arg(name).map(|v| v.parse().unwrap_or_else(|_| panic!("{name} {v:?} is not a number"))).unwrap_or(default)
+}
+
+fn free_port() -> SocketAddr {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap()
+}
+
+fn spec(addrs: &[SocketAddr]) -> String {
+    addrs.iter().enumerate().map(|(i, a)| format!("{}={a}", i + 1)).collect::<Vec<_>>().join(",")
+}
+
+fn percentile(sorted: &[u64], p: f64) -> u64 {
+    sorted.get(((sorted.len() as f64 * p) as usize).min(sorted.len().saturating_sub(1))).copied().unwrap_or(0)
+}
+
+struct Load {
+    ops: usize,
+    errors: u64,
+    per_sec: f64,
+    p50_us: u64,
+    p99_us: u64,
+}
+
+fn summarize(mut lat: Vec<u64>, errors: u64, elapsed: Duration) -> Load {
+    lat.sort_unstable();
+    Load {
+        ops: lat.len(),
+        errors,
+        per_sec: lat.len() as f64 / elapsed.as_secs_f64(),
+        p50_us: percentile(&lat, 0.50),
+        p99_us: percentile(&lat, 0.99),
+    }
+}
+
+// ---- keel-kv ------------------------------------------------------------------------------
+
+struct Kv {
+    peers: Vec<SocketAddr>,
+    clients: Vec<SocketAddr>,
+    dir: PathBuf,
+    children: Vec<Option<Child>>,
+}
+
+/// Starts a keel-kv replica (this program, re-executed) and returns it with its time to
+/// ready, from spawn to its "ready" line.
+fn start_replica(id: usize, peers: &[SocketAddr], listen: SocketAddr, dir: &Path) -> (Child, Duration) {
+    let started = Instant::now();
+    let mut child = Command::new(std::env::current_exe().unwrap())
+        .args(["serve", "--id", &id.to_string(), "--cluster", &CLUSTER.to_string()])
+        .args(["--peers", &spec(peers), "--listen", &listen.to_string()])
+        .arg("--dir")
+        .arg(dir)
+        .args(["--election-timeout-ms", &ELECTION_MS.to_string(), "--heartbeat-ms", "100"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    assert!(line.contains("ready"), "replica {id} did not start: {line:?}");
+    (child, started.elapsed())
+}
+
+impl Kv {
+    fn start(root: &Path) -> Kv {
+        let mut kv = Kv {
+            peers: (0..3).map(|_| free_port()).collect(),
+            clients: (0..3).map(|_| free_port()).collect(),
+            dir: root.join("keel"),
+            children: Vec::new(),
+        };
+        for i in 0..3 {
+            let (child, _) = start_replica(i + 1, &kv.peers, kv.clients[i], &kv.dir.join(format!("r{}", i + 1)));
+            kv.children.push(Some(child));
+        }
+        kv
+    }
+
+    fn servers(&self) -> HashMap<u64, SocketAddr> {
+        self.clients.iter().enumerate().map(|(i, a)| (i as u64 + 1, *a)).collect()
+    }
+}
+
+impl Drop for Kv {
+    fn drop(&mut self) {
+        for c in self.children.iter_mut().flatten() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+fn kv_load(rt: &tokio::runtime::Runtime, client: &Arc<Client>, clients: usize, seconds: u64, size: usize) -> Load {
+    rt.block_on(async {
+        // Warm up: the first put waits for the election.
+        client.put(b"warm-up", b"x").await.expect("keel-kv accepts a put");
+        let started = Instant::now();
+        let deadline = started + Duration::from_secs(seconds);
+        let mut tasks = Vec::new();
+        for c in 0..clients {
+            let client = client.clone();
+            tasks.push(tokio::spawn(async move {
+                let (mut lat, mut errors, value) = (Vec::new(), 0u64, vec![b'v'; size]);
+                let mut i = 0u64;
+                while Instant::now() < deadline {
+                    let t = Instant::now();
+                    match client.put(format!("bench-{c}-{i}").as_bytes(), &value).await {
+                        Ok(_) => lat.push(t.elapsed().as_micros() as u64),
+                        Err(_) => errors += 1,
+                    }
+                    i += 1;
+                }
+                (lat, errors)
+            }));
+        }
+        let (mut lat, mut errors) = (Vec::new(), 0);
+        for t in tasks {
+            let (l, e) = t.await.unwrap();
+            lat.extend(l);
+            errors += e;
+        }
+        summarize(lat, errors, started.elapsed())
+    })
+}
+
+/// Kills the primary while callers keep writing; returns kill-to-first-acknowledged-put.
+fn failover(rt: &tokio::runtime::Runtime, kv: &mut Kv, client: &Arc<Client>) -> Duration {
+    rt.block_on(async {
+        let statuses = client.status().await;
+        let primary = statuses
+            .iter()
+            .find_map(|(id, s)| s.as_ref().ok().filter(|s| s.role == "primary").map(|_| *id as usize - 1))
+            .expect("a primary");
+        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let mut writers = Vec::new();
+        for w in 0..8 {
+            let (client, stop) = (client.clone(), stop.clone());
+            writers.push(tokio::spawn(async move {
+                let mut i = 0;
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    let _ = client.put(format!("fo-{w}-{i}").as_bytes(), b"v").await;
+                    i += 1;
+                }
+            }));
+        }
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let mut child = kv.children[primary].take().unwrap();
+        let killed = Instant::now();
+        child.kill().unwrap();
+        child.wait().unwrap();
+        // A put begun after the kill can only be acknowledged by a new primary.
+        client.put(b"after-the-kill", b"v").await.expect("a new primary serves");
+        let took = killed.elapsed();
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        for w in writers {
+            let _ = w.await;
+        }
+        took
+    })
+}
+
+// ---- etcd ---------------------------------------------------------------------------------
+
+struct Etcd {
+    children: Vec<Child>,
+    clients: Vec<SocketAddr>,
+}
+
+impl Drop for Etcd {
+    fn drop(&mut self) {
+        for c in &mut self.children {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+fn start_etcd(bin: &str, root: &Path) -> Etcd {
+    let peers: Vec<SocketAddr> = (0..3).map(|_| free_port()).collect();
+    let clients: Vec<SocketAddr> = (0..3).map(|_| free_port()).collect();
+    let initial = peers.iter().enumerate().map(|(i, p)| format!("e{i}=http://{p}")).collect::<Vec<_>>().join(",");
+    let mut children = Vec::new();
+    for i in 0..3 {
+        let child = Command::new(bin)
+            .args(["--name", &format!("e{i}")])
+            .arg("--data-dir")
+            .arg(root.join(format!("etcd{i}")))
+            .args(["--listen-peer-urls", &format!("http://{}", peers[i])])
+            .args(["--initial-advertise-peer-urls", &format!("http://{}", peers[i])])
+            .args(["--listen-client-urls", &format!("http://{}", clients[i])])
+            .args(["--advertise-client-urls", &format!("http://{}", clients[i])])
+            .args(["--initial-cluster", &initial, "--initial-cluster-state", "new"])
+            .args(["--initial-cluster-token", "keel-bench", "--log-level", "error"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("starting {bin}: {e}"));
+        children.push(child);
+    }
+    Etcd { children, clients }
+}
+
+fn base64(data: &[u8]) -> String {
+    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in data.chunks(3) {
+        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let n = (b[0] as u32) << 16 | (b[1] as u32) << 8 | b[2] as u32;
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(T[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// One keep-alive HTTP/1.1 connection.
+struct Http {
+    reader: BufReader<TcpStream>,
+    writer: TcpStream,
+}
+
+impl Http {
+    fn connect(addr: SocketAddr) -> std::io::Result<Http> {
+        let s = TcpStream::connect(addr)?;
+        s.set_nodelay(true)?;
+        s.set_read_timeout(Some(Duration::from_secs(10)))?;
+        Ok(Http { reader: BufReader::new(s.try_clone()?), writer: s })
+    }
+
+    /// POSTs `body`; returns the status and the response body.
+    fn post(&mut self, path: &str, body: &str) -> std::io::Result<(u16, String)> {
+        write!(
+            self.writer,
+            "POST {path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        )?;
+        let mut line = String::new();
+        self.reader.read_line(&mut line)?;
+        let status = line.split_whitespace().nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
+        let (mut length, mut chunked) = (0usize, false);
+        loop {
+            line.clear();
+            self.reader.read_line(&mut line)?;
+            let l = line.trim_end().to_ascii_lowercase();
+            if l.is_empty() {
+                break;
+            }
+            if let Some(v) = l.strip_prefix("content-length:") {
+                length = v.trim().parse().unwrap_or(0);
+            }
+            if l.starts_with("transfer-encoding:") && l.contains("chunked") {
+                chunked = true;
+            }
+        }
+        let mut body = Vec::new();
+        if chunked {
+            loop {
+                line.clear();
+                self.reader.read_line(&mut line)?;
+                let n = usize::from_str_radix(line.trim(), 16).unwrap_or(0);
+                let mut chunk = vec![0; n + 2];
+                self.reader.read_exact(&mut chunk)?;
+                if n == 0 {
+                    break;
+                }
+                body.extend_from_slice(&chunk[..n]);
+            }
+        } else {
+            body.resize(length, 0);
+            self.reader.read_exact(&mut body)?;
+        }
+        Ok((status, String::from_utf8_lossy(&body).into_owned()))
+    }
+}
+
+/// Waits for the cluster to elect, and returns the leader's client address.
+fn etcd_leader(etcd: &Etcd) -> SocketAddr {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        for &addr in &etcd.clients {
+            let Ok(mut http) = Http::connect(addr) else { continue };
+            let Ok((200, body)) = http.post("/v3/maintenance/status", "{}") else { continue };
+            let v: serde_json::Value = serde_json::from_str(&body).unwrap_or_default();
+            let me = v["header"]["member_id"].as_str().map(str::to_string);
+            if me.is_some() && me.as_deref() == v["leader"].as_str() {
+                return addr;
+            }
+        }
+        assert!(Instant::now() < deadline, "etcd elected no leader within 30 s");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn etcd_load(leader: SocketAddr, clients: usize, seconds: u64, size: usize) -> Load {
+    let value = base64(&vec![b'v'; size]);
+    let mut warm = Http::connect(leader).unwrap();
+    let body = format!("{{\"key\":\"{}\",\"value\":\"{value}\"}}", base64(b"warm-up"));
+    assert_eq!(warm.post("/v3/kv/put", &body).unwrap().0, 200, "etcd accepts a put");
+    let started = Instant::now();
+    let deadline = started + Duration::from_secs(seconds);
+    let threads: Vec<_> = (0..clients)
+        .map(|c| {
+            let value = value.clone();
+            std::thread::spawn(move || {
+                let mut http = Http::connect(leader).unwrap();
+                let (mut lat, mut errors) = (Vec::new(), 0u64);
+                let mut i = 0u64;
+                while Instant::now() < deadline {
+                    let body = format!("{{\"key\":\"{}\",\"value\":\"{value}\"}}", base64(format!("bench-{c}-{i}").as_bytes()));
+                    let t = Instant::now();
+                    match http.post("/v3/kv/put", &body) {
+                        Ok((200, _)) => lat.push(t.elapsed().as_micros() as u64),
+                        _ => {
+                            errors += 1;
+                            http = Http::connect(leader).unwrap();
+                        }
+                    }
+                    i += 1;
+                }
+                (lat, errors)
+            })
+        })
+        .collect();
+    let (mut lat, mut errors) = (Vec::new(), 0);
+    for t in threads {
+        let (l, e) = t.join().unwrap();
+        lat.extend(l);
+        errors += e;
+    }
+    summarize(lat, errors, started.elapsed())
+}
+
+// ---- cold start -----------------------------------------------------------------------------
+
+/// Writes a 1 GiB keel-kv checkpoint (16,384 keys of 64 KiB) into a fresh replica directory
+/// and times that replica from process start to ready.
+fn cold_start(root: &Path) -> (u64, Duration) {
+    let dir = root.join("cold");
+    std::fs::create_dir_all(&dir).unwrap();
+    let peers: Vec<SocketAddr> = (0..3).map(|_| free_port()).collect();
+    let members = Membership::new(peers.iter().enumerate().map(|(i, a)| Member::new(i as u64 + 1, a.to_string())).collect());
+    let (keys, value) = (16_384u64, vec![0xabu8; 64 << 10]);
+    let header = Header { cluster: CLUSTER, seq: 1_000, membership: members };
+    let mut file = std::fs::File::create(dir.join(format!("checkpoint-{:020}", 1_000))).unwrap();
+    checkpoint::write(&mut file, &header, &mut |out| {
+        out.write_all(&keys.to_le_bytes())?;
+        for k in 0..keys {
+            let key = format!("key-{k:08}");
+            out.write_all(&(key.len() as u32).to_le_bytes())?;
+            out.write_all(key.as_bytes())?;
+            out.write_all(&(value.len() as u32).to_le_bytes())?;
+            out.write_all(&value)?;
+        }
+        Ok(())
+    })
+    .unwrap();
+    file.sync_all().unwrap();
+    let bytes = file.metadata().unwrap().len();
+    drop(file);
+    let (mut child, ready) = start_replica(1, &peers, free_port(), &dir);
+    let _ = child.kill();
+    let _ = child.wait();
+    (bytes, ready)
+}
+
+fn main() {
+    let argv: Vec<String> = std::env::args().skip(1).collect();
+    if argv.first().map(String::as_str) == Some("serve") {
+        if let Err(e) = keel_kv::cli::run(argv) {
+            eprintln!("replica: {e:#}");
+            std::process::exit(2);
+        }
+        return;
+    }
+    let etcd_bin = arg("--etcd").expect("--etcd PATH: the etcd server (Debian: apt-get install etcd-server)");
+    let clients = number("--clients", 64) as usize;
+    let seconds = number("--seconds", 10);
+    let size = number("--size", 64) as usize;
+    let root = std::env::temp_dir().join(format!("keel-replication-bench-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(&root).unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+
+    let (keel, failover_time) = {
+        let mut kv = Kv::start(&root);
+        let client = Arc::new(rt.block_on(async { Client::new(kv.servers(), Duration::from_secs(30)) }));
+        let load = kv_load(&rt, &client, clients, seconds, size);
+        let fo = failover(&rt, &mut kv, &client);
+        (load, fo)
+    };
+    println!(
+        "{{\"system\":\"keel-replication\",\"clients\":{clients},\"size\":{size},\"ops\":{},\"errors\":{},\"ops_per_sec\":{:.1},\"p50_us\":{},\"p99_us\":{}}}",
+        keel.ops, keel.errors, keel.per_sec, keel.p50_us, keel.p99_us
+    );
+    let etcd = {
+        let e = start_etcd(&etcd_bin, &root);
+        let leader = etcd_leader(&e);
+        etcd_load(leader, clients, seconds, size)
+    };
+    println!(
+        "{{\"system\":\"etcd\",\"clients\":{clients},\"size\":{size},\"ops\":{},\"errors\":{},\"ops_per_sec\":{:.1},\"p50_us\":{},\"p99_us\":{}}}",
+        etcd.ops, etcd.errors, etcd.per_sec, etcd.p50_us, etcd.p99_us
+    );
+    println!(
+        "{{\"suite\":\"replication\",\"metric\":\"failover\",\"value\":{},\"unit\":\"ms\",\"election_timeout_ms\":{ELECTION_MS}}}",
+        failover_time.as_millis()
+    );
+    let (bytes, ready) = cold_start(&root);
+    println!(
+        "{{\"suite\":\"replication\",\"metric\":\"start to ready with a checkpoint\",\"checkpoint_bytes\":{bytes},\"value\":{},\"unit\":\"ms\"}}",
+        ready.as_millis()
+    );
+    let _ = std::fs::remove_dir_all(&root);
+    eprintln!(
+        "puts of {size} B, {clients} clients, {seconds} s, fsync on: keel {:.0}/s (p50 {} µs, p99 {} µs), etcd {:.0}/s (p50 {} µs, p99 {} µs): {:.2}x throughput, p99 {:.2}x etcd's",
+        keel.per_sec, keel.p50_us, keel.p99_us, etcd.per_sec, etcd.p50_us, etcd.p99_us,
+        keel.per_sec / etcd.per_sec, keel.p99_us as f64 / etcd.p99_us.max(1) as f64
+    );
+    println!(
+        "{{\"suite\":\"replication\",\"metric\":\"committed puts/s ({size} B, {clients} clients, p99 {} us vs {} us)\",\"value\":{:.1},\"unit\":\"ops/s\",\"baseline\":{:.1},\"ratio\":{:.3}}}",
+        keel.p99_us, etcd.p99_us, keel.per_sec, etcd.per_sec, keel.per_sec / etcd.per_sec
+    );
+}
