@@ -30,23 +30,41 @@ const ELECTION_MS: u64 = 1000;
 
 fn arg(name: &str) -> Option<String> {
     let args: Vec<String> = std::env::args().collect();
-    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1).cloned())
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1).cloned())
 }
 
 fn number(name: &str, default: u64) -> u64 {
-    arg(name).map(|v| v.parse().unwrap_or_else(|_| panic!("{name} {v:?} is not a number"))).unwrap_or(default)
+    arg(name)
+        .map(|v| {
+            v.parse()
+                .unwrap_or_else(|_| panic!("{name} {v:?} is not a number"))
+        })
+        .unwrap_or(default)
 }
 
 fn free_port() -> SocketAddr {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap()
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
 }
 
 fn spec(addrs: &[SocketAddr]) -> String {
-    addrs.iter().enumerate().map(|(i, a)| format!("{}={a}", i + 1)).collect::<Vec<_>>().join(",")
+    addrs
+        .iter()
+        .enumerate()
+        .map(|(i, a)| format!("{}={a}", i + 1))
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 fn percentile(sorted: &[u64], p: f64) -> u64 {
-    sorted.get(((sorted.len() as f64 * p) as usize).min(sorted.len().saturating_sub(1))).copied().unwrap_or(0)
+    sorted
+        .get(((sorted.len() as f64 * p) as usize).min(sorted.len().saturating_sub(1)))
+        .copied()
+        .unwrap_or(0)
 }
 
 struct Load {
@@ -79,21 +97,42 @@ struct Kv {
 
 /// Starts a keel-kv replica (this program, re-executed) and returns it with its time to
 /// ready, from spawn to its "ready" line.
-fn start_replica(id: usize, peers: &[SocketAddr], listen: SocketAddr, dir: &Path) -> (Child, Duration) {
+fn start_replica(
+    id: usize,
+    peers: &[SocketAddr],
+    listen: SocketAddr,
+    dir: &Path,
+) -> (Child, Duration) {
     let started = Instant::now();
     let mut child = Command::new(std::env::current_exe().unwrap())
-        .args(["serve", "--id", &id.to_string(), "--cluster", &CLUSTER.to_string()])
+        .args([
+            "serve",
+            "--id",
+            &id.to_string(),
+            "--cluster",
+            &CLUSTER.to_string(),
+        ])
         .args(["--peers", &spec(peers), "--listen", &listen.to_string()])
         .arg("--dir")
         .arg(dir)
-        .args(["--election-timeout-ms", &ELECTION_MS.to_string(), "--heartbeat-ms", "100"])
+        .args([
+            "--election-timeout-ms",
+            &ELECTION_MS.to_string(),
+            "--heartbeat-ms",
+            "100",
+        ])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    assert!(line.contains("ready"), "replica {id} did not start: {line:?}");
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    assert!(
+        line.contains("ready"),
+        "replica {id} did not start: {line:?}"
+    );
     (child, started.elapsed())
 }
 
@@ -106,14 +145,23 @@ impl Kv {
             children: Vec::new(),
         };
         for i in 0..3 {
-            let (child, _) = start_replica(i + 1, &kv.peers, kv.clients[i], &kv.dir.join(format!("r{}", i + 1)));
+            let (child, _) = start_replica(
+                i + 1,
+                &kv.peers,
+                kv.clients[i],
+                &kv.dir.join(format!("r{}", i + 1)),
+            );
             kv.children.push(Some(child));
         }
         kv
     }
 
     fn servers(&self) -> HashMap<u64, SocketAddr> {
-        self.clients.iter().enumerate().map(|(i, a)| (i as u64 + 1, *a)).collect()
+        self.clients
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (i as u64 + 1, *a))
+            .collect()
     }
 }
 
@@ -126,10 +174,19 @@ impl Drop for Kv {
     }
 }
 
-fn kv_load(rt: &tokio::runtime::Runtime, client: &Arc<Client>, clients: usize, seconds: u64, size: usize) -> Load {
+fn kv_load(
+    rt: &tokio::runtime::Runtime,
+    client: &Arc<Client>,
+    clients: usize,
+    seconds: u64,
+    size: usize,
+) -> Load {
     rt.block_on(async {
         // Warm up: the first put waits for the election.
-        client.put(b"warm-up", b"x").await.expect("keel-kv accepts a put");
+        client
+            .put(b"warm-up", b"x")
+            .await
+            .expect("keel-kv accepts a put");
         let started = Instant::now();
         let deadline = started + Duration::from_secs(seconds);
         let mut tasks = Vec::new();
@@ -140,7 +197,10 @@ fn kv_load(rt: &tokio::runtime::Runtime, client: &Arc<Client>, clients: usize, s
                 let mut i = 0u64;
                 while Instant::now() < deadline {
                     let t = Instant::now();
-                    match client.put(format!("bench-{c}-{i}").as_bytes(), &value).await {
+                    match client
+                        .put(format!("bench-{c}-{i}").as_bytes(), &value)
+                        .await
+                    {
                         Ok(_) => lat.push(t.elapsed().as_micros() as u64),
                         Err(_) => errors += 1,
                     }
@@ -165,7 +225,12 @@ fn failover(rt: &tokio::runtime::Runtime, kv: &mut Kv, client: &Arc<Client>) -> 
         let statuses = client.status().await;
         let primary = statuses
             .iter()
-            .find_map(|(id, s)| s.as_ref().ok().filter(|s| s.role == "primary").map(|_| *id as usize - 1))
+            .find_map(|(id, s)| {
+                s.as_ref()
+                    .ok()
+                    .filter(|s| s.role == "primary")
+                    .map(|_| *id as usize - 1)
+            })
             .expect("a primary");
         let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
         let mut writers = Vec::new();
@@ -185,7 +250,10 @@ fn failover(rt: &tokio::runtime::Runtime, kv: &mut Kv, client: &Arc<Client>) -> 
         child.kill().unwrap();
         child.wait().unwrap();
         // A put begun after the kill can only be acknowledged by a new primary.
-        client.put(b"after-the-kill", b"v").await.expect("a new primary serves");
+        client
+            .put(b"after-the-kill", b"v")
+            .await
+            .expect("a new primary serves");
         let took = killed.elapsed();
         stop.store(true, std::sync::atomic::Ordering::Relaxed);
         for w in writers {
@@ -214,7 +282,12 @@ impl Drop for Etcd {
 fn start_etcd(bin: &str, root: &Path) -> Etcd {
     let peers: Vec<SocketAddr> = (0..3).map(|_| free_port()).collect();
     let clients: Vec<SocketAddr> = (0..3).map(|_| free_port()).collect();
-    let initial = peers.iter().enumerate().map(|(i, p)| format!("e{i}=http://{p}")).collect::<Vec<_>>().join(",");
+    let initial = peers
+        .iter()
+        .enumerate()
+        .map(|(i, p)| format!("e{i}=http://{p}"))
+        .collect::<Vec<_>>()
+        .join(",");
     let mut children = Vec::new();
     for i in 0..3 {
         let child = Command::new(bin)
@@ -222,11 +295,24 @@ fn start_etcd(bin: &str, root: &Path) -> Etcd {
             .arg("--data-dir")
             .arg(root.join(format!("etcd{i}")))
             .args(["--listen-peer-urls", &format!("http://{}", peers[i])])
-            .args(["--initial-advertise-peer-urls", &format!("http://{}", peers[i])])
+            .args([
+                "--initial-advertise-peer-urls",
+                &format!("http://{}", peers[i]),
+            ])
             .args(["--listen-client-urls", &format!("http://{}", clients[i])])
             .args(["--advertise-client-urls", &format!("http://{}", clients[i])])
-            .args(["--initial-cluster", &initial, "--initial-cluster-state", "new"])
-            .args(["--initial-cluster-token", "keel-bench", "--log-level", "error"])
+            .args([
+                "--initial-cluster",
+                &initial,
+                "--initial-cluster-state",
+                "new",
+            ])
+            .args([
+                "--initial-cluster-token",
+                "keel-bench",
+                "--log-level",
+                "error",
+            ])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -240,7 +326,11 @@ fn base64(data: &[u8]) -> String {
     const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::new();
     for chunk in data.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = (b[0] as u32) << 16 | (b[1] as u32) << 8 | b[2] as u32;
         for i in 0..4 {
             if i <= chunk.len() {
@@ -264,7 +354,10 @@ impl Http {
         let s = TcpStream::connect(addr)?;
         s.set_nodelay(true)?;
         s.set_read_timeout(Some(Duration::from_secs(10)))?;
-        Ok(Http { reader: BufReader::new(s.try_clone()?), writer: s })
+        Ok(Http {
+            reader: BufReader::new(s.try_clone()?),
+            writer: s,
+        })
     }
 
     /// POSTs `body`; returns the status and the response body.
@@ -276,7 +369,11 @@ impl Http {
         )?;
         let mut line = String::new();
         self.reader.read_line(&mut line)?;
-        let status = line.split_whitespace().nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
+        let status = line
+            .split_whitespace()
+            .nth(1)
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(0);
         let (mut length, mut chunked) = (0usize, false);
         loop {
             line.clear();
@@ -318,15 +415,22 @@ fn etcd_leader(etcd: &Etcd) -> SocketAddr {
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         for &addr in &etcd.clients {
-            let Ok(mut http) = Http::connect(addr) else { continue };
-            let Ok((200, body)) = http.post("/v3/maintenance/status", "{}") else { continue };
+            let Ok(mut http) = Http::connect(addr) else {
+                continue;
+            };
+            let Ok((200, body)) = http.post("/v3/maintenance/status", "{}") else {
+                continue;
+            };
             let v: serde_json::Value = serde_json::from_str(&body).unwrap_or_default();
             let me = v["header"]["member_id"].as_str().map(str::to_string);
             if me.is_some() && me.as_deref() == v["leader"].as_str() {
                 return addr;
             }
         }
-        assert!(Instant::now() < deadline, "etcd elected no leader within 30 s");
+        assert!(
+            Instant::now() < deadline,
+            "etcd elected no leader within 30 s"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
 }
@@ -334,8 +438,15 @@ fn etcd_leader(etcd: &Etcd) -> SocketAddr {
 fn etcd_load(leader: SocketAddr, clients: usize, seconds: u64, size: usize) -> Load {
     let value = base64(&vec![b'v'; size]);
     let mut warm = Http::connect(leader).unwrap();
-    let body = format!("{{\"key\":\"{}\",\"value\":\"{value}\"}}", base64(b"warm-up"));
-    assert_eq!(warm.post("/v3/kv/put", &body).unwrap().0, 200, "etcd accepts a put");
+    let body = format!(
+        "{{\"key\":\"{}\",\"value\":\"{value}\"}}",
+        base64(b"warm-up")
+    );
+    assert_eq!(
+        warm.post("/v3/kv/put", &body).unwrap().0,
+        200,
+        "etcd accepts a put"
+    );
     let started = Instant::now();
     let deadline = started + Duration::from_secs(seconds);
     let threads: Vec<_> = (0..clients)
@@ -346,7 +457,10 @@ fn etcd_load(leader: SocketAddr, clients: usize, seconds: u64, size: usize) -> L
                 let (mut lat, mut errors) = (Vec::new(), 0u64);
                 let mut i = 0u64;
                 while Instant::now() < deadline {
-                    let body = format!("{{\"key\":\"{}\",\"value\":\"{value}\"}}", base64(format!("bench-{c}-{i}").as_bytes()));
+                    let body = format!(
+                        "{{\"key\":\"{}\",\"value\":\"{value}\"}}",
+                        base64(format!("bench-{c}-{i}").as_bytes())
+                    );
                     let t = Instant::now();
                     match http.post("/v3/kv/put", &body) {
                         Ok((200, _)) => lat.push(t.elapsed().as_micros() as u64),
@@ -378,9 +492,19 @@ fn cold_start(root: &Path) -> (u64, Duration) {
     let dir = root.join("cold");
     std::fs::create_dir_all(&dir).unwrap();
     let peers: Vec<SocketAddr> = (0..3).map(|_| free_port()).collect();
-    let members = Membership::new(peers.iter().enumerate().map(|(i, a)| Member::new(i as u64 + 1, a.to_string())).collect());
+    let members = Membership::new(
+        peers
+            .iter()
+            .enumerate()
+            .map(|(i, a)| Member::new(i as u64 + 1, a.to_string()))
+            .collect(),
+    );
     let (keys, value) = (16_384u64, vec![0xabu8; 64 << 10]);
-    let header = Header { cluster: CLUSTER, seq: 1_000, membership: members };
+    let header = Header {
+        cluster: CLUSTER,
+        seq: 1_000,
+        membership: members,
+    };
     let mut file = std::fs::File::create(dir.join(format!("checkpoint-{:020}", 1_000))).unwrap();
     checkpoint::write(&mut file, &header, &mut |out| {
         out.write_all(&keys.to_le_bytes())?;
@@ -412,18 +536,24 @@ fn main() {
         }
         return;
     }
-    let etcd_bin = arg("--etcd").expect("--etcd PATH: the etcd server (Debian: apt-get install etcd-server)");
+    let etcd_bin =
+        arg("--etcd").expect("--etcd PATH: the etcd server (Debian: apt-get install etcd-server)");
     let clients = number("--clients", 64) as usize;
     let seconds = number("--seconds", 10);
     let size = number("--size", 64) as usize;
     let root = std::env::temp_dir().join(format!("keel-replication-bench-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&root);
     std::fs::create_dir_all(&root).unwrap();
-    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
 
     let (keel, failover_time) = {
         let mut kv = Kv::start(&root);
-        let client = Arc::new(rt.block_on(async { Client::new(kv.servers(), Duration::from_secs(30)) }));
+        let client =
+            Arc::new(rt.block_on(async { Client::new(kv.servers(), Duration::from_secs(30)) }));
         let load = kv_load(&rt, &client, clients, seconds, size);
         let fo = failover(&rt, &mut kv, &client);
         (load, fo)
@@ -453,11 +583,21 @@ fn main() {
     let _ = std::fs::remove_dir_all(&root);
     eprintln!(
         "puts of {size} B, {clients} clients, {seconds} s, fsync on: keel {:.0}/s (p50 {} µs, p99 {} µs), etcd {:.0}/s (p50 {} µs, p99 {} µs): {:.2}x throughput, p99 {:.2}x etcd's",
-        keel.per_sec, keel.p50_us, keel.p99_us, etcd.per_sec, etcd.p50_us, etcd.p99_us,
-        keel.per_sec / etcd.per_sec, keel.p99_us as f64 / etcd.p99_us.max(1) as f64
+        keel.per_sec,
+        keel.p50_us,
+        keel.p99_us,
+        etcd.per_sec,
+        etcd.p50_us,
+        etcd.p99_us,
+        keel.per_sec / etcd.per_sec,
+        keel.p99_us as f64 / etcd.p99_us.max(1) as f64
     );
     println!(
         "{{\"suite\":\"replication\",\"metric\":\"committed puts/s ({size} B, {clients} clients, p99 {} us vs {} us)\",\"value\":{:.1},\"unit\":\"ops/s\",\"baseline\":{:.1},\"ratio\":{:.3}}}",
-        keel.p99_us, etcd.p99_us, keel.per_sec, etcd.per_sec, keel.per_sec / etcd.per_sec
+        keel.p99_us,
+        etcd.p99_us,
+        keel.per_sec,
+        etcd.per_sec,
+        keel.per_sec / etcd.per_sec
     );
 }

@@ -1,9 +1,9 @@
 //! The `keel-kv` command line: run a replica of the replicated key-value service, or talk
 //! to one. In the library so that benchmarks can start replicas from their own binary.
 
-use anyhow::{Context, Result, anyhow, bail};
 use crate::client::Client;
 use crate::sm::Kv;
+use anyhow::{Context, Result, anyhow, bail};
 use keel_replication::{Member, NodeOptions, Replica, ReplicaConfig};
 use std::collections::HashMap;
 use std::path::PathBuf;

@@ -172,6 +172,7 @@ pub struct Node<S, D> {
     incoming: Option<Incoming>,
     effects: Vec<Effect>,
     recovered_tail: Option<(u64, u64)>,
+    installed: u64,
 }
 
 impl<S, D> std::fmt::Debug for Node<S, D> {
@@ -288,6 +289,7 @@ impl<S: StateMachine, D: Disk> Node<S, D> {
             incoming: None,
             effects: Vec::new(),
             recovered_tail,
+            installed: 0,
         };
         node.flush()?;
         Ok(node)
@@ -303,6 +305,11 @@ impl<S: StateMachine, D: Disk> Node<S, D> {
 
     pub fn cluster(&self) -> u64 {
         self.cluster
+    }
+
+    /// Checkpoints received from peers and installed since this node opened.
+    pub fn checkpoints_installed(&self) -> u64 {
+        self.installed
     }
 
     /// The torn tail recovery cut off: (offset, bytes dropped).
@@ -630,6 +637,7 @@ impl<S: StateMachine, D: Disk> Node<S, D> {
             "installed a peer's checkpoint"
         );
         self.core.install(seq, header.membership);
+        self.installed += 1;
         self.checkpoints.push(seq);
         self.trim()
     }

@@ -82,7 +82,9 @@ fn run_seed(seed: u64, verbose: bool) -> sim::Stats {
     if let Err(violation) = check_history(&world.ops, &finals) {
         panic!("seed {seed}: history is not linearizable: {violation}");
     }
-    world.stats.clone()
+    let mut stats = world.stats.clone();
+    stats.checkpoints_installed = world.checkpoints_installed();
+    stats
 }
 
 #[test]
@@ -121,6 +123,7 @@ fn seeds_under_faults_stay_safe_and_live() {
                             t.crashes += stats.crashes;
                             t.torn += stats.torn;
                             t.reconfigurations += stats.reconfigurations;
+                            t.checkpoints_installed += stats.checkpoints_installed;
                         }
                         Err(_) => {
                             *failure.lock().unwrap() = Some(seed);
@@ -133,12 +136,13 @@ fn seeds_under_faults_stay_safe_and_live() {
     let ran = next.load(Ordering::Relaxed);
     let t = totals.lock().unwrap().clone();
     eprintln!(
-        "simulated {ran} seeds from {base} in {:.1} s: {} messages, {} crashes ({} lost unsynced writes), {} membership changes",
+        "simulated {ran} seeds from {base} in {:.1} s: {} messages, {} crashes ({} lost unsynced writes), {} membership changes, {} checkpoints transferred",
         started.elapsed().as_secs_f64(),
         t.messages,
         t.crashes,
         t.torn,
-        t.reconfigurations
+        t.reconfigurations,
+        t.checkpoints_installed
     );
     if let Some(seed) = *failure.lock().unwrap() {
         panic!(

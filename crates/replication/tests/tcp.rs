@@ -222,3 +222,66 @@ fn an_unknown_members_ballot_cannot_depose_the_primary() {
         "the primary's ballot changed: an unknown replica was obeyed"
     );
 }
+
+#[test]
+fn a_replica_joins_catches_up_and_a_member_leaves() {
+    let mut ring = ring("members");
+    for n in 1..=20u64 {
+        ring.add(n);
+    }
+    let expected: u64 = (1..=20).sum();
+    // A fourth replica starts outside the ring (the current members, its own listen address).
+    let addr = free_port();
+    let current: Vec<Member> = ring.replicas[0].status().membership.members;
+    let dir = std::env::temp_dir().join(format!("keel-tcp-members-{}-4", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let mut options = NodeOptions::default();
+    options.protocol.election_timeout = Duration::from_millis(300);
+    options.protocol.heartbeat_interval = Duration::from_millis(30);
+    let config = ReplicaConfig {
+        id: 4,
+        cluster: CLUSTER,
+        members: current.clone(),
+        listen: Some(addr),
+        dir: dir.clone(),
+        options,
+    };
+    ring.replicas
+        .push(Replica::start(config, Sum::default()).unwrap());
+    ring.dirs.push(dir);
+
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let p = ring.primary();
+    let mut members = current.clone();
+    members.push(Member::new(4, addr.to_string()));
+    let slot = rt
+        .block_on(ring.replicas[p].change_membership(members.clone()))
+        .unwrap();
+    // The newcomer learns everything before the change, and the change itself.
+    let (sum, _) = rt
+        .block_on(async {
+            tokio::time::timeout(
+                Duration::from_secs(20),
+                ring.replicas[3].read(slot, |s: &Sum| s.0),
+            )
+            .await
+        })
+        .expect("the new replica caught up within 20 s")
+        .unwrap();
+    assert_eq!(sum, expected);
+    assert!(ring.replicas[3].status().membership.contains(4));
+
+    // Now the first member leaves; the ring (2, 3, 4) carries on.
+    let remaining: Vec<Member> = members.iter().filter(|m| m.id != 1).cloned().collect();
+    let p = ring.primary();
+    rt.block_on(ring.replicas[p].change_membership(remaining))
+        .unwrap();
+    let total = ring.add(100);
+    assert_eq!(total, expected + 100);
+    let p = ring.primary();
+    assert_ne!(p, 0, "the removed replica is not primary");
+    assert!(!ring.replicas[p].status().membership.contains(1));
+}

@@ -293,6 +293,7 @@ pub struct World {
     faulty: bool,
     clients: Vec<Client>,
     tokens: HashMap<(NodeId, u64), (usize, usize)>,
+    answered: BTreeSet<(NodeId, u64)>,
     next_token: u64,
     pub ops: Vec<Op>,
     next_value: u64,
@@ -352,6 +353,7 @@ impl World {
             faulty: true,
             clients: Vec::new(),
             tokens: HashMap::new(),
+            answered: BTreeSet::new(),
             next_token: 0,
             ops: Vec::new(),
             next_value: 1,
@@ -482,7 +484,8 @@ impl World {
                 }
             }
             Event::Crash { node } => {
-                if self.nodes[&node].is_some() {
+                if let Some(n) = &self.nodes[&node] {
+                    self.stats.checkpoints_installed += n.checkpoints_installed();
                     self.nodes.insert(node, None);
                     self.stats.crashes += 1;
                     let disk = &self.disks[&node];
@@ -584,7 +587,7 @@ impl World {
             match effect {
                 Effect::Send { to, message } => self.send(id, to, message),
                 Effect::Reply { token, result } => {
-                    if let Some((client, op)) = self.tokens.remove(&(id, token)) {
+                    if let Some((client, op)) = self.answer(id, token) {
                         let outcome = match result {
                             Ok(c) => Outcome::Ok(decode_list(&c.response), c.slot),
                             Err(Error::NotPrimary { .. }) | Err(Error::TooLarge { .. }) => {
@@ -596,7 +599,7 @@ impl World {
                     }
                 }
                 Effect::Read { token, seq } => {
-                    if let Some((client, op)) = self.tokens.remove(&(id, token)) {
+                    if let Some((client, op)) = self.answer(id, token) {
                         let node = self.nodes[&id].as_ref().unwrap();
                         let key = self.ops[op].key;
                         let list = node
@@ -609,7 +612,7 @@ impl World {
                     }
                 }
                 Effect::ReadFailed { token, .. } => {
-                    if let Some((client, op)) = self.tokens.remove(&(id, token)) {
+                    if let Some((client, op)) = self.answer(id, token) {
                         self.finish(client, op, Outcome::Failed);
                     }
                 }
@@ -619,6 +622,24 @@ impl World {
                     }
                 }
             }
+        }
+    }
+
+    /// The operation `token` stood for, the first time it is answered; a second answer is a
+    /// violation (every submit gets exactly one outcome).
+    fn answer(&mut self, id: NodeId, token: u64) -> Option<(usize, usize)> {
+        match self.tokens.remove(&(id, token)) {
+            Some(op) => {
+                self.answered.insert((id, token));
+                Some(op)
+            }
+            None if self.answered.contains(&(id, token)) => {
+                panic!(
+                    "seed {}: replica {id} answered operation {token} twice",
+                    self.seed
+                )
+            }
+            None => None,
         }
     }
 
@@ -778,7 +799,18 @@ impl World {
         }
     }
 
-    /// The members every live replica agrees on, and whether they converged.
+    /// Checkpoints installed by state transfer, over the whole run.
+    pub fn checkpoints_installed(&self) -> u64 {
+        let live: u64 = self
+            .nodes
+            .values()
+            .flatten()
+            .map(|n| n.checkpoints_installed())
+            .sum();
+        self.stats.checkpoints_installed + live
+    }
+
+    /// Whether every member has executed as far as the primary.
     pub fn converged(&self) -> bool {
         let Some(primary) = self.primary() else {
             return false;
