@@ -462,7 +462,11 @@ impl Core {
                 if now >= self.election_at && now >= self.quiet_until && self.can_lead() {
                     self.campaign();
                 } else if now >= self.election_at {
+                    // Cannot lead (not a member as far as it knows, or vetoed) and hears no
+                    // primary: it may be the one that is behind. Ask a peer what is chosen;
+                    // that is how a replica learns it was added, or that a ring moved on.
                     self.reset_election_timer();
+                    self.ask_a_peer();
                 }
                 self.try_execute();
             }
@@ -499,6 +503,19 @@ impl Core {
                     }
                 }
             }
+        }
+    }
+
+    fn ask_a_peer(&mut self) {
+        let peers: Vec<NodeId> = self.peers().into_iter().collect();
+        if !peers.is_empty() {
+            let to = peers[self.rng.usize(0..peers.len())];
+            self.send(
+                to,
+                Message::Fetch {
+                    from: self.executed + 1,
+                },
+            );
         }
     }
 

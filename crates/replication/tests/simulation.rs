@@ -4,7 +4,7 @@
 //! changes in flight. Safety is checked after every step (see `sim`); at the end the client
 //! history must be linearizable and the healed ring must make progress.
 //!
-//! `KEEL_SIM_SECS` sets the budget (default 40 s of wall time); `KEEL_SEED=<n>` replays one
+//! `KEEL_SIM_SECS` sets the budget (default 60 s of wall time); `KEEL_SEED=<n>` replays one
 //! seed exactly, printing what happened.
 
 mod sim;
@@ -98,7 +98,7 @@ fn seeds_under_faults_stay_safe_and_live() {
         std::env::var("KEEL_SIM_SECS")
             .ok()
             .and_then(|s| s.parse().ok())
-            .unwrap_or(40),
+            .unwrap_or(60),
     );
     let base = std::env::var("KEEL_SIM_BASE")
         .ok()
