@@ -367,7 +367,11 @@ impl<S: StateMachine> Driver<S> {
                 self.node.tick(now);
             }
             match self.node.flush() {
-                Ok(effects) => self.apply(effects),
+                Ok(effects) => {
+                    // Status first, so whoever hears an answer sees a status at least as new.
+                    *self.shared.status.lock().expect("not poisoned") = self.node.core().status();
+                    self.apply(effects);
+                }
                 Err(e) => {
                     let why = format!("storage failed, the replica stopped to stay safe: {e}");
                     tracing::error!(id = self.node.core().id(), "{why}");
@@ -376,7 +380,6 @@ impl<S: StateMachine> Driver<S> {
                     return;
                 }
             }
-            *self.shared.status.lock().expect("not poisoned") = self.node.core().status();
         }
     }
 

@@ -10,8 +10,17 @@ use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::time::{Duration, Instant};
 
+/// Adds up the requests; remembers the notifications it got; vetoes leading if told to.
 #[derive(Debug, Default)]
-struct Sum(u64);
+struct Sum(u64, Notes);
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+struct Notes {
+    veto: bool,
+    became: u32,
+    lost: u32,
+    recovered: u32,
+}
 
 impl StateMachine for Sum {
     fn execute(&mut self, request: &[u8]) -> Vec<u8> {
@@ -26,6 +35,19 @@ impl StateMachine for Sum {
         input.read_exact(&mut b)?;
         self.0 = u64::from_le_bytes(b);
         Ok(())
+    }
+    fn primary_changed(&mut self, is_primary: bool) {
+        if is_primary {
+            self.1.became += 1
+        } else {
+            self.1.lost += 1
+        }
+    }
+    fn primary_recovered(&mut self) {
+        self.1.recovered += 1;
+    }
+    fn can_become_primary(&self) -> bool {
+        !self.1.veto
     }
 }
 
@@ -55,6 +77,11 @@ impl Drop for Ring {
 }
 
 fn ring(name: &str) -> Ring {
+    ring_with(name, &[])
+}
+
+/// A ring where the replicas in `vetoing` refuse to become primary.
+fn ring_with(name: &str, vetoing: &[u64]) -> Ring {
     let addrs: Vec<SocketAddr> = (0..3).map(|_| free_port()).collect();
     let members: Vec<Member> = addrs
         .iter()
@@ -77,7 +104,14 @@ fn ring(name: &str) -> Ring {
             dir: dir.clone(),
             options: options.clone(),
         };
-        replicas.push(Replica::start(config, Sum::default()).unwrap());
+        let sm = Sum(
+            0,
+            Notes {
+                veto: vetoing.contains(&id),
+                ..Notes::default()
+            },
+        );
+        replicas.push(Replica::start(config, sm).unwrap());
         dirs.push(dir);
     }
     Ring { replicas, dirs }
@@ -284,4 +318,45 @@ fn a_replica_joins_catches_up_and_a_member_leaves() {
     let p = ring.primary();
     assert_ne!(p, 0, "the removed replica is not primary");
     assert!(!ring.replicas[p].status().membership.contains(1));
+}
+
+#[test]
+fn relinquish_hands_over_to_a_replica_that_may_lead_and_notifies_both() {
+    // Replica 1 vetoes leading; so when the primary relinquishes, the third must take over.
+    let ring = ring_with("relinquish", &[1]);
+    ring.add(1);
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let notes = |i: usize| {
+        rt.block_on(ring.replicas[i].read(0, |s: &Sum| s.1))
+            .unwrap()
+            .0
+    };
+    let old = ring.primary();
+    assert_ne!(old, 0, "the vetoing replica became primary");
+    assert_eq!((notes(old).became, notes(old).recovered), (1, 1));
+    ring.replicas[old].relinquish_primary();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let new = loop {
+        let p = ring.primary();
+        if p != old {
+            break p;
+        }
+        assert!(Instant::now() < deadline, "the primary did not hand over");
+    };
+    assert_eq!(
+        new,
+        3 - old,
+        "only the replica that may lead and did not relinquish can take over"
+    );
+    assert_eq!(
+        notes(old).lost,
+        1,
+        "the old primary was told it lost the role"
+    );
+    assert_eq!((notes(new).became, notes(new).recovered), (1, 1));
+    assert_eq!(notes(0).became, 0);
+    assert_eq!(ring.add(2), 3, "nothing was lost in the hand-over");
 }
