@@ -15,12 +15,12 @@
 //! The last line is the comparison as JSON.
 
 use keel_kv::client::Client;
+use keel_kv::local::{LocalRing, free_port};
 use keel_replication::checkpoint::{self, Header};
 use keel_replication::types::{Member, Membership};
-use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
+use std::net::{SocketAddr, TcpStream};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -42,22 +42,6 @@ fn number(name: &str, default: u64) -> u64 {
                 .unwrap_or_else(|_| panic!("{name} {v:?} is not a number"))
         })
         .unwrap_or(default)
-}
-
-fn free_port() -> SocketAddr {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-}
-
-fn spec(addrs: &[SocketAddr]) -> String {
-    addrs
-        .iter()
-        .enumerate()
-        .map(|(i, a)| format!("{}={a}", i + 1))
-        .collect::<Vec<_>>()
-        .join(",")
 }
 
 fn percentile(sorted: &[u64], p: f64) -> u64 {
@@ -88,90 +72,22 @@ fn summarize(mut lat: Vec<u64>, errors: u64, elapsed: Duration) -> Load {
 
 // ---- keel-kv ------------------------------------------------------------------------------
 
-struct Kv {
-    peers: Vec<SocketAddr>,
-    clients: Vec<SocketAddr>,
-    dir: PathBuf,
-    children: Vec<Option<Child>>,
-}
-
-/// Starts a keel-kv replica (this program, re-executed) and returns it with its time to
-/// ready, from spawn to its "ready" line.
-fn start_replica(
-    id: usize,
-    peers: &[SocketAddr],
-    listen: SocketAddr,
-    dir: &Path,
-) -> (Child, Duration) {
-    let started = Instant::now();
-    let mut child = Command::new(std::env::current_exe().unwrap())
-        .args([
-            "serve",
-            "--id",
-            &id.to_string(),
-            "--cluster",
-            &CLUSTER.to_string(),
-        ])
-        .args(["--peers", &spec(peers), "--listen", &listen.to_string()])
-        .arg("--dir")
-        .arg(dir)
-        .args([
-            "--election-timeout-ms",
-            &ELECTION_MS.to_string(),
-            "--heartbeat-ms",
-            "100",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    assert!(
-        line.contains("ready"),
-        "replica {id} did not start: {line:?}"
-    );
-    (child, started.elapsed())
-}
-
-impl Kv {
-    fn start(root: &Path) -> Kv {
-        let mut kv = Kv {
-            peers: (0..3).map(|_| free_port()).collect(),
-            clients: (0..3).map(|_| free_port()).collect(),
-            dir: root.join("keel"),
-            children: Vec::new(),
-        };
-        for i in 0..3 {
-            let (child, _) = start_replica(
-                i + 1,
-                &kv.peers,
-                kv.clients[i],
-                &kv.dir.join(format!("r{}", i + 1)),
-            );
-            kv.children.push(Some(child));
-        }
-        kv
-    }
-
-    fn servers(&self) -> HashMap<u64, SocketAddr> {
-        self.clients
-            .iter()
-            .enumerate()
-            .map(|(i, a)| (i as u64 + 1, *a))
-            .collect()
-    }
-}
-
-impl Drop for Kv {
-    fn drop(&mut self) {
-        for c in self.children.iter_mut().flatten() {
-            let _ = c.kill();
-            let _ = c.wait();
-        }
-    }
+/// Three replicas: this program, re-executed as `serve ...`.
+fn keel_ring(root: &Path) -> LocalRing {
+    let election = ELECTION_MS.to_string();
+    let args = [
+        "--election-timeout-ms",
+        election.as_str(),
+        "--heartbeat-ms",
+        "100",
+    ];
+    LocalRing::new(
+        std::env::current_exe().unwrap(),
+        root.join("keel"),
+        CLUSTER,
+        3,
+        &args,
+    )
 }
 
 fn kv_load(
@@ -220,7 +136,7 @@ fn kv_load(
 }
 
 /// Kills the primary while callers keep writing; returns kill-to-first-acknowledged-put.
-fn failover(rt: &tokio::runtime::Runtime, kv: &mut Kv, client: &Arc<Client>) -> Duration {
+fn failover(rt: &tokio::runtime::Runtime, kv: &mut LocalRing, client: &Arc<Client>) -> Duration {
     rt.block_on(async {
         let statuses = client.status().await;
         let primary = statuses
@@ -245,10 +161,8 @@ fn failover(rt: &tokio::runtime::Runtime, kv: &mut Kv, client: &Arc<Client>) -> 
             }));
         }
         tokio::time::sleep(Duration::from_millis(300)).await;
-        let mut child = kv.children[primary].take().unwrap();
         let killed = Instant::now();
-        child.kill().unwrap();
-        child.wait().unwrap();
+        kv.kill(primary);
         // A put begun after the kill can only be acknowledged by a new primary.
         client
             .put(b"after-the-kill", b"v")
@@ -489,11 +403,18 @@ fn etcd_load(leader: SocketAddr, clients: usize, seconds: u64, size: usize) -> L
 /// Writes a 1 GiB keel-kv checkpoint (16,384 keys of 64 KiB) into a fresh replica directory
 /// and times that replica from process start to ready.
 fn cold_start(root: &Path) -> (u64, Duration) {
-    let dir = root.join("cold");
+    let election = ELECTION_MS.to_string();
+    let mut ring = LocalRing::new(
+        std::env::current_exe().unwrap(),
+        root.join("cold"),
+        CLUSTER,
+        3,
+        &["--election-timeout-ms", election.as_str()],
+    );
+    let dir = root.join("cold").join("r1");
     std::fs::create_dir_all(&dir).unwrap();
-    let peers: Vec<SocketAddr> = (0..3).map(|_| free_port()).collect();
     let members = Membership::new(
-        peers
+        ring.peers
             .iter()
             .enumerate()
             .map(|(i, a)| Member::new(i as u64 + 1, a.to_string()))
@@ -521,9 +442,8 @@ fn cold_start(root: &Path) -> (u64, Duration) {
     file.sync_all().unwrap();
     let bytes = file.metadata().unwrap().len();
     drop(file);
-    let (mut child, ready) = start_replica(1, &peers, free_port(), &dir);
-    let _ = child.kill();
-    let _ = child.wait();
+    let ready = ring.start(0);
+    ring.kill(0);
     (bytes, ready)
 }
 
@@ -551,7 +471,8 @@ fn main() {
         .unwrap();
 
     let (keel, failover_time) = {
-        let mut kv = Kv::start(&root);
+        let mut kv = keel_ring(&root);
+        kv.start_all();
         let client =
             Arc::new(rt.block_on(async { Client::new(kv.servers(), Duration::from_secs(30)) }));
         let load = kv_load(&rt, &client, clients, seconds, size);

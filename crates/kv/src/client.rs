@@ -38,16 +38,7 @@ impl Conn {
         let pending: Waiting = Default::default();
         let closed = Arc::new(AtomicBool::new(false));
         tokio::spawn(async move {
-            use tokio::io::AsyncWriteExt;
-            while let Some(first) = rx.recv().await {
-                let mut batch = first;
-                while let Ok(more) = rx.try_recv() {
-                    batch.extend_from_slice(&more);
-                }
-                if write.write_all(&batch).await.is_err() {
-                    return;
-                }
-            }
+            keel_replication::frame::write_queued(&mut rx, &mut write, 1 << 20).await;
         });
         let (p, c) = (pending.clone(), closed.clone());
         tokio::spawn(async move {

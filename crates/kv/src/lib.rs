@@ -4,6 +4,7 @@
 
 pub mod cli;
 pub mod client;
+pub mod local;
 pub mod proto;
 pub mod server;
 pub mod sm;

@@ -1,9 +1,9 @@
 //! The client protocol: framed (keel-replication's frame: length, crc32, postcard payload)
 //! requests and responses over TCP, matched by id so one connection carries many at once.
 
-use keel_replication::frame::{self, HEADER};
+use keel_replication::frame;
 use serde::{Deserialize, Serialize};
-use tokio::io::{AsyncRead, AsyncReadExt};
+use tokio::io::AsyncRead;
 
 /// Largest frame either side accepts: a request at the replication limit plus framing.
 pub const MAX_FRAME: usize = (1 << 20) + 4096;
@@ -93,17 +93,7 @@ pub async fn read_frame<R: AsyncRead + Unpin>(
     input: &mut R,
     buf: &mut Vec<u8>,
 ) -> Result<bool, String> {
-    let mut header = [0u8; HEADER];
-    match input.read_exact(&mut header).await {
-        Ok(_) => {}
-        Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Ok(false),
-        Err(e) => return Err(e.to_string()),
-    }
-    let len = frame::length(&header, MAX_FRAME).map_err(|e| e.to_string())?;
-    buf.resize(len, 0);
-    input.read_exact(buf).await.map_err(|e| e.to_string())?;
-    frame::check(&header, buf).map_err(|e| e.to_string())?;
-    Ok(true)
+    frame::read(input, buf, MAX_FRAME).await
 }
 
 pub fn encode<T: Serialize>(value: &T) -> Vec<u8> {

@@ -5,7 +5,6 @@ use crate::proto::{self, KvError, Op, Reply, Request, Response, ServerStatus};
 use crate::sm::{Command, Kv};
 use keel_replication::{Error, Replica, RoleName};
 use std::sync::Arc;
-use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
 
@@ -33,15 +32,7 @@ async fn connection(stream: TcpStream, replica: Arc<Replica<Kv>>) -> Result<(), 
     let (mut read, mut write) = stream.into_split();
     let (tx, mut rx) = mpsc::unbounded_channel::<Vec<u8>>();
     let writer = tokio::spawn(async move {
-        while let Some(first) = rx.recv().await {
-            let mut batch = first;
-            while let Ok(more) = rx.try_recv() {
-                batch.extend_from_slice(&more);
-            }
-            if write.write_all(&batch).await.is_err() {
-                return;
-            }
-        }
+        keel_replication::frame::write_queued(&mut rx, &mut write, 1 << 20).await;
     });
     let mut buf = Vec::new();
     let result = loop {

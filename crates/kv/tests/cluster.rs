@@ -4,117 +4,39 @@
 //! Prints each failover's time (kill to first write acknowledged by the new primary).
 
 use keel_kv::client::Client;
-use std::collections::{BTreeMap, HashMap};
-use std::io::{BufRead, BufReader};
-use std::net::{SocketAddr, TcpListener};
-use std::process::{Child, Command, Stdio};
+use keel_kv::local::LocalRing;
+use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 const ELECTION_MS: u64 = 500;
 
-fn free_port() -> SocketAddr {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-}
-
-fn spec(addrs: &[SocketAddr]) -> String {
-    addrs
-        .iter()
-        .enumerate()
-        .map(|(i, a)| format!("{}={a}", i + 1))
-        .collect::<Vec<_>>()
-        .join(",")
-}
-
-struct Cluster {
-    peers: Vec<SocketAddr>,
-    clients: Vec<SocketAddr>,
-    dir: std::path::PathBuf,
-    children: Vec<Option<Child>>,
-}
-
-impl Cluster {
-    fn new() -> Cluster {
-        let dir = std::env::temp_dir().join(format!("keel-kv-cluster-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        let mut c = Cluster {
-            peers: (0..3).map(|_| free_port()).collect(),
-            clients: (0..3).map(|_| free_port()).collect(),
-            dir,
-            children: vec![None, None, None],
-        };
-        for i in 0..3 {
-            c.start(i);
-        }
-        c
-    }
-
-    /// Starts replica `i` and waits for its "ready" line.
-    fn start(&mut self, i: usize) {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_keel-kv"))
-            .args(["serve", "--id", &(i + 1).to_string(), "--cluster", "11"])
-            .args([
-                "--peers",
-                &spec(&self.peers),
-                "--listen",
-                &self.clients[i].to_string(),
-            ])
-            .arg("--dir")
-            .arg(self.dir.join(format!("r{}", i + 1)))
-            .args([
-                "--election-timeout-ms",
-                &ELECTION_MS.to_string(),
-                "--heartbeat-ms",
-                "50",
-            ])
-            .args(["--checkpoint-interval", "300"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("keel-kv starts");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        assert!(
-            line.contains("ready"),
-            "replica {} did not come up: {line:?}",
-            i + 1
-        );
-        self.children[i] = Some(child);
-    }
-
-    fn kill(&mut self, i: usize) {
-        if let Some(mut c) = self.children[i].take() {
-            c.kill().unwrap(); // SIGKILL
-            c.wait().unwrap();
-        }
-    }
-
-    fn servers(&self) -> HashMap<u64, SocketAddr> {
-        self.clients
-            .iter()
-            .enumerate()
-            .map(|(i, a)| (i as u64 + 1, *a))
-            .collect()
-    }
-}
-
-impl Drop for Cluster {
-    fn drop(&mut self) {
-        for i in 0..3 {
-            self.kill(i);
-        }
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
+fn cluster() -> (LocalRing, std::path::PathBuf) {
+    let dir = std::env::temp_dir().join(format!("keel-kv-cluster-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let election = ELECTION_MS.to_string();
+    let args = [
+        "--election-timeout-ms",
+        election.as_str(),
+        "--heartbeat-ms",
+        "50",
+        "--checkpoint-interval",
+        "300",
+    ];
+    let mut ring = LocalRing::new(
+        env!("CARGO_BIN_EXE_keel-kv").into(),
+        dir.clone(),
+        11,
+        3,
+        &args,
+    );
+    ring.start_all();
+    (ring, dir)
 }
 
 #[test]
 fn sigkill_the_primary_under_load_three_times_and_lose_nothing() {
-    let mut cluster = Cluster::new();
+    let (mut cluster, dir) = cluster();
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -228,4 +150,6 @@ fn sigkill_the_primary_under_load_three_times_and_lose_nothing() {
     eprintln!(
         "failovers (kill to first acknowledged write): {failovers:?}; election timeout {ELECTION_MS} ms"
     );
+    drop(cluster);
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -945,15 +945,23 @@ impl Core {
         self.learn_commit(ballot, commit);
     }
 
-    fn on_accepted(&mut self, from: NodeId, ballot: Ballot, slot: Slot) {
+    /// The reign `ballot` names, if it is this replica's current one; notes that `from`
+    /// answered it (for the primary's check that a majority still follows).
+    fn answered(&mut self, from: NodeId, ballot: Ballot) -> Option<&mut Reign> {
         let now = self.now;
-        let Role::Primary(r) = &mut self.role else {
+        match &mut self.role {
+            Role::Primary(r) if r.ballot == ballot => {
+                r.heard.insert(from, now);
+                Some(r)
+            }
+            _ => None,
+        }
+    }
+
+    fn on_accepted(&mut self, from: NodeId, ballot: Ballot, slot: Slot) {
+        let Some(r) = self.answered(from, ballot) else {
             return;
         };
-        if r.ballot != ballot {
-            return;
-        }
-        r.heard.insert(from, now);
         if let Some(f) = r.inflight.get_mut(&slot) {
             f.acks.insert(from);
             self.check_commit(slot);
@@ -1126,14 +1134,9 @@ impl Core {
     }
 
     fn on_heartbeat_ack(&mut self, from: NodeId, ballot: Ballot, round: u64) {
-        let now = self.now;
-        let Role::Primary(r) = &mut self.role else {
+        let Some(r) = self.answered(from, ballot) else {
             return;
         };
-        if r.ballot != ballot {
-            return;
-        }
-        r.heard.insert(from, now);
         let acked = r.acked_round.entry(from).or_default();
         *acked = (*acked).max(round);
         self.serve_reads();

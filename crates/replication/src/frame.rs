@@ -3,6 +3,8 @@
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::sync::mpsc;
 
 pub const HEADER: usize = 8;
 
@@ -73,4 +75,50 @@ pub fn take(bytes: &[u8], limit: usize) -> Result<(&[u8], &[u8]), FrameError> {
 
 pub fn decode<T: DeserializeOwned>(payload: &[u8]) -> Result<T, FrameError> {
     postcard::from_bytes(payload).map_err(|e| FrameError::Decode(e.to_string()))
+}
+
+/// Reads one frame from a stream into `buf` (its payload, checksum verified); `Ok(false)` at
+/// a clean end of stream between frames.
+pub async fn read<R: AsyncRead + Unpin>(
+    input: &mut R,
+    buf: &mut Vec<u8>,
+    limit: usize,
+) -> Result<bool, String> {
+    let mut header = [0u8; HEADER];
+    match input.read_exact(&mut header).await {
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Ok(false),
+        Err(e) => return Err(e.to_string()),
+    }
+    let len = length(&header, limit).map_err(|e| e.to_string())?;
+    buf.resize(len, 0);
+    input.read_exact(buf).await.map_err(|e| e.to_string())?;
+    check(&header, buf).map_err(|e| format!("corrupt frame: {e}"))?;
+    Ok(true)
+}
+
+/// Writes whole frames queued on `queue` to `output`, coalescing whatever is queued into one
+/// write (up to `batch` bytes), until the queue closes or a write fails. Queuing whole frames
+/// is what makes senders cancel-safe: a frame is never half-written by a dropped future.
+/// Returns `false` when a write failed.
+pub async fn write_queued<W: AsyncWrite + Unpin>(
+    queue: &mut mpsc::UnboundedReceiver<Vec<u8>>,
+    output: &mut W,
+    batch: usize,
+) -> bool {
+    let mut bytes = Vec::new();
+    while let Some(first) = queue.recv().await {
+        bytes.clear();
+        bytes.extend_from_slice(&first);
+        while bytes.len() < batch {
+            match queue.try_recv() {
+                Ok(more) => bytes.extend_from_slice(&more),
+                Err(_) => break,
+            }
+        }
+        if output.write_all(&bytes).await.is_err() {
+            return false;
+        }
+    }
+    true
 }

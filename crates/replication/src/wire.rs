@@ -4,12 +4,12 @@
 //! its checksum or does not decode closes the connection (the peer's retransmissions make
 //! good whatever was lost); a hello from another cluster is refused.
 
-use crate::frame::{self, HEADER};
+use crate::frame;
 use crate::types::{Message, NodeId};
 use serde::{Deserialize, Serialize};
 use std::sync::mpsc::Sender;
 use std::time::Duration;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::runtime::Handle;
 use tokio::sync::mpsc;
@@ -54,20 +54,6 @@ pub fn serve<E: From<Incoming> + Send + 'static>(
     });
 }
 
-async fn read_frame(stream: &mut TcpStream, buf: &mut Vec<u8>) -> Result<bool, String> {
-    let mut header = [0u8; HEADER];
-    match stream.read_exact(&mut header).await {
-        Ok(_) => {}
-        Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Ok(false),
-        Err(e) => return Err(e.to_string()),
-    }
-    let len = frame::length(&header, MAX_FRAME).map_err(|e| e.to_string())?;
-    buf.resize(len, 0);
-    stream.read_exact(buf).await.map_err(|e| e.to_string())?;
-    frame::check(&header, buf).map_err(|e| format!("corrupt message: {e}"))?;
-    Ok(true)
-}
-
 async fn read_peer<E: From<Incoming>>(
     mut stream: TcpStream,
     cluster: u64,
@@ -76,7 +62,7 @@ async fn read_peer<E: From<Incoming>>(
 ) -> Result<(), String> {
     stream.set_nodelay(true).ok();
     let mut buf = Vec::new();
-    if !read_frame(&mut stream, &mut buf).await? {
+    if !frame::read(&mut stream, &mut buf, MAX_FRAME).await? {
         return Ok(());
     }
     let hello: Hello = frame::decode(&buf).map_err(|e| format!("bad hello: {e}"))?;
@@ -92,7 +78,7 @@ async fn read_peer<E: From<Incoming>>(
     if hello.from == me {
         return Err("a peer claims this replica's own id".into());
     }
-    while read_frame(&mut stream, &mut buf).await? {
+    while frame::read(&mut stream, &mut buf, MAX_FRAME).await? {
         let message: Message = frame::decode(&buf)
             .map_err(|e| format!("corrupt message from replica {}: {e}", hello.from))?;
         if events
@@ -166,20 +152,8 @@ async fn write_peer(
         if stream.write_all(&hello).await.is_err() {
             continue;
         }
-        let mut batch = Vec::new();
-        loop {
-            let Some(first) = rx.recv().await else { return };
-            batch.clear();
-            batch.extend_from_slice(&first);
-            while batch.len() < (4 << 20) {
-                match rx.try_recv() {
-                    Ok(more) => batch.extend_from_slice(&more),
-                    Err(_) => break,
-                }
-            }
-            if stream.write_all(&batch).await.is_err() {
-                break;
-            }
+        if frame::write_queued(&mut rx, &mut stream, 4 << 20).await {
+            return; // the link was closed
         }
     }
 }

@@ -1,0 +1,122 @@
+//! A ring of keel-kv replica processes on loopback, on ports the system picked: for the
+//! process tests, the benchmark, and trying the service out.
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader};
+use std::net::{SocketAddr, TcpListener};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A loopback address with a port free right now.
+pub fn free_port() -> SocketAddr {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("binding a loopback port")
+}
+
+/// `1=addr,2=addr,...` for replicas numbered from 1.
+pub fn spec(addrs: &[SocketAddr]) -> String {
+    addrs
+        .iter()
+        .enumerate()
+        .map(|(i, a)| format!("{}={a}", i + 1))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// `size` replicas: `program serve ...` each, data under `dir/r<id>`. Killed when dropped.
+#[derive(Debug)]
+pub struct LocalRing {
+    pub peers: Vec<SocketAddr>,
+    pub clients: Vec<SocketAddr>,
+    program: PathBuf,
+    dir: PathBuf,
+    args: Vec<String>,
+    children: Vec<Option<Child>>,
+}
+
+impl LocalRing {
+    /// Describes the ring; `args` are passed to every `serve` (e.g. timeouts).
+    pub fn new(
+        program: PathBuf,
+        dir: PathBuf,
+        cluster: u64,
+        size: usize,
+        args: &[&str],
+    ) -> LocalRing {
+        let mut all = vec!["--cluster".to_string(), cluster.to_string()];
+        all.extend(args.iter().map(|a| a.to_string()));
+        LocalRing {
+            peers: (0..size).map(|_| free_port()).collect(),
+            clients: (0..size).map(|_| free_port()).collect(),
+            program,
+            dir,
+            args: all,
+            children: (0..size).map(|_| None).collect(),
+        }
+    }
+
+    /// Starts replica `i` (0-based) and waits for its "ready" line; returns the time from
+    /// spawning it to ready.
+    pub fn start(&mut self, i: usize) -> Duration {
+        let started = Instant::now();
+        let mut child = Command::new(&self.program)
+            .args(["serve", "--id", &(i + 1).to_string()])
+            .args([
+                "--peers",
+                &spec(&self.peers),
+                "--listen",
+                &self.clients[i].to_string(),
+            ])
+            .arg("--dir")
+            .arg(self.dir.join(format!("r{}", i + 1)))
+            .args(&self.args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("starting {}: {e}", self.program.display()));
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().expect("piped"))
+            .read_line(&mut line)
+            .ok();
+        assert!(
+            line.contains("ready"),
+            "replica {} did not start: {line:?}",
+            i + 1
+        );
+        self.children[i] = Some(child);
+        started.elapsed()
+    }
+
+    pub fn start_all(&mut self) {
+        for i in 0..self.children.len() {
+            self.start(i);
+        }
+    }
+
+    /// SIGKILLs replica `i`, if running.
+    pub fn kill(&mut self, i: usize) {
+        if let Some(mut c) = self.children[i].take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+
+    /// Replica id → client address, for [`crate::client::Client::new`].
+    pub fn servers(&self) -> HashMap<u64, SocketAddr> {
+        self.clients
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (i as u64 + 1, *a))
+            .collect()
+    }
+}
+
+impl Drop for LocalRing {
+    fn drop(&mut self) {
+        for i in 0..self.children.len() {
+            self.kill(i);
+        }
+    }
+}
