@@ -872,7 +872,7 @@ impl Core {
                 },
             );
         }
-        self.check_commit(slot);
+        self.check_commits();
     }
 
     /// Fills the window with queued work.
@@ -881,7 +881,12 @@ impl Core {
             let Role::Primary(r) = &mut self.role else {
                 return;
             };
-            let draining = r.change.as_ref().is_some_and(|c| c.slot.is_some());
+            // Nothing is proposed after a membership change (its own, or one it recovered)
+            // until that change is executed: each slot's quorum is then known.
+            let draining = self
+                .log
+                .range(self.executed + 1..)
+                .any(|(_, e)| matches!(e.value, Value::Reconfigure(_)));
             if draining || r.next_slot - 1 - self.executed >= self.opts.window {
                 return;
             }
@@ -964,23 +969,35 @@ impl Core {
         };
         if let Some(f) = r.inflight.get_mut(&slot) {
             f.acks.insert(from);
-            self.check_commit(slot);
+            self.check_commits();
         }
     }
 
-    fn check_commit(&mut self, slot: Slot) {
+    /// Marks chosen every in-flight slot a majority has accepted, then executes and refills
+    /// the window. A slot after a membership change not yet chosen waits: its quorum depends
+    /// on that change, so counting it early could choose a value a later primary, gathering
+    /// the old membership's majority, would not see.
+    fn check_commits(&mut self) {
         let Role::Primary(r) = &self.role else { return };
-        let Some(f) = r.inflight.get(&slot) else {
-            return;
-        };
-        if !self.membership_for(slot).is_quorum(&f.acks) {
+        let mut chosen = Vec::new();
+        for (&slot, f) in &r.inflight {
+            let pending_change = self.log.range(self.executed + 1..slot).any(|(s, e)| {
+                matches!(e.value, Value::Reconfigure(_)) && !e.chosen && !chosen.contains(s)
+            });
+            if !pending_change && self.membership_for(slot).is_quorum(&f.acks) {
+                chosen.push(slot);
+            }
+        }
+        if chosen.is_empty() {
             return;
         }
-        if let Role::Primary(r) = &mut self.role {
-            r.inflight.remove(&slot);
-        }
-        if let Some(e) = self.log.get_mut(&slot) {
-            e.chosen = true;
+        for slot in chosen {
+            if let Role::Primary(r) = &mut self.role {
+                r.inflight.remove(&slot);
+            }
+            if let Some(e) = self.log.get_mut(&slot) {
+                e.chosen = true;
+            }
         }
         self.try_execute();
         self.pump();

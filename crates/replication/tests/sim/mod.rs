@@ -31,6 +31,8 @@ pub struct ListSm {
     pub chain: u64,
     pub seen: BTreeSet<u64>,
     pub duplicate: Option<u64>,
+    /// Values in execution order since this process started (for diagnosing a divergence).
+    pub recent: Vec<u64>,
 }
 
 pub fn append_request(key: u8, value: u64) -> Vec<u8> {
@@ -58,6 +60,7 @@ impl StateMachine for ListSm {
             self.duplicate = Some(value);
         }
         self.count += 1;
+        self.recent.push(value);
         self.chain = (self.chain ^ value ^ ((key as u64) << 56))
             .wrapping_mul(0x100_0000_01b3)
             .rotate_left(7);
@@ -660,12 +663,26 @@ impl World {
             return;
         }
         match self.chains.get(&sm.count) {
-            Some(&chain) if chain != sm.chain => panic!(
-                "seed {}: replica {id} executed a different request history at position {} (its slot {})",
-                self.seed,
-                sm.count,
-                node.core().executed()
-            ),
+            Some(&chain) if chain != sm.chain => {
+                for (other, n) in &self.nodes {
+                    if let Some(n) = n {
+                        let sm = n.state_machine();
+                        let tail: Vec<u64> =
+                            sm.recent.iter().rev().take(12).rev().copied().collect();
+                        eprintln!(
+                            "replica {other}: count {} executed {} recent {tail:?}",
+                            sm.count,
+                            n.core().executed()
+                        );
+                    }
+                }
+                panic!(
+                    "seed {}: replica {id} executed a different request history at position {} (its slot {})",
+                    self.seed,
+                    sm.count,
+                    node.core().executed()
+                )
+            }
             Some(_) => {}
             None => {
                 self.chains.insert(sm.count, sm.chain);
