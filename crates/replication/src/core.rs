@@ -410,7 +410,7 @@ impl Core {
 
     /// A checkpoint at `seq` (from a peer) replaced the state machine.
     pub fn install(&mut self, seq: Slot, membership: Membership) {
-        if seq <= self.executed {
+        if seq <= self.executed || !matches!(self.role, Role::Secondary) {
             return;
         }
         self.executed = seq;
@@ -817,21 +817,43 @@ impl Core {
         self.outputs.push(Output::BecamePrimary);
         for slot in self.executed + 1..=last {
             let value = merged.remove(&slot).map(|(_, v)| v).unwrap_or(Value::Noop);
-            self.propose(value, Vec::new());
+            self.propose_at(slot, value, Vec::new());
         }
-        self.propose(Value::Noop, Vec::new());
+        // The reign's own no-op: once it executes, so has everything before it.
+        let own = self.next_slot();
+        if let Role::Primary(r) = &mut self.role {
+            r.recovered_to = own;
+        }
+        self.propose_at(own, Value::Noop, Vec::new());
         self.heartbeat();
     }
 
     // ---- phase 2 ------------------------------------------------------------------------
 
     /// Proposes `value` at the primary's next slot.
+    /// The primary's next free slot (never one already executed).
+    fn next_slot(&self) -> Slot {
+        match &self.role {
+            Role::Primary(r) => r.next_slot.max(self.executed + 1),
+            _ => self.executed + 1,
+        }
+    }
+
+    /// Proposes `value` at the primary's next free slot.
     fn propose(&mut self, value: Value, ids: Vec<RequestId>) {
+        let slot = self.next_slot();
+        self.propose_at(slot, value, ids);
+    }
+
+    /// Proposes `value` at `slot` (a slot already executed is already decided: skipped).
+    fn propose_at(&mut self, slot: Slot, value: Value, ids: Vec<RequestId>) {
+        if slot <= self.executed {
+            return;
+        }
         let Role::Primary(r) = &mut self.role else {
             return;
         };
-        let slot = r.next_slot;
-        r.next_slot += 1;
+        r.next_slot = r.next_slot.max(slot + 1);
         let ballot = r.ballot;
         r.inflight.insert(
             slot,
@@ -887,7 +909,7 @@ impl Core {
                 .log
                 .range(self.executed + 1..)
                 .any(|(_, e)| matches!(e.value, Value::Reconfigure(_)));
-            if draining || r.next_slot - 1 - self.executed >= self.opts.window {
+            if draining || r.next_slot.saturating_sub(self.executed + 1) >= self.opts.window {
                 return;
             }
             if let Some(c) = &r.change {

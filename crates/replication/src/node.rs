@@ -5,7 +5,7 @@
 //! both run exactly this.
 
 use crate::checkpoint::{self, Header};
-use crate::core::{Core, Durable, Input, Options, Output, Refusal};
+use crate::core::{Core, Durable, Input, Options, Output, Refusal, RoleName};
 use crate::frame;
 use crate::storage::Disk;
 use crate::types::*;
@@ -589,7 +589,10 @@ impl<S: StateMachine, D: Disk> Node<S, D> {
     }
 
     fn receive_chunk(&mut self, from: NodeId, seq: Slot, offset: u64, total: u64, data: Vec<u8>) {
-        if seq <= self.core.executed() {
+        // Only a secondary replaces its state: a candidate or primary has already acted on
+        // what it has executed.
+        if seq <= self.core.executed() || self.core.status().role != RoleName::Secondary {
+            self.incoming = None;
             return;
         }
         if offset == 0 {
