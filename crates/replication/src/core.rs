@@ -182,6 +182,9 @@ struct Campaign {
 struct Flight {
     acks: BTreeSet<NodeId>,
     ids: Vec<RequestId>,
+    /// When it was last sent: retransmitted only after two heartbeats without an answer,
+    /// so a large value is not resent on every tick.
+    sent: u64,
 }
 
 #[derive(Debug)]
@@ -860,6 +863,7 @@ impl Core {
             Flight {
                 acks: BTreeSet::from([self.id]),
                 ids,
+                sent: self.now,
             },
         );
         if let Value::Reconfigure(_) = value
@@ -1119,7 +1123,11 @@ impl Core {
         r.round += 1;
         let (ballot, round) = (r.ballot, r.round);
         let mut resend = Vec::new();
-        for (&slot, f) in &r.inflight {
+        for (&slot, f) in r.inflight.iter_mut() {
+            if now < f.sent + 2 * heartbeat {
+                continue;
+            }
+            f.sent = now;
             for &p in &peers {
                 if !f.acks.contains(&p) {
                     resend.push((p, slot));

@@ -138,8 +138,13 @@ impl<S: StateMachine> Replica<S> {
             .enable_all()
             .build()
             .map_err(|e| StartError::Config(format!("starting the network runtime: {e}")))?;
-        let listener = runtime
-            .block_on(tokio::net::TcpListener::bind(listen))
+        // Bound without block_on, so a replica can be started from async code too.
+        let listener = std::net::TcpListener::bind(listen)
+            .and_then(|l| l.set_nonblocking(true).map(|_| l))
+            .and_then(|l| {
+                let _in_runtime = runtime.enter();
+                tokio::net::TcpListener::from_std(l)
+            })
             .map_err(|source| StartError::Listen {
                 addr: listen.to_string(),
                 source,
@@ -309,7 +314,9 @@ impl<S: StateMachine> Replica<S> {
             let _ = t.join();
         }
         if let Some(rt) = self.runtime.take() {
-            rt.shutdown_timeout(Duration::from_secs(1));
+            // Its tasks only move bytes; not waiting for them lets a replica be dropped
+            // from async code.
+            rt.shutdown_background();
         }
     }
 }

@@ -95,7 +95,35 @@ pub struct RequestId {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Request {
     pub id: RequestId,
+    #[serde(with = "bytes")]
     pub payload: Vec<u8>,
+}
+
+/// `#[serde(with = "keel_replication::types::bytes")]` for a `Vec<u8>`: encoded as one byte
+/// string rather than a sequence of numbers, so a megabyte costs a copy, not a million calls.
+pub mod bytes {
+    use serde::{Deserializer, Serializer, de};
+
+    pub fn serialize<S: Serializer>(v: &[u8], s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_bytes(v)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
+        struct Bytes;
+        impl<'de> de::Visitor<'de> for Bytes {
+            type Value = Vec<u8>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a byte string")
+            }
+            fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Vec<u8>, E> {
+                Ok(v.to_vec())
+            }
+            fn visit_byte_buf<E: de::Error>(self, v: Vec<u8>) -> Result<Vec<u8>, E> {
+                Ok(v)
+            }
+        }
+        d.deserialize_byte_buf(Bytes)
+    }
 }
 
 /// What one slot of the log decides.
@@ -179,6 +207,7 @@ pub enum Message {
         seq: Slot,
         offset: u64,
         total: u64,
+        #[serde(with = "bytes")]
         data: Vec<u8>,
     },
 }
