@@ -17,7 +17,9 @@ pub struct Request {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Op {
     Put {
+        #[serde(with = "keel_replication::types::bytes")]
         key: Vec<u8>,
+        #[serde(with = "keel_replication::types::bytes")]
         value: Vec<u8>,
     },
     Delete {

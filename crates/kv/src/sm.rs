@@ -8,8 +8,15 @@ use std::io::{self, Read};
 /// A replicated write.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Command {
-    Put { key: Vec<u8>, value: Vec<u8> },
-    Delete { key: Vec<u8> },
+    Put {
+        #[serde(with = "keel_replication::types::bytes")]
+        key: Vec<u8>,
+        #[serde(with = "keel_replication::types::bytes")]
+        value: Vec<u8>,
+    },
+    Delete {
+        key: Vec<u8>,
+    },
 }
 
 #[derive(Debug, Default)]

@@ -1,4 +1,13 @@
-//! keel-ringmaster: Coordination service with ZooKeeper-superset semantics (Ring Master analogue).
-//!
-//! Not implemented yet: this crate is the home its own issue fills in. It deliberately
-//! exports nothing, so nothing can depend on behaviour that does not exist.
+//! keel-ringmaster: a coordination service with ZooKeeper's data model and guarantees, plus
+//! bulk operations (multi, batch, subtree, paged children, cascading delete, create with
+//! parents), in the spirit of Ring Master. The tree (`tree`) is a deterministic state
+//! machine; `store` keeps it in memory or replicated on keel-replication; `server` speaks
+//! the protocol (`proto`) over TCP; `client` finds the primary with keel-tracker; `cli` is
+//! the `ringmaster` command line.
+
+pub mod cli;
+pub mod client;
+pub mod proto;
+pub mod server;
+pub mod store;
+pub mod tree;

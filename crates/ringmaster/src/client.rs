@@ -1,0 +1,415 @@
+//! The client library: finds the primary with keel-tracker, opens a session and keeps it
+//! alive with heartbeats, reads its own writes (every request carries the last sequence
+//! number it saw), and delivers watch events.
+
+use crate::proto::{
+    self, Code, CreateMode, Error, Event, Hello, Op, Reply, Request, Response, Stat, Watch,
+    WatchKind, Welcome,
+};
+use keel_replication::frame;
+use keel_tracker::{Answer, Config, Connector, Failure, Policy, Tracker};
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::net::TcpStream;
+use tokio::sync::{mpsc, oneshot};
+
+type Waiting = Arc<Mutex<HashMap<u64, oneshot::Sender<Response>>>>;
+
+/// One connection to a server, many requests at once; cancel-safe (whole frames are queued
+/// to a writer task). Watch events arriving on it go to `events`.
+#[derive(Debug)]
+pub struct Conn {
+    queue: mpsc::UnboundedSender<Vec<u8>>,
+    pending: Waiting,
+    next: AtomicU64,
+    closed: Arc<AtomicBool>,
+    pub server: u64,
+}
+
+impl Conn {
+    pub async fn open(addr: SocketAddr) -> Result<Conn, String> {
+        Self::open_with_events(addr, None).await
+    }
+
+    pub async fn open_with_events(
+        addr: SocketAddr,
+        events: Option<mpsc::UnboundedSender<Event>>,
+    ) -> Result<Conn, String> {
+        let connect = tokio::time::timeout(Duration::from_secs(2), TcpStream::connect(addr));
+        let stream = connect
+            .await
+            .map_err(|_| format!("connecting to {addr} timed out"))?
+            .map_err(|e| format!("connecting to {addr}: {e}"))?;
+        stream.set_nodelay(true).ok();
+        let (mut read, mut write) = stream.into_split();
+        let mut hello = Vec::new();
+        frame::put_value(
+            &mut hello,
+            &Hello {
+                magic: proto::MAGIC,
+                version: proto::VERSION,
+            },
+        );
+        tokio::io::AsyncWriteExt::write_all(&mut write, &hello)
+            .await
+            .map_err(|e| e.to_string())?;
+        let mut buf = Vec::new();
+        if !frame::read(&mut read, &mut buf, proto::MAX_FRAME).await? {
+            return Err(format!("{addr} closed the connection during the hello"));
+        }
+        let welcome: Welcome = match postcard::from_bytes(&buf) {
+            Ok(w) => w,
+            Err(_) => {
+                let refusal: Result<Response, _> = postcard::from_bytes(&buf);
+                return Err(match refusal {
+                    Ok(Response { result: Err(e), .. }) => e.to_string(),
+                    _ => format!("{addr} is not a ringmaster server"),
+                });
+            }
+        };
+        let (queue, mut rx) = mpsc::unbounded_channel::<Vec<u8>>();
+        tokio::spawn(async move { frame::write_queued(&mut rx, &mut write, 1 << 20).await });
+        let pending: Waiting = Default::default();
+        let closed = Arc::new(AtomicBool::new(false));
+        let (p, c) = (pending.clone(), closed.clone());
+        tokio::spawn(async move {
+            let mut buf = Vec::new();
+            while let Ok(true) = frame::read(&mut read, &mut buf, proto::MAX_FRAME).await {
+                let Ok(response) = postcard::from_bytes::<Response>(&buf) else {
+                    break;
+                };
+                if response.id == 0 {
+                    if let (Ok(Reply::Event(e)), Some(tx)) = (&response.result, &events) {
+                        let _ = tx.send(e.clone());
+                    }
+                    continue;
+                }
+                if let Some(tx) = p.lock().expect("not poisoned").remove(&response.id) {
+                    let _ = tx.send(response);
+                }
+            }
+            c.store(true, Ordering::SeqCst);
+            p.lock().expect("not poisoned").clear();
+        });
+        Ok(Conn {
+            queue,
+            pending,
+            next: AtomicU64::new(1),
+            closed,
+            server: welcome.server,
+        })
+    }
+
+    pub fn is_closed(&self) -> bool {
+        self.closed.load(Ordering::SeqCst)
+    }
+
+    /// Sends one request; `None` if the connection is gone.
+    pub async fn call(&self, session: u64, min_seq: u64, op: Op) -> Option<Response> {
+        if self.is_closed() {
+            return None;
+        }
+        let id = self.next.fetch_add(1, Ordering::Relaxed);
+        let (tx, rx) = oneshot::channel();
+        self.pending.lock().expect("not poisoned").insert(id, tx);
+        let mut bytes = Vec::new();
+        frame::put_value(
+            &mut bytes,
+            &Request {
+                id,
+                session,
+                min_seq,
+                op,
+            },
+        );
+        if self.queue.send(bytes).is_err() {
+            return None;
+        }
+        let answer = rx.await.ok();
+        self.pending.lock().expect("not poisoned").remove(&id);
+        answer
+    }
+}
+
+/// How keel-tracker reaches ringmaster servers.
+#[derive(Debug, Clone)]
+pub struct RmConnector {
+    servers: Arc<HashMap<u64, SocketAddr>>,
+    events: mpsc::UnboundedSender<Event>,
+}
+
+impl RmConnector {
+    fn addr_of(&self, id: Option<u64>) -> Option<SocketAddr> {
+        id.and_then(|id| self.servers.get(&id).copied())
+    }
+}
+
+impl Connector for RmConnector {
+    type Address = SocketAddr;
+    type Channel = Conn;
+
+    async fn connect(&self, address: &SocketAddr) -> Result<Conn, Failure<SocketAddr>> {
+        Conn::open_with_events(*address, Some(self.events.clone()))
+            .await
+            .map_err(|_| Failure::ConnectionLost)
+    }
+
+    async fn query(&self, address: &SocketAddr) -> Result<Answer<SocketAddr>, Failure<SocketAddr>> {
+        let conn = Conn::open(*address)
+            .await
+            .map_err(|_| Failure::ConnectionLost)?;
+        match conn.call(0, 0, Op::Status).await.map(|r| r.result) {
+            Some(Ok(Reply::Status(s))) if s.primary => Ok(Answer::IAmPrimary),
+            Some(Ok(Reply::Status(s))) => Ok(self
+                .addr_of(s.primary_hint)
+                .map(Answer::PrimaryIs)
+                .unwrap_or(Answer::Unknown)),
+            _ => Err(Failure::ConnectionLost),
+        }
+    }
+}
+
+/// A ringmaster client with one session.
+#[derive(Debug)]
+pub struct Client {
+    tracker: Arc<Tracker<RmConnector>>,
+    policy: Policy,
+    session: AtomicU64,
+    seq: Arc<AtomicU64>,
+    heartbeat: Mutex<Option<tokio::task::JoinHandle<()>>>,
+}
+
+/// Parses `1=127.0.0.1:7301,2=...`.
+pub fn parse_servers(spec: &str) -> Result<HashMap<u64, SocketAddr>, String> {
+    let mut map = HashMap::new();
+    for part in spec.split(',').filter(|p| !p.trim().is_empty()) {
+        let (id, addr) = part
+            .split_once('=')
+            .ok_or_else(|| format!("{part:?} is not ID=HOST:PORT"))?;
+        let id: u64 = id
+            .trim()
+            .parse()
+            .map_err(|_| format!("{id:?} is not a server id"))?;
+        let addr: SocketAddr = addr
+            .trim()
+            .parse()
+            .map_err(|e| format!("{addr:?} is not HOST:PORT: {e}"))?;
+        map.insert(id, addr);
+    }
+    if map.is_empty() {
+        return Err("no servers listed".into());
+    }
+    Ok(map)
+}
+
+impl Client {
+    /// Connects (on the current tokio runtime) and opens a session that expires
+    /// `session_timeout` after the last heartbeat. Watch events arrive on the receiver.
+    pub async fn connect(
+        servers: HashMap<u64, SocketAddr>,
+        timeout: Duration,
+        session_timeout: Duration,
+    ) -> Result<(Client, mpsc::UnboundedReceiver<Event>), Error> {
+        let mut addrs: Vec<SocketAddr> = servers.values().copied().collect();
+        addrs.sort();
+        let (events, rx) = mpsc::unbounded_channel();
+        let connector = RmConnector {
+            servers: Arc::new(servers),
+            events,
+        };
+        let mut config = Config::new(addrs);
+        config.query_timeout = Duration::from_millis(500);
+        config.backoff_min = Duration::from_millis(5);
+        config.backoff_max = Duration::from_millis(50);
+        config.max_in_flight = 4096;
+        config.max_queued = 65536;
+        let tracker = Arc::new(Tracker::new(
+            connector,
+            config,
+            tokio::runtime::Handle::current(),
+        ));
+        let client = Client {
+            tracker,
+            policy: Policy::new(timeout).attempts(20),
+            session: AtomicU64::new(0),
+            seq: Arc::new(AtomicU64::new(0)),
+            heartbeat: Mutex::new(None),
+        };
+        let timeout_ms = session_timeout.as_millis() as u64;
+        let Reply::Session { id, .. } = client.call(Op::OpenSession { timeout_ms }).await? else {
+            return Err(Error::new(
+                Code::Unavailable,
+                "unexpected answer to open_session",
+            ));
+        };
+        client.session.store(id, Ordering::SeqCst);
+        let (tracker, policy, seq) = (
+            client.tracker.clone(),
+            Policy::new(session_timeout / 3).attempts(3),
+            client.seq.clone(),
+        );
+        let beat = tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(session_timeout / 3).await;
+                let _ = call(&tracker, &policy, id, &seq, Op::Heartbeat).await;
+            }
+        });
+        *client.heartbeat.lock().expect("not poisoned") = Some(beat);
+        Ok((client, rx))
+    }
+
+    pub fn session(&self) -> u64 {
+        self.session.load(Ordering::SeqCst)
+    }
+
+    /// Sends any operation through the primary.
+    pub async fn call(&self, op: Op) -> Result<Reply, Error> {
+        call(&self.tracker, &self.policy, self.session(), &self.seq, op).await
+    }
+
+    pub async fn create(&self, path: &str, data: &[u8], mode: CreateMode) -> Result<String, Error> {
+        let op = Op::Create {
+            path: path.into(),
+            data: data.to_vec(),
+            mode,
+            make_parents: false,
+            ok_if_exists: false,
+        };
+        match self.call(op).await? {
+            Reply::Created { path, .. } => Ok(path),
+            other => Err(unexpected(other)),
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> Result<(Vec<u8>, Stat), Error> {
+        match self
+            .call(Op::GetData {
+                path: path.into(),
+                watch: None,
+            })
+            .await?
+        {
+            Reply::Data { data, stat } => Ok((data, stat)),
+            other => Err(unexpected(other)),
+        }
+    }
+
+    pub async fn set(&self, path: &str, data: &[u8], version: Option<u32>) -> Result<Stat, Error> {
+        match self
+            .call(Op::SetData {
+                path: path.into(),
+                data: data.to_vec(),
+                version,
+            })
+            .await?
+        {
+            Reply::Stat(s) => Ok(s),
+            other => Err(unexpected(other)),
+        }
+    }
+
+    pub async fn delete(
+        &self,
+        path: &str,
+        version: Option<u32>,
+        cascade: bool,
+    ) -> Result<(), Error> {
+        self.call(Op::Delete {
+            path: path.into(),
+            version,
+            cascade,
+        })
+        .await
+        .map(|_| ())
+    }
+
+    pub async fn children(&self, path: &str) -> Result<Vec<String>, Error> {
+        match self
+            .call(Op::GetChildren {
+                path: path.into(),
+                watch: None,
+                after: None,
+                limit: 0,
+            })
+            .await?
+        {
+            Reply::Children { names, .. } => Ok(names),
+            other => Err(unexpected(other)),
+        }
+    }
+
+    /// Sets a watch on `path` (events arrive on the receiver `connect` returned).
+    pub async fn watch(
+        &self,
+        path: &str,
+        kind: WatchKind,
+        persistent: bool,
+    ) -> Result<Reply, Error> {
+        let watch = Some(Watch { kind, persistent });
+        let op = match kind {
+            WatchKind::Data => Op::Exists {
+                path: path.into(),
+                watch,
+            },
+            WatchKind::Children => Op::GetChildren {
+                path: path.into(),
+                watch,
+                after: None,
+                limit: 0,
+            },
+        };
+        self.call(op).await
+    }
+
+    /// Closes the session: its ephemeral nodes go at once.
+    pub async fn close(&self) -> Result<(), Error> {
+        if let Some(h) = self.heartbeat.lock().expect("not poisoned").take() {
+            h.abort();
+        }
+        self.call(Op::CloseSession { id: 0 }).await.map(|_| ())
+    }
+}
+
+impl Drop for Client {
+    fn drop(&mut self) {
+        if let Some(h) = self.heartbeat.lock().expect("not poisoned").take() {
+            h.abort();
+        }
+    }
+}
+
+fn unexpected(reply: Reply) -> Error {
+    Error::new(Code::Unavailable, format!("unexpected reply {reply:?}"))
+}
+
+async fn call(
+    tracker: &Tracker<RmConnector>,
+    policy: &Policy,
+    session: u64,
+    seq: &AtomicU64,
+    op: Op,
+) -> Result<Reply, Error> {
+    let min_seq = seq.load(Ordering::Relaxed);
+    let outcome = tracker
+        .call(policy, |primary| {
+            let op = op.clone();
+            async move {
+                match primary.channel().call(session, min_seq, op).await {
+                    None => Err(Failure::ConnectionLost),
+                    Some(Response { result: Err(e), .. })
+                        if matches!(e.code, Code::NotPrimary | Code::Unavailable) =>
+                    {
+                        Err(Failure::NotPrimary { hint: None })
+                    }
+                    Some(r) => Ok(r),
+                }
+            }
+        })
+        .await
+        .map_err(|e| Error::new(Code::Unavailable, e.to_string()))?;
+    seq.fetch_max(outcome.seq, Ordering::Relaxed);
+    outcome.result
+}

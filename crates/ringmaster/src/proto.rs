@@ -1,0 +1,309 @@
+//! The wire protocol, version 1: frames (keel-replication's framing: length, crc32, postcard
+//! payload) over TCP. A client opens with [`Hello`]; the server answers [`Welcome`] or an
+//! error and closes. Then [`Request`]s, each answered by a [`Response`] with the same id,
+//! in any order; watch notifications arrive as responses with id 0.
+
+use serde::{Deserialize, Serialize};
+
+pub const VERSION: u32 = 1;
+/// The largest frame a server accepts (the data limit plus room for the path and framing).
+pub const MAX_FRAME: usize = (1 << 20) + 64 * 1024;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Hello {
+    pub magic: [u8; 4],
+    pub version: u32,
+}
+
+pub const MAGIC: [u8; 4] = *b"RMv1";
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Welcome {
+    pub version: u32,
+    pub server: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Request {
+    pub id: u64,
+    pub session: u64,
+    /// Reads wait until the server has applied at least this (the client's last seen
+    /// sequence number): session consistency.
+    pub min_seq: u64,
+    pub op: Op,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Response {
+    pub id: u64,
+    /// The server's applied sequence number when it answered.
+    pub seq: u64,
+    pub result: Result<Reply, Error>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CreateMode {
+    Persistent,
+    Ephemeral,
+    PersistentSequential,
+    EphemeralSequential,
+}
+
+impl CreateMode {
+    pub fn ephemeral(self) -> bool {
+        matches!(
+            self,
+            CreateMode::Ephemeral | CreateMode::EphemeralSequential
+        )
+    }
+    pub fn sequential(self) -> bool {
+        matches!(
+            self,
+            CreateMode::PersistentSequential | CreateMode::EphemeralSequential
+        )
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum WatchKind {
+    /// Data changes, creation and deletion of the node.
+    Data,
+    /// Children added or removed, and deletion of the node.
+    Children,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Watch {
+    pub kind: WatchKind,
+    /// Fires on every event until the session ends (otherwise once).
+    pub persistent: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Op {
+    Create {
+        path: String,
+        #[serde(with = "keel_replication::types::bytes")]
+        data: Vec<u8>,
+        mode: CreateMode,
+        make_parents: bool,
+        ok_if_exists: bool,
+    },
+    /// `version`: only if the node is at this version. `cascade`: with all descendants.
+    Delete {
+        path: String,
+        version: Option<u32>,
+        cascade: bool,
+    },
+    SetData {
+        path: String,
+        #[serde(with = "keel_replication::types::bytes")]
+        data: Vec<u8>,
+        version: Option<u32>,
+    },
+    Exists {
+        path: String,
+        watch: Option<Watch>,
+    },
+    GetData {
+        path: String,
+        watch: Option<Watch>,
+    },
+    /// Children in name order, after `after`, at most `limit` (0: all).
+    GetChildren {
+        path: String,
+        watch: Option<Watch>,
+        after: Option<String>,
+        limit: u32,
+    },
+    GetSubtree {
+        path: String,
+    },
+    /// Waits until this server has applied everything committed before the call.
+    Sync,
+    /// Atomic: all or nothing.
+    Multi(Vec<Op>),
+    /// In order until the first failure.
+    Batch(Vec<Op>),
+    OpenSession {
+        timeout_ms: u64,
+    },
+    Heartbeat,
+    /// 0: the caller's own session.
+    CloseSession {
+        id: u64,
+    },
+    /// Operator's view of the server.
+    Status,
+}
+
+impl Op {
+    pub fn is_write(&self) -> bool {
+        matches!(
+            self,
+            Op::Create { .. }
+                | Op::Delete { .. }
+                | Op::SetData { .. }
+                | Op::Multi(_)
+                | Op::Batch(_)
+                | Op::OpenSession { .. }
+                | Op::CloseSession { .. }
+        )
+    }
+
+    pub fn name(&self) -> &'static str {
+        match self {
+            Op::Create { .. } => "create",
+            Op::Delete { .. } => "delete",
+            Op::SetData { .. } => "set_data",
+            Op::Exists { .. } => "exists",
+            Op::GetData { .. } => "get_data",
+            Op::GetChildren { .. } => "get_children",
+            Op::GetSubtree { .. } => "get_subtree",
+            Op::Sync => "sync",
+            Op::Multi(_) => "multi",
+            Op::Batch(_) => "batch",
+            Op::OpenSession { .. } => "open_session",
+            Op::Heartbeat => "heartbeat",
+            Op::CloseSession { .. } => "close_session",
+            Op::Status => "status",
+        }
+    }
+
+    /// The watch a read asks for, with its path.
+    pub fn watch(&self) -> Option<(&str, Watch)> {
+        match self {
+            Op::Exists {
+                path,
+                watch: Some(w),
+            }
+            | Op::GetData {
+                path,
+                watch: Some(w),
+            } => Some((path, *w)),
+            Op::GetChildren {
+                path,
+                watch: Some(w),
+                ..
+            } => Some((path, *w)),
+            _ => None,
+        }
+    }
+}
+
+/// A node's metadata, as ZooKeeper keeps it.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Stat {
+    /// Transaction that created it, last modified its data, last changed its children.
+    pub czxid: u64,
+    pub mzxid: u64,
+    pub pzxid: u64,
+    /// Milliseconds since the epoch, as stamped by the primary.
+    pub ctime: u64,
+    pub mtime: u64,
+    pub version: u32,
+    pub cversion: u32,
+    pub data_length: u32,
+    pub num_children: u32,
+    /// The owning session of an ephemeral node; 0 otherwise.
+    pub ephemeral_owner: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Reply {
+    Done,
+    Created {
+        path: String,
+        stat: Stat,
+    },
+    Stat(Stat),
+    Exists(Option<Stat>),
+    Data {
+        #[serde(with = "keel_replication::types::bytes")]
+        data: Vec<u8>,
+        stat: Stat,
+    },
+    Children {
+        names: Vec<String>,
+        more: bool,
+        stat: Stat,
+    },
+    Subtree(Vec<(String, Vec<u8>)>),
+    Synced {
+        zxid: u64,
+    },
+    Multi(Vec<Reply>),
+    Batch(Vec<Result<Reply, Error>>),
+    Session {
+        id: u64,
+        timeout_ms: u64,
+    },
+    Status(ServerStatus),
+    /// A watch fired (sent with request id 0).
+    Event(Event),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServerStatus {
+    pub id: u64,
+    pub primary: bool,
+    pub primary_hint: Option<u64>,
+    pub seq: u64,
+    pub nodes: u64,
+    pub sessions: u64,
+    pub ready_ms: u64,
+    pub threads: u64,
+    pub queue_depth: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum EventKind {
+    Created,
+    Deleted,
+    DataChanged,
+    ChildrenChanged,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Event {
+    pub kind: EventKind,
+    pub path: String,
+    pub zxid: u64,
+}
+
+/// Error codes: each cause its own, stable on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[repr(u16)]
+pub enum Code {
+    NoNode = 101,
+    NodeExists = 102,
+    BadVersion = 103,
+    NotEmpty = 104,
+    InvalidPath = 105,
+    DataTooLarge = 106,
+    NoChildrenForEphemerals = 107,
+    SessionExpired = 108,
+    BadArguments = 109,
+    UnknownOperation = 110,
+    MalformedFrame = 111,
+    UnsupportedVersion = 112,
+    NotPrimary = 113,
+    Unavailable = 114,
+    Timeout = 115,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[error("{message} (code {} {code:?})", *code as u16)]
+pub struct Error {
+    pub code: Code,
+    pub message: String,
+}
+
+impl Error {
+    pub fn new(code: Code, message: impl Into<String>) -> Error {
+        Error {
+            code,
+            message: message.into(),
+        }
+    }
+}

@@ -1,0 +1,418 @@
+//! The server: the protocol over TCP, sessions (heartbeats tracked by the primary, expiry
+//! replicated as a close), watches (held by the server a client is connected to, fired by
+//! the events of applied writes), and what happens to a write that reaches a secondary
+//! (forwarded to the primary, or refused with a hint).
+
+use crate::client::Conn;
+use crate::proto::{
+    self, Code, Error, Event, EventKind, Hello, Op, Reply, Request, Response, ServerStatus, Watch,
+    WatchKind, Welcome,
+};
+use crate::store::Store;
+use keel_replication::frame;
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{Semaphore, mpsc};
+
+/// What a secondary does with a write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnSecondary {
+    /// Sends it on to the primary and relays the answer.
+    Forward,
+    /// Answers `NotPrimary` naming the primary; the client goes there.
+    Redirect,
+}
+
+#[derive(Debug)]
+struct Watcher {
+    conn: u64,
+    persistent: bool,
+    out: mpsc::UnboundedSender<Vec<u8>>,
+}
+
+/// Everything a server shares among its connections.
+pub struct Server {
+    pub id: u64,
+    pub store: Store,
+    pub on_secondary: OnSecondary,
+    /// Server id → client address, to forward to the primary.
+    pub servers: HashMap<u64, SocketAddr>,
+    pub started: Instant,
+    watches: Mutex<HashMap<(String, WatchKind), Vec<Watcher>>>,
+    heard: Mutex<HashMap<u64, Instant>>,
+    next_conn: AtomicU64,
+    forward: tokio::sync::Mutex<Option<(u64, Arc<Conn>)>>,
+    /// Requests being worked on at once (the bound on the server's work).
+    workers: Semaphore,
+    queued: AtomicU64,
+    /// Set by whoever starts the server: process start to ready, in milliseconds.
+    pub ready_ms: AtomicU64,
+}
+
+impl std::fmt::Debug for Server {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Server")
+            .field("id", &self.id)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Server {
+    pub fn new(
+        id: u64,
+        store: Store,
+        on_secondary: OnSecondary,
+        servers: HashMap<u64, SocketAddr>,
+        max_in_flight: usize,
+    ) -> Server {
+        Server {
+            id,
+            store,
+            on_secondary,
+            servers,
+            started: Instant::now(),
+            watches: Mutex::new(HashMap::new()),
+            heard: Mutex::new(HashMap::new()),
+            next_conn: AtomicU64::new(1),
+            forward: tokio::sync::Mutex::new(None),
+            workers: Semaphore::new(max_in_flight),
+            queued: AtomicU64::new(0),
+            ready_ms: AtomicU64::new(0),
+        }
+    }
+
+    /// Accepts clients until the listener fails.
+    pub async fn serve(self: Arc<Self>, listener: TcpListener) {
+        loop {
+            let Ok((stream, peer)) = listener.accept().await else {
+                continue;
+            };
+            let server = self.clone();
+            tokio::spawn(async move {
+                if let Err(e) = server.connection(stream).await {
+                    tracing::debug!(%peer, "client connection closed: {e}");
+                }
+            });
+        }
+    }
+
+    /// Delivers the events of applied writes to the watches they fire.
+    pub async fn dispatch(self: Arc<Self>, mut events: mpsc::UnboundedReceiver<Vec<Event>>) {
+        while let Some(batch) = events.recv().await {
+            let mut watches = self.watches.lock().expect("not poisoned");
+            for event in batch {
+                let kinds: &[WatchKind] = match event.kind {
+                    EventKind::Created | EventKind::DataChanged => &[WatchKind::Data],
+                    EventKind::Deleted => &[WatchKind::Data, WatchKind::Children],
+                    EventKind::ChildrenChanged => &[WatchKind::Children],
+                };
+                for kind in kinds {
+                    let key = (event.path.clone(), *kind);
+                    let Some(list) = watches.get_mut(&key) else {
+                        continue;
+                    };
+                    let response = Response {
+                        id: 0,
+                        seq: event.zxid,
+                        result: Ok(Reply::Event(event.clone())),
+                    };
+                    let bytes = frame_of(&response);
+                    list.retain(|w| w.out.send(bytes.clone()).is_ok() && w.persistent);
+                    if list.is_empty() {
+                        watches.remove(&key);
+                    }
+                }
+            }
+        }
+    }
+
+    /// On the primary: closes sessions not heard from within their timeout. A server that
+    /// just became primary gives every session a fresh timeout (it has not heard them yet).
+    pub async fn expire_sessions(self: Arc<Self>) {
+        let mut was_primary = false;
+        loop {
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            let primary = self.store.is_primary();
+            if primary && !was_primary {
+                self.heard.lock().expect("not poisoned").clear();
+            }
+            was_primary = primary;
+            if !primary {
+                continue;
+            }
+            let Ok(sessions) = self
+                .store
+                .inspect(|t| {
+                    t.sessions
+                        .iter()
+                        .map(|(id, s)| (*id, s.timeout_ms))
+                        .collect::<Vec<_>>()
+                })
+                .await
+            else {
+                continue;
+            };
+            let now = Instant::now();
+            let expired: Vec<u64> = {
+                let mut heard = self.heard.lock().expect("not poisoned");
+                sessions
+                    .into_iter()
+                    .filter(|(id, timeout)| {
+                        let last = *heard.entry(*id).or_insert(now);
+                        now.duration_since(last) > Duration::from_millis(*timeout)
+                    })
+                    .map(|(id, _)| id)
+                    .collect()
+            };
+            for id in expired {
+                tracing::info!(server = self.id, session = id, "session expired");
+                if self.store.write(0, Op::CloseSession { id }).await.is_ok() {
+                    self.heard.lock().expect("not poisoned").remove(&id);
+                }
+            }
+        }
+    }
+
+    async fn connection(self: Arc<Self>, stream: TcpStream) -> Result<(), String> {
+        stream.set_nodelay(true).ok();
+        let conn = self.next_conn.fetch_add(1, Ordering::Relaxed);
+        let (mut read, mut write) = stream.into_split();
+        let (out, mut rx) = mpsc::unbounded_channel::<Vec<u8>>();
+        let writer =
+            tokio::spawn(async move { frame::write_queued(&mut rx, &mut write, 1 << 20).await });
+        let mut buf = Vec::new();
+        let refuse = |code: Code, message: String| {
+            frame_of(&Response {
+                id: 0,
+                seq: 0,
+                result: Err(Error::new(code, message)),
+            })
+        };
+        // The hello: the protocol version both sides speak.
+        let hello = match frame::read(&mut read, &mut buf, proto::MAX_FRAME).await {
+            Ok(true) => postcard::from_bytes::<Hello>(&buf).ok(),
+            Ok(false) => return Ok(()),
+            Err(e) => {
+                let _ = out.send(refuse(
+                    Code::MalformedFrame,
+                    format!("malformed frame: {e}"),
+                ));
+                None
+            }
+        };
+        match hello {
+            Some(h) if h.magic == proto::MAGIC && h.version == proto::VERSION => {
+                let _ = out.send(frame_of(&Welcome {
+                    version: proto::VERSION,
+                    server: self.id,
+                }));
+            }
+            Some(h) => {
+                let _ = out.send(refuse(
+                    Code::UnsupportedVersion,
+                    format!(
+                        "protocol version {} is not supported; this server speaks {}",
+                        h.version,
+                        proto::VERSION
+                    ),
+                ));
+                drop(out);
+                let _ = writer.await;
+                return Err("unsupported version".into());
+            }
+            None => {
+                let _ = out.send(refuse(
+                    Code::MalformedFrame,
+                    "the first frame must be a ringmaster hello".into(),
+                ));
+                drop(out);
+                let _ = writer.await;
+                return Err("no hello".into());
+            }
+        }
+        let result = loop {
+            match frame::read(&mut read, &mut buf, proto::MAX_FRAME).await {
+                Ok(true) => {}
+                Ok(false) => break Ok(()),
+                Err(e) => {
+                    let _ = out.send(refuse(
+                        Code::MalformedFrame,
+                        format!("malformed frame: {e}; closing the connection"),
+                    ));
+                    break Err(e);
+                }
+            }
+            let request: Request = match postcard::from_bytes(&buf) {
+                Ok(r) => r,
+                Err(e) => {
+                    // Most often an operation this server does not know (a newer client).
+                    let _ = out.send(refuse(
+                        Code::UnknownOperation,
+                        format!("unknown operation or undecodable request: {e}"),
+                    ));
+                    continue;
+                }
+            };
+            let (server, out) = (self.clone(), out.clone());
+            self.queued.fetch_add(1, Ordering::Relaxed);
+            tokio::spawn(async move {
+                let permit = server.workers.acquire().await;
+                server.queued.fetch_sub(1, Ordering::Relaxed);
+                let id = request.id;
+                let (result, seq) = match server.handle(conn, &out, request).await {
+                    Ok((reply, seq)) => (Ok(reply), seq),
+                    Err(e) => (Err(e), server.store.seq()),
+                };
+                drop(permit);
+                let _ = out.send(frame_of(&Response { id, seq, result }));
+            });
+        };
+        self.watches
+            .lock()
+            .expect("not poisoned")
+            .retain(|_, list| {
+                list.retain(|w| w.conn != conn);
+                !list.is_empty()
+            });
+        drop(out);
+        let _ = writer.await;
+        result
+    }
+
+    async fn handle(
+        &self,
+        conn: u64,
+        out: &mpsc::UnboundedSender<Vec<u8>>,
+        request: Request,
+    ) -> Result<(Reply, u64), Error> {
+        if request.session != 0 {
+            self.heard
+                .lock()
+                .expect("not poisoned")
+                .insert(request.session, Instant::now());
+        }
+        match &request.op {
+            Op::Status => return Ok((Reply::Status(self.status().await), self.store.seq())),
+            Op::Heartbeat => {
+                if self.store.is_primary() {
+                    let alive = self.store.inspect({
+                        let s = request.session;
+                        move |t| t.sessions.contains_key(&s)
+                    });
+                    return match alive.await? {
+                        true => Ok((Reply::Done, self.store.seq())),
+                        false => Err(Error::new(
+                            Code::SessionExpired,
+                            format!("session {:#x} has expired", request.session),
+                        )),
+                    };
+                }
+                return self.forward(request).await;
+            }
+            _ => {}
+        }
+        if request.op.is_write() {
+            if self.store.is_primary() {
+                return self.store.write(request.session, request.op).await;
+            }
+            return self.forward(request).await;
+        }
+        if let Some((path, watch)) = request.op.watch() {
+            self.add_watch(conn, out, path, watch);
+        }
+        self.store.read(request.min_seq, request.op).await
+    }
+
+    fn add_watch(&self, conn: u64, out: &mpsc::UnboundedSender<Vec<u8>>, path: &str, watch: Watch) {
+        let mut watches = self.watches.lock().expect("not poisoned");
+        watches
+            .entry((path.to_string(), watch.kind))
+            .or_default()
+            .push(Watcher {
+                conn,
+                persistent: watch.persistent,
+                out: out.clone(),
+            });
+    }
+
+    /// A write (or heartbeat) that reached a secondary.
+    async fn forward(&self, request: Request) -> Result<(Reply, u64), Error> {
+        let hint = self.store.primary_hint().filter(|p| *p != self.id);
+        let not_primary = || {
+            Error::new(
+                Code::NotPrimary,
+                format!("server {} is not the primary; try server {hint:?}", self.id),
+            )
+        };
+        if self.on_secondary == OnSecondary::Redirect {
+            return Err(not_primary());
+        }
+        let Some(primary) = hint else {
+            return Err(Error::new(
+                Code::Unavailable,
+                "no primary is known yet (an election is under way); retry",
+            ));
+        };
+        let Some(&addr) = self.servers.get(&primary) else {
+            return Err(not_primary());
+        };
+        let conn = {
+            let mut cached = self.forward.lock().await;
+            match cached.as_ref() {
+                Some((id, c)) if *id == primary && !c.is_closed() => c.clone(),
+                _ => {
+                    let c = Arc::new(Conn::open(addr).await.map_err(|e| {
+                        Error::new(
+                            Code::Unavailable,
+                            format!("forwarding to server {primary}: {e}"),
+                        )
+                    })?);
+                    *cached = Some((primary, c.clone()));
+                    c
+                }
+            }
+        };
+        let response = conn
+            .call(request.session, request.min_seq, request.op)
+            .await
+            .ok_or_else(|| {
+                Error::new(
+                    Code::Unavailable,
+                    format!("lost the connection to primary {primary}"),
+                )
+            })?;
+        response.result.map(|r| (r, response.seq))
+    }
+
+    pub async fn status(&self) -> ServerStatus {
+        let (nodes, sessions) = self
+            .store
+            .inspect(|t| (t.node_count() as u64, t.sessions.len() as u64))
+            .await
+            .unwrap_or((0, 0));
+        let (_, replica_queue) = self.store.health();
+        ServerStatus {
+            id: self.id,
+            primary: self.store.is_primary(),
+            primary_hint: self.store.primary_hint(),
+            seq: self.store.seq(),
+            nodes,
+            sessions,
+            ready_ms: self.ready_ms.load(Ordering::Relaxed),
+            threads: std::fs::read_dir("/proc/self/task")
+                .map(|d| d.count() as u64)
+                .unwrap_or(0),
+            queue_depth: self.queued.load(Ordering::Relaxed) + replica_queue,
+        }
+    }
+}
+
+pub fn frame_of<T: serde::Serialize>(value: &T) -> Vec<u8> {
+    let mut out = Vec::new();
+    frame::put_value(&mut out, value);
+    out
+}

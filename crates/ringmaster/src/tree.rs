@@ -1,0 +1,624 @@
+//! The data tree: ZooKeeper's model (paths, data, stats, ephemeral and sequential nodes,
+//! sessions) as a deterministic state machine. Every write is a [`Txn`] applied with
+//! [`Tree::apply`]; the same transactions in the same order give the same tree everywhere,
+//! which is what lets keel-replication replicate it.
+
+use crate::proto::{Code, CreateMode, Error, Event, EventKind, Op, Reply, Stat};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Limits the tree enforces (the same on every replica).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+pub struct Limits {
+    pub max_data: usize,
+    pub max_path: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            max_data: 1 << 20,
+            max_path: 1024,
+        }
+    }
+}
+
+/// One write, as replicated: who asks, when (stamped by the primary, so every replica
+/// agrees on ctime/mtime), and what.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Txn {
+    pub session: u64,
+    pub time_ms: u64,
+    pub op: Op,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Node {
+    #[serde(with = "keel_replication::types::bytes")]
+    pub data: Vec<u8>,
+    pub stat: Stat,
+    pub children: BTreeSet<String>,
+    /// Counter for sequential children.
+    pub next_seq: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Session {
+    pub timeout_ms: u64,
+    pub ephemerals: BTreeSet<String>,
+}
+
+/// The tree, its sessions and its transaction counter.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Tree {
+    pub nodes: BTreeMap<String, Node>,
+    pub sessions: BTreeMap<u64, Session>,
+    pub zxid: u64,
+    pub next_session: u64,
+    pub limits: Limits,
+    /// Events of the last `apply`, for watches.
+    #[serde(skip)]
+    pub events: Vec<Event>,
+}
+
+impl Default for Tree {
+    fn default() -> Tree {
+        let mut nodes = BTreeMap::new();
+        nodes.insert(
+            "/".to_string(),
+            Node {
+                data: Vec::new(),
+                stat: Stat::default(),
+                children: BTreeSet::new(),
+                next_seq: 0,
+            },
+        );
+        Tree {
+            nodes,
+            sessions: BTreeMap::new(),
+            zxid: 0,
+            next_session: 1,
+            limits: Limits::default(),
+            events: Vec::new(),
+        }
+    }
+}
+
+fn err(code: Code, message: impl Into<String>) -> Error {
+    Error {
+        code,
+        message: message.into(),
+    }
+}
+
+/// Checks a path: absolute, no empty, `.` or `..` components, no trailing slash (but for
+/// the root), no NUL, not too long.
+pub fn check_path(path: &str, limits: &Limits) -> Result<(), Error> {
+    let bad = |why: &str| {
+        Err(err(
+            Code::InvalidPath,
+            format!("invalid path {path:?}: {why}"),
+        ))
+    };
+    if !path.starts_with('/') {
+        return bad("it must start with '/'");
+    }
+    if path.len() > limits.max_path {
+        return bad(&format!("longer than {} bytes", limits.max_path));
+    }
+    if path == "/" {
+        return Ok(());
+    }
+    if path.ends_with('/') {
+        return bad("it must not end with '/'");
+    }
+    for part in path[1..].split('/') {
+        if part.is_empty() || part == "." || part == ".." {
+            return bad("empty, '.' and '..' components are not allowed");
+        }
+        if part.contains('\0') {
+            return bad("NUL is not allowed");
+        }
+    }
+    Ok(())
+}
+
+pub fn parent_of(path: &str) -> Option<(&str, &str)> {
+    if path == "/" {
+        return None;
+    }
+    let i = path.rfind('/')?;
+    Some((if i == 0 { "/" } else { &path[..i] }, &path[i + 1..]))
+}
+
+fn join(parent: &str, name: &str) -> String {
+    if parent == "/" {
+        format!("/{name}")
+    } else {
+        format!("{parent}/{name}")
+    }
+}
+
+/// Undo records for an atomic multi: the previous state of every node touched.
+type Undo = Vec<(String, Option<Node>)>;
+
+impl Tree {
+    pub fn with_limits(limits: Limits) -> Tree {
+        Tree {
+            limits,
+            ..Tree::default()
+        }
+    }
+
+    pub fn node_count(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// Applies one write transaction. A failed transaction changes nothing (but still uses
+    /// no zxid). Events for watches are left in `self.events`.
+    pub fn apply(&mut self, txn: &Txn) -> Result<Reply, Error> {
+        self.events.clear();
+        let zxid = self.zxid + 1;
+        let mut undo = Undo::new();
+        let sessions_before = self.sessions.clone_if_multi(&txn.op);
+        let result = self.write(&txn.op, txn.session, txn.time_ms, zxid, &mut undo);
+        match &result {
+            Ok(_) => self.zxid = zxid,
+            Err(_) => {
+                self.rollback(undo);
+                if let Some(s) = sessions_before {
+                    self.sessions = s;
+                }
+                self.events.clear();
+            }
+        }
+        result
+    }
+
+    fn rollback(&mut self, undo: Undo) {
+        for (path, node) in undo.into_iter().rev() {
+            match node {
+                Some(n) => {
+                    self.nodes.insert(path, n);
+                }
+                None => {
+                    self.nodes.remove(&path);
+                }
+            }
+        }
+    }
+
+    fn touch(&self, undo: &mut Undo, path: &str) {
+        undo.push((path.to_string(), self.nodes.get(path).cloned()));
+    }
+
+    fn event(&mut self, kind: EventKind, path: &str, zxid: u64) {
+        self.events.push(Event {
+            kind,
+            path: path.to_string(),
+            zxid,
+        });
+    }
+
+    fn write(
+        &mut self,
+        op: &Op,
+        session: u64,
+        now: u64,
+        zxid: u64,
+        undo: &mut Undo,
+    ) -> Result<Reply, Error> {
+        match op {
+            Op::Create {
+                path,
+                data,
+                mode,
+                make_parents,
+                ok_if_exists,
+            } => self.create(
+                path,
+                data,
+                *mode,
+                *make_parents,
+                *ok_if_exists,
+                session,
+                now,
+                zxid,
+                undo,
+            ),
+            Op::Delete {
+                path,
+                version,
+                cascade,
+            } => {
+                self.delete(path, *version, *cascade, zxid, undo)?;
+                Ok(Reply::Done)
+            }
+            Op::SetData {
+                path,
+                data,
+                version,
+            } => {
+                check_path(path, &self.limits)?;
+                self.check_data(data)?;
+                let node = self
+                    .nodes
+                    .get(path)
+                    .ok_or_else(|| err(Code::NoNode, format!("{path} does not exist")))?;
+                if let Some(v) = version
+                    && *v != node.stat.version
+                {
+                    return Err(err(
+                        Code::BadVersion,
+                        format!("{path} is at version {}, not {v}", node.stat.version),
+                    ));
+                }
+                self.touch(undo, path);
+                let node = self.nodes.get_mut(path).expect("checked");
+                node.data = data.clone();
+                node.stat.version += 1;
+                node.stat.mzxid = zxid;
+                node.stat.mtime = now;
+                node.stat.data_length = data.len() as u32;
+                let stat = node.stat.clone();
+                self.event(EventKind::DataChanged, path, zxid);
+                Ok(Reply::Stat(stat))
+            }
+            Op::Multi(ops) => {
+                // All or nothing: the first failure rolls every op back (apply's undo).
+                let mut results = Vec::new();
+                for (i, op) in ops.iter().enumerate() {
+                    if !op.is_write() {
+                        return Err(err(
+                            Code::BadArguments,
+                            format!("multi op {i} is not a write"),
+                        ));
+                    }
+                    match self.write(op, session, now, zxid, undo) {
+                        Ok(r) => results.push(r),
+                        Err(e) => {
+                            return Err(err(
+                                e.code,
+                                format!("multi op {i} failed, nothing was applied: {}", e.message),
+                            ));
+                        }
+                    }
+                }
+                Ok(Reply::Multi(results))
+            }
+            Op::Batch(ops) => {
+                // In order until the first failure; what succeeded stays.
+                let mut results = Vec::new();
+                for op in ops {
+                    if !op.is_write() {
+                        results.push(Err(err(Code::BadArguments, "batch ops must be writes")));
+                        break;
+                    }
+                    let mut own = Undo::new();
+                    match self.write(op, session, now, zxid, &mut own) {
+                        Ok(r) => {
+                            undo.extend(own);
+                            results.push(Ok(r));
+                        }
+                        Err(e) => {
+                            self.rollback(own);
+                            results.push(Err(e));
+                            break;
+                        }
+                    }
+                }
+                Ok(Reply::Batch(results))
+            }
+            Op::OpenSession { timeout_ms } => {
+                let id = self.next_session;
+                self.next_session += 1;
+                self.sessions.insert(
+                    id,
+                    Session {
+                        timeout_ms: *timeout_ms,
+                        ephemerals: BTreeSet::new(),
+                    },
+                );
+                Ok(Reply::Session {
+                    id,
+                    timeout_ms: *timeout_ms,
+                })
+            }
+            Op::CloseSession { id } => {
+                let id = if *id == 0 { session } else { *id };
+                let Some(s) = self.sessions.remove(&id) else {
+                    return Err(err(
+                        Code::SessionExpired,
+                        format!("session {id:#x} does not exist (expired or closed)"),
+                    ));
+                };
+                for path in s.ephemerals.iter().rev() {
+                    if self.nodes.contains_key(path) {
+                        self.delete(path, None, false, zxid, undo)?;
+                    }
+                }
+                Ok(Reply::Done)
+            }
+            other => Err(err(
+                Code::BadArguments,
+                format!("{} is not a write", other.name()),
+            )),
+        }
+    }
+
+    fn check_data(&self, data: &[u8]) -> Result<(), Error> {
+        if data.len() > self.limits.max_data {
+            return Err(err(
+                Code::DataTooLarge,
+                format!(
+                    "{} bytes of data exceed the limit of {}",
+                    data.len(),
+                    self.limits.max_data
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn create(
+        &mut self,
+        path: &str,
+        data: &[u8],
+        mode: CreateMode,
+        make_parents: bool,
+        ok_if_exists: bool,
+        session: u64,
+        now: u64,
+        zxid: u64,
+        undo: &mut Undo,
+    ) -> Result<Reply, Error> {
+        check_path(path, &self.limits)?;
+        self.check_data(data)?;
+        let (parent, _) =
+            parent_of(path).ok_or_else(|| err(Code::NodeExists, "/ always exists"))?;
+        if mode.ephemeral() && !self.sessions.contains_key(&session) {
+            return Err(err(
+                Code::SessionExpired,
+                format!("an ephemeral node needs a live session; {session:#x} is not one"),
+            ));
+        }
+        if !self.nodes.contains_key(parent) {
+            if !make_parents {
+                return Err(err(
+                    Code::NoNode,
+                    format!("parent {parent} does not exist (create it, or ask for parents)"),
+                ));
+            }
+            self.create(
+                parent,
+                &[],
+                CreateMode::Persistent,
+                true,
+                true,
+                session,
+                now,
+                zxid,
+                undo,
+            )?;
+        }
+        let parent_node = &self.nodes[parent];
+        if parent_node.stat.ephemeral_owner != 0 {
+            return Err(err(
+                Code::NoChildrenForEphemerals,
+                format!("{parent} is ephemeral and cannot have children"),
+            ));
+        }
+        let path = if mode.sequential() {
+            format!("{path}{:010}", parent_node.next_seq)
+        } else {
+            path.to_string()
+        };
+        if let Some(existing) = self.nodes.get(&path) {
+            if ok_if_exists && !mode.sequential() {
+                return Ok(Reply::Created {
+                    path: path.clone(),
+                    stat: existing.stat.clone(),
+                });
+            }
+            return Err(err(Code::NodeExists, format!("{path} already exists")));
+        }
+        let name = parent_of(&path).expect("not root").1.to_string();
+        self.touch(undo, parent);
+        self.touch(undo, &path);
+        let owner = if mode.ephemeral() { session } else { 0 };
+        let stat = Stat {
+            czxid: zxid,
+            mzxid: zxid,
+            pzxid: zxid,
+            ctime: now,
+            mtime: now,
+            data_length: data.len() as u32,
+            ephemeral_owner: owner,
+            ..Stat::default()
+        };
+        self.nodes.insert(
+            path.clone(),
+            Node {
+                data: data.to_vec(),
+                stat: stat.clone(),
+                children: BTreeSet::new(),
+                next_seq: 0,
+            },
+        );
+        let p = self.nodes.get_mut(parent).expect("checked");
+        p.children.insert(name);
+        p.next_seq += u64::from(mode.sequential());
+        p.stat.cversion += 1;
+        p.stat.pzxid = zxid;
+        p.stat.num_children = p.children.len() as u32;
+        if owner != 0 {
+            self.sessions
+                .get_mut(&owner)
+                .expect("checked")
+                .ephemerals
+                .insert(path.clone());
+        }
+        self.event(EventKind::Created, &path, zxid);
+        self.event(EventKind::ChildrenChanged, parent, zxid);
+        Ok(Reply::Created { path, stat })
+    }
+
+    fn delete(
+        &mut self,
+        path: &str,
+        version: Option<u32>,
+        cascade: bool,
+        zxid: u64,
+        undo: &mut Undo,
+    ) -> Result<(), Error> {
+        check_path(path, &self.limits)?;
+        if path == "/" {
+            return Err(err(Code::BadArguments, "the root cannot be deleted"));
+        }
+        let node = self
+            .nodes
+            .get(path)
+            .ok_or_else(|| err(Code::NoNode, format!("{path} does not exist")))?;
+        if let Some(v) = version
+            && v != node.stat.version
+        {
+            return Err(err(
+                Code::BadVersion,
+                format!("{path} is at version {}, not {v}", node.stat.version),
+            ));
+        }
+        if !node.children.is_empty() {
+            if !cascade {
+                return Err(err(
+                    Code::NotEmpty,
+                    format!(
+                        "{path} has {} children (delete them, or cascade)",
+                        node.children.len()
+                    ),
+                ));
+            }
+            let children: Vec<String> = node.children.iter().map(|c| join(path, c)).collect();
+            for child in children {
+                self.delete(&child, None, true, zxid, undo)?;
+            }
+        }
+        let (parent, name) = parent_of(path).expect("not root");
+        self.touch(undo, path);
+        self.touch(undo, parent);
+        let node = self.nodes.remove(path).expect("checked");
+        if node.stat.ephemeral_owner != 0
+            && let Some(s) = self.sessions.get_mut(&node.stat.ephemeral_owner)
+        {
+            s.ephemerals.remove(path);
+        }
+        let p = self.nodes.get_mut(parent).expect("a node's parent exists");
+        p.children.remove(name);
+        p.stat.cversion += 1;
+        p.stat.pzxid = zxid;
+        p.stat.num_children = p.children.len() as u32;
+        self.event(EventKind::Deleted, path, zxid);
+        self.event(EventKind::ChildrenChanged, parent, zxid);
+        Ok(())
+    }
+
+    /// Answers a read.
+    pub fn read(&self, op: &Op) -> Result<Reply, Error> {
+        let get = |path: &str| -> Result<&Node, Error> {
+            check_path(path, &self.limits)?;
+            self.nodes
+                .get(path)
+                .ok_or_else(|| err(Code::NoNode, format!("{path} does not exist")))
+        };
+        match op {
+            Op::Exists { path, .. } => {
+                check_path(path, &self.limits)?;
+                Ok(Reply::Exists(self.nodes.get(path).map(|n| n.stat.clone())))
+            }
+            Op::GetData { path, .. } => {
+                let n = get(path)?;
+                Ok(Reply::Data {
+                    data: n.data.clone(),
+                    stat: n.stat.clone(),
+                })
+            }
+            Op::GetChildren {
+                path, after, limit, ..
+            } => {
+                let n = get(path)?;
+                let limit = if *limit == 0 {
+                    usize::MAX
+                } else {
+                    *limit as usize
+                };
+                let names: Vec<String> = match after {
+                    Some(a) => n
+                        .children
+                        .range::<str, _>((
+                            std::ops::Bound::Excluded(a.as_str()),
+                            std::ops::Bound::Unbounded,
+                        ))
+                        .take(limit)
+                        .cloned()
+                        .collect(),
+                    None => n.children.iter().take(limit).cloned().collect(),
+                };
+                let more = names.last().is_some_and(|last| {
+                    n.children
+                        .range::<str, _>((
+                            std::ops::Bound::Excluded(last.as_str()),
+                            std::ops::Bound::Unbounded,
+                        ))
+                        .next()
+                        .is_some()
+                });
+                Ok(Reply::Children {
+                    names,
+                    more,
+                    stat: n.stat.clone(),
+                })
+            }
+            Op::GetSubtree { path } => {
+                get(path)?;
+                let prefix = if path == "/" {
+                    "/".to_string()
+                } else {
+                    format!("{path}/")
+                };
+                let mut nodes = vec![(path.clone(), self.nodes[path.as_str()].data.clone())];
+                for (p, n) in self.nodes.range(prefix.clone()..) {
+                    if !p.starts_with(&prefix) {
+                        break;
+                    }
+                    if p != path {
+                        nodes.push((p.clone(), n.data.clone()));
+                    }
+                }
+                Ok(Reply::Subtree(nodes))
+            }
+            Op::Sync => Ok(Reply::Synced { zxid: self.zxid }),
+            other => Err(err(
+                Code::BadArguments,
+                format!("{} is not a read", other.name()),
+            )),
+        }
+    }
+}
+
+trait CloneIfMulti {
+    fn clone_if_multi(&self, op: &Op) -> Option<Self>
+    where
+        Self: Sized;
+}
+
+impl CloneIfMulti for BTreeMap<u64, Session> {
+    /// Sessions change only through ephemeral creates and deletes; a multi or batch that
+    /// fails part-way must restore them as well as the nodes.
+    fn clone_if_multi(&self, op: &Op) -> Option<Self> {
+        matches!(
+            op,
+            Op::Multi(_) | Op::Create { .. } | Op::Delete { .. } | Op::CloseSession { .. }
+        )
+        .then(|| self.clone())
+    }
+}

@@ -1,0 +1,423 @@
+//! One operation suite, run against both backends: the in-memory store (one server) and the
+//! replicated store (three servers in this process, keel-replication over loopback TCP).
+//! Every operation goes through the real client, protocol and server.
+
+use keel_replication::{Member, NodeOptions, ReplicaConfig};
+use keel_ringmaster::client::Client;
+use keel_ringmaster::proto::{Code, CreateMode, Event, EventKind, Op, Reply, WatchKind};
+use keel_ringmaster::server::{OnSecondary, Server};
+use keel_ringmaster::store::Store;
+use keel_ringmaster::tree::Limits;
+use std::collections::HashMap;
+use std::net::{SocketAddr, TcpListener};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::mpsc::UnboundedReceiver;
+
+fn free_port() -> SocketAddr {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+}
+
+struct Ring {
+    servers: HashMap<u64, SocketAddr>,
+    _handles: Vec<Arc<Server>>,
+    dirs: Vec<std::path::PathBuf>,
+}
+
+impl Drop for Ring {
+    fn drop(&mut self) {
+        for d in &self.dirs {
+            let _ = std::fs::remove_dir_all(d);
+        }
+    }
+}
+
+async fn start_server(
+    id: u64,
+    store: Store,
+    rx: UnboundedReceiver<Vec<Event>>,
+    servers: HashMap<u64, SocketAddr>,
+    listen: SocketAddr,
+) -> Arc<Server> {
+    let server = Arc::new(Server::new(id, store, OnSecondary::Forward, servers, 256));
+    let listener = tokio::net::TcpListener::bind(listen).await.unwrap();
+    tokio::spawn(server.clone().dispatch(rx));
+    tokio::spawn(server.clone().expire_sessions());
+    tokio::spawn(server.clone().serve(listener));
+    server
+}
+
+async fn memory() -> Ring {
+    let addr = free_port();
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    let servers = HashMap::from([(1, addr)]);
+    let server = start_server(
+        1,
+        Store::memory(Limits::default(), tx),
+        rx,
+        servers.clone(),
+        addr,
+    )
+    .await;
+    Ring {
+        servers,
+        _handles: vec![server],
+        dirs: Vec::new(),
+    }
+}
+
+async fn replicated(name: &str) -> Ring {
+    let peers: Vec<SocketAddr> = (0..3).map(|_| free_port()).collect();
+    let clients: Vec<SocketAddr> = (0..3).map(|_| free_port()).collect();
+    let servers: HashMap<u64, SocketAddr> = clients
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (i as u64 + 1, *a))
+        .collect();
+    let members: Vec<Member> = peers
+        .iter()
+        .enumerate()
+        .map(|(i, a)| Member::new(i as u64 + 1, a.to_string()))
+        .collect();
+    let (mut handles, mut dirs) = (Vec::new(), Vec::new());
+    for i in 0..3u64 {
+        let dir = std::env::temp_dir().join(format!(
+            "keel-rm-ops-{name}-{}-{}",
+            std::process::id(),
+            i + 1
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        let mut options = NodeOptions::default();
+        options.protocol.election_timeout = Duration::from_millis(300);
+        options.protocol.heartbeat_interval = Duration::from_millis(30);
+        let config = ReplicaConfig {
+            id: i + 1,
+            cluster: 3,
+            members: members.clone(),
+            listen: None,
+            dir: dir.clone(),
+            options,
+        };
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        let store = Store::replicated(config, Limits::default(), tx).unwrap();
+        handles.push(start_server(i + 1, store, rx, servers.clone(), clients[i as usize]).await);
+        dirs.push(dir);
+    }
+    Ring {
+        servers,
+        _handles: handles,
+        dirs,
+    }
+}
+
+impl Ring {
+    async fn client(&self, session_timeout: Duration) -> (Client, UnboundedReceiver<Event>) {
+        Client::connect(
+            self.servers.clone(),
+            Duration::from_secs(20),
+            session_timeout,
+        )
+        .await
+        .unwrap()
+    }
+}
+
+fn code<T: std::fmt::Debug>(r: Result<T, keel_ringmaster::proto::Error>) -> Code {
+    r.expect_err("expected an error").code
+}
+
+async fn next_event(rx: &mut UnboundedReceiver<Event>) -> Event {
+    tokio::time::timeout(Duration::from_secs(20), rx.recv())
+        .await
+        .expect("an event within 20 s")
+        .expect("events open")
+}
+
+// ---- the suite ------------------------------------------------------------------------------
+
+async fn crud_versions_and_stats(ring: Ring) {
+    let (c, _) = ring.client(Duration::from_secs(10)).await;
+    assert_eq!(
+        c.create("/a", b"1", CreateMode::Persistent).await.unwrap(),
+        "/a"
+    );
+    assert_eq!(
+        code(c.create("/a", b"1", CreateMode::Persistent).await),
+        Code::NodeExists
+    );
+    assert_eq!(
+        code(c.create("/x/y", b"", CreateMode::Persistent).await),
+        Code::NoNode
+    );
+    let (data, stat) = c.get("/a").await.unwrap();
+    assert_eq!(
+        (data.as_slice(), stat.version, stat.data_length),
+        (&b"1"[..], 0, 1)
+    );
+    assert_eq!(stat.czxid, stat.mzxid);
+    let s = c.set("/a", b"22", Some(0)).await.unwrap();
+    assert_eq!((s.version, s.data_length), (1, 2));
+    assert!(s.mzxid > stat.mzxid && s.czxid == stat.czxid);
+    assert_eq!(code(c.set("/a", b"3", Some(0)).await), Code::BadVersion);
+    c.create("/a/b", b"", CreateMode::Persistent).await.unwrap();
+    let (_, parent) = c.get("/a").await.unwrap();
+    assert_eq!((parent.num_children, parent.cversion), (1, 1));
+    assert!(parent.pzxid > s.mzxid);
+    assert_eq!(code(c.delete("/a", None, false).await), Code::NotEmpty);
+    assert_eq!(
+        code(c.delete("/a/b", Some(7), false).await),
+        Code::BadVersion
+    );
+    c.delete("/a", None, true).await.unwrap();
+    assert_eq!(code(c.get("/a/b").await), Code::NoNode);
+    assert_eq!(code(c.get("/a").await), Code::NoNode);
+    assert_eq!(
+        code(c.create("bad", b"", CreateMode::Persistent).await),
+        Code::InvalidPath
+    );
+    assert_eq!(
+        code(c.create("/a/../b", b"", CreateMode::Persistent).await),
+        Code::InvalidPath
+    );
+    let big = c
+        .create("/big", &vec![0; (1 << 20) + 1], CreateMode::Persistent)
+        .await;
+    assert_eq!(code(big.clone()), Code::DataTooLarge, "{big:?}");
+}
+
+async fn modes_parents_and_paging(ring: Ring) {
+    let (c, _) = ring.client(Duration::from_secs(10)).await;
+    let made = c
+        .call(Op::Create {
+            path: "/p/q/r".into(),
+            data: vec![],
+            mode: CreateMode::Persistent,
+            make_parents: true,
+            ok_if_exists: false,
+        })
+        .await
+        .unwrap();
+    assert!(matches!(made, Reply::Created { ref path, .. } if path == "/p/q/r"));
+    let again = c
+        .call(Op::Create {
+            path: "/p/q/r".into(),
+            data: vec![],
+            mode: CreateMode::Persistent,
+            make_parents: false,
+            ok_if_exists: true,
+        })
+        .await;
+    assert!(again.is_ok(), "ok_if_exists: {again:?}");
+    let s1 = c
+        .create("/p/seq-", b"", CreateMode::PersistentSequential)
+        .await
+        .unwrap();
+    let s2 = c
+        .create("/p/seq-", b"", CreateMode::PersistentSequential)
+        .await
+        .unwrap();
+    assert_eq!(
+        (s1.as_str(), s2.as_str()),
+        ("/p/seq-0000000000", "/p/seq-0000000001")
+    );
+    let e = c
+        .create("/p/eph", b"", CreateMode::Ephemeral)
+        .await
+        .unwrap();
+    let (_, stat) = c.get(&e).await.unwrap();
+    assert_eq!(stat.ephemeral_owner, c.session());
+    assert_eq!(
+        code(c.create("/p/eph/child", b"", CreateMode::Persistent).await),
+        Code::NoChildrenForEphemerals
+    );
+    for i in 0..10 {
+        c.create(&format!("/page/n{i}"), b"", CreateMode::Persistent)
+            .await
+            .ok();
+    }
+    c.call(Op::Create {
+        path: "/page".into(),
+        data: vec![],
+        mode: CreateMode::Persistent,
+        make_parents: false,
+        ok_if_exists: true,
+    })
+    .await
+    .unwrap();
+    for i in 0..10 {
+        c.create(&format!("/page/n{i}"), b"", CreateMode::Persistent)
+            .await
+            .unwrap();
+    }
+    let page = |after: Option<&str>| Op::GetChildren {
+        path: "/page".into(),
+        watch: None,
+        after: after.map(str::to_string),
+        limit: 4,
+    };
+    let Reply::Children { names, more, .. } = c.call(page(None)).await.unwrap() else {
+        panic!()
+    };
+    assert_eq!(
+        (names, more),
+        (
+            vec!["n0".to_string(), "n1".into(), "n2".into(), "n3".into()],
+            true
+        )
+    );
+    let Reply::Children { names, more, .. } = c.call(page(Some("n7"))).await.unwrap() else {
+        panic!()
+    };
+    assert_eq!((names, more), (vec!["n8".to_string(), "n9".into()], false));
+    let Reply::Subtree(nodes) = c.call(Op::GetSubtree { path: "/p".into() }).await.unwrap() else {
+        panic!()
+    };
+    let paths: Vec<&str> = nodes.iter().map(|(p, _)| p.as_str()).collect();
+    assert_eq!(
+        paths,
+        [
+            "/p",
+            "/p/eph",
+            "/p/q",
+            "/p/q/r",
+            "/p/seq-0000000000",
+            "/p/seq-0000000001"
+        ]
+    );
+}
+
+async fn multi_is_atomic_and_batch_stops_at_the_first_failure(ring: Ring) {
+    let (c, _) = ring.client(Duration::from_secs(10)).await;
+    let create = |p: &str| Op::Create {
+        path: p.into(),
+        data: vec![],
+        mode: CreateMode::Persistent,
+        make_parents: false,
+        ok_if_exists: false,
+    };
+    c.create("/m", b"", CreateMode::Persistent).await.unwrap();
+    let r = c
+        .call(Op::Multi(vec![
+            create("/m/1"),
+            create("/m"),
+            create("/m/2"),
+        ]))
+        .await;
+    assert_eq!(code(r), Code::NodeExists);
+    assert_eq!(
+        c.children("/m").await.unwrap(),
+        Vec::<String>::new(),
+        "a failed multi applied nothing"
+    );
+    let Reply::Multi(rs) = c
+        .call(Op::Multi(vec![create("/m/1"), create("/m/2")]))
+        .await
+        .unwrap()
+    else {
+        panic!()
+    };
+    assert_eq!(rs.len(), 2);
+    let Reply::Batch(rs) = c
+        .call(Op::Batch(vec![
+            create("/m/3"),
+            create("/m/1"),
+            create("/m/4"),
+        ]))
+        .await
+        .unwrap()
+    else {
+        panic!()
+    };
+    assert_eq!(rs.len(), 2, "the batch stopped at its failure: {rs:?}");
+    assert!(rs[0].is_ok() && rs[1].as_ref().unwrap_err().code == Code::NodeExists);
+    assert_eq!(c.children("/m").await.unwrap(), ["1", "2", "3"]);
+}
+
+async fn watches_fire_once_or_persistently_in_order(ring: Ring) {
+    let (c, mut events) = ring.client(Duration::from_secs(10)).await;
+    c.create("/w", b"", CreateMode::Persistent).await.unwrap();
+    c.watch("/w", WatchKind::Data, false).await.unwrap();
+    c.watch("/w", WatchKind::Children, true).await.unwrap();
+    c.set("/w", b"1", None).await.unwrap();
+    c.set("/w", b"2", None).await.unwrap(); // the one-shot data watch is spent
+    c.create("/w/a", b"", CreateMode::Persistent).await.unwrap();
+    c.create("/w/b", b"", CreateMode::Persistent).await.unwrap();
+    let got: Vec<(EventKind, String)> = {
+        let mut v = Vec::new();
+        let mut zxid = 0;
+        for _ in 0..3 {
+            let e = next_event(&mut events).await;
+            assert!(e.zxid > zxid, "events arrive in transaction order");
+            zxid = e.zxid;
+            v.push((e.kind, e.path));
+        }
+        v
+    };
+    assert_eq!(
+        got,
+        [
+            (EventKind::DataChanged, "/w".to_string()),
+            (EventKind::ChildrenChanged, "/w".into()),
+            (EventKind::ChildrenChanged, "/w".into())
+        ]
+    );
+}
+
+async fn a_closed_or_expired_sessions_ephemerals_vanish_and_watches_see_it(ring: Ring) {
+    let (watcher, mut events) = ring.client(Duration::from_secs(10)).await;
+    let (owner, _) = ring.client(Duration::from_secs(10)).await;
+    owner
+        .create("/e1", b"", CreateMode::Ephemeral)
+        .await
+        .unwrap();
+    watcher.watch("/e1", WatchKind::Data, false).await.unwrap();
+    owner.close().await.unwrap();
+    let e = next_event(&mut events).await;
+    assert_eq!((e.kind, e.path.as_str()), (EventKind::Deleted, "/e1"));
+    // A session that stops heartbeating expires after its timeout.
+    let (short, _) = ring.client(Duration::from_millis(600)).await;
+    short
+        .create("/e2", b"", CreateMode::Ephemeral)
+        .await
+        .unwrap();
+    watcher.watch("/e2", WatchKind::Data, false).await.unwrap();
+    drop(short); // stops its heartbeats; never closes
+    let e = next_event(&mut events).await;
+    assert_eq!((e.kind, e.path.as_str()), (EventKind::Deleted, "/e2"));
+    assert!(watcher.get("/e2").await.is_err());
+}
+
+macro_rules! both {
+    ($($name:ident),*) => {
+        mod memory_backend {
+            $(
+                #[test]
+                fn $name() {
+                    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+                    rt.block_on(async { super::$name(super::memory().await).await });
+                }
+            )*
+        }
+        mod replicated_backend {
+            $(
+                #[test]
+                fn $name() {
+                    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+                    rt.block_on(async { super::$name(super::replicated(stringify!($name)).await).await });
+                    rt.shutdown_timeout(std::time::Duration::from_secs(2));
+                }
+            )*
+        }
+    };
+}
+
+both!(
+    crud_versions_and_stats,
+    modes_parents_and_paging,
+    multi_is_atomic_and_batch_stops_at_the_first_failure,
+    watches_fire_once_or_persistently_in_order,
+    a_closed_or_expired_sessions_ephemerals_vanish_and_watches_see_it
+);
