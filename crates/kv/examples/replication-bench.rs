@@ -15,8 +15,8 @@
 //! The last line is the comparison as JSON.
 
 use keel_kv::client::Client;
-use keel_kv::local::{LocalRing, free_port};
 use keel_replication::checkpoint::{self, Header};
+use keel_replication::local::{LocalRing, free_port};
 use keel_replication::types::{Member, Membership};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};

@@ -4,7 +4,6 @@
 
 pub mod cli;
 pub mod client;
-pub mod local;
 pub mod proto;
 pub mod server;
 pub mod sm;

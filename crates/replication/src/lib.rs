@@ -15,6 +15,7 @@
 pub mod checkpoint;
 pub mod core;
 pub mod frame;
+pub mod local;
 pub mod node;
 pub mod replica;
 pub mod storage;

@@ -17,7 +17,7 @@ const USAGE: &str = "usage:
   ringmaster serve --id ID --listen HOST:PORT (--memory | --cluster N --peers ID=HOST:PORT,... --dir DIR)
                    [--servers ID=HOST:PORT,...] [--on-secondary forward|redirect] [--metrics HOST:PORT]
                    [--max-in-flight N] [--election-timeout-ms MS] [--heartbeat-ms MS] [--checkpoint-interval SLOTS]
-  ringmaster cli --servers ID=HOST:PORT,... COMMAND
+  ringmaster cli --servers ID=HOST:PORT,... [--session-timeout-ms MS] [--timeout-ms MS] COMMAND
     create PATH [DATA] [--ephemeral] [--sequential] [--parents] [--ok-if-exists]
     get PATH | exists PATH | ls PATH [--after NAME] [--limit N] | tree PATH | sync | status
     set PATH DATA [--version N]        delete PATH [--version N] [--cascade]
@@ -267,7 +267,9 @@ async fn cli(args: &Args) -> Result<()> {
         parse_servers(args.required("servers")?).map_err(|e| anyhow!("--servers: {e}"))?;
     let command = args.word(0, "a command")?;
     let timeout = Duration::from_millis(args.number("timeout-ms", 10_000)?);
-    let (client, mut events) = Client::connect(servers, timeout, Duration::from_secs(10)).await?;
+    // Ephemeral nodes of a session outlive a dead client by this much.
+    let session_timeout = Duration::from_millis(args.number("session-timeout-ms", 10_000)?);
+    let (client, mut events) = Client::connect(servers, timeout, session_timeout).await?;
     let path = || args.word(1, "PATH");
     let data = |i: usize| {
         args.words

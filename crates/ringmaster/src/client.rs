@@ -175,11 +175,22 @@ impl Connector for RmConnector {
 /// A ringmaster client with one session.
 #[derive(Debug)]
 pub struct Client {
-    tracker: Arc<Tracker<RmConnector>>,
+    inner: Arc<Inner>,
+    heartbeat: Mutex<Option<tokio::task::JoinHandle<()>>>,
+}
+
+/// What the client's calls and its heartbeat task share.
+#[derive(Debug)]
+struct Inner {
+    tracker: Tracker<RmConnector>,
     policy: Policy,
     session: AtomicU64,
-    seq: Arc<AtomicU64>,
-    heartbeat: Mutex<Option<tokio::task::JoinHandle<()>>>,
+    /// The highest sequence number seen: reads wait for it (read your writes).
+    seq: AtomicU64,
+    /// Watches are held by the server a client talks to; after a failover they are set
+    /// again on the new primary (the first call through it notices).
+    watches: Mutex<Vec<(String, Watch)>>,
+    generation: AtomicU64,
 }
 
 /// Parses `1=127.0.0.1:7301,2=...`.
@@ -226,48 +237,50 @@ impl Client {
         config.backoff_max = Duration::from_millis(50);
         config.max_in_flight = 4096;
         config.max_queued = 65536;
-        let tracker = Arc::new(Tracker::new(
-            connector,
-            config,
-            tokio::runtime::Handle::current(),
-        ));
-        let client = Client {
+        let tracker = Tracker::new(connector, config, tokio::runtime::Handle::current());
+        let inner = Arc::new(Inner {
             tracker,
             policy: Policy::new(timeout).attempts(20),
             session: AtomicU64::new(0),
-            seq: Arc::new(AtomicU64::new(0)),
-            heartbeat: Mutex::new(None),
-        };
+            seq: AtomicU64::new(0),
+            watches: Mutex::new(Vec::new()),
+            generation: AtomicU64::new(0),
+        });
         let timeout_ms = session_timeout.as_millis() as u64;
-        let Reply::Session { id, .. } = client.call(Op::OpenSession { timeout_ms }).await? else {
+        let Reply::Session { id, .. } = inner.call(Op::OpenSession { timeout_ms }, None).await?
+        else {
             return Err(Error::new(
                 Code::Unavailable,
                 "unexpected answer to open_session",
             ));
         };
-        client.session.store(id, Ordering::SeqCst);
-        let (tracker, policy, seq) = (
-            client.tracker.clone(),
-            Policy::new(session_timeout / 3).attempts(3),
-            client.seq.clone(),
-        );
-        let beat = tokio::spawn(async move {
-            loop {
-                tokio::time::sleep(session_timeout / 3).await;
-                let _ = call(&tracker, &policy, id, &seq, Op::Heartbeat).await;
+        inner.session.store(id, Ordering::SeqCst);
+        let beat = tokio::spawn({
+            let inner = inner.clone();
+            let policy = Policy::new(session_timeout / 3).attempts(3);
+            async move {
+                loop {
+                    tokio::time::sleep(session_timeout / 3).await;
+                    let _ = inner.call(Op::Heartbeat, Some(&policy)).await;
+                }
             }
         });
-        *client.heartbeat.lock().expect("not poisoned") = Some(beat);
-        Ok((client, rx))
+        Ok((
+            Client {
+                inner,
+                heartbeat: Mutex::new(Some(beat)),
+            },
+            rx,
+        ))
     }
 
     pub fn session(&self) -> u64 {
-        self.session.load(Ordering::SeqCst)
+        self.inner.session.load(Ordering::SeqCst)
     }
 
     /// Sends any operation through the primary.
     pub async fn call(&self, op: Op) -> Result<Reply, Error> {
-        call(&self.tracker, &self.policy, self.session(), &self.seq, op).await
+        self.inner.call(op, None).await
     }
 
     pub async fn create(&self, path: &str, data: &[u8], mode: CreateMode) -> Result<String, Error> {
@@ -348,7 +361,13 @@ impl Client {
         kind: WatchKind,
         persistent: bool,
     ) -> Result<Reply, Error> {
-        let watch = Some(Watch { kind, persistent });
+        let w = Watch { kind, persistent };
+        let watch = Some(w);
+        self.inner
+            .watches
+            .lock()
+            .expect("not poisoned")
+            .push((path.to_string(), w));
         let op = match kind {
             WatchKind::Data => Op::Exists {
                 path: path.into(),
@@ -385,31 +404,55 @@ fn unexpected(reply: Reply) -> Error {
     Error::new(Code::Unavailable, format!("unexpected reply {reply:?}"))
 }
 
-async fn call(
-    tracker: &Tracker<RmConnector>,
-    policy: &Policy,
-    session: u64,
-    seq: &AtomicU64,
-    op: Op,
-) -> Result<Reply, Error> {
-    let min_seq = seq.load(Ordering::Relaxed);
-    let outcome = tracker
-        .call(policy, |primary| {
-            let op = op.clone();
-            async move {
-                match primary.channel().call(session, min_seq, op).await {
-                    None => Err(Failure::ConnectionLost),
-                    Some(Response { result: Err(e), .. })
-                        if matches!(e.code, Code::NotPrimary | Code::Unavailable) =>
-                    {
-                        Err(Failure::NotPrimary { hint: None })
-                    }
-                    Some(r) => Ok(r),
-                }
+impl Inner {
+    /// Sends `op` through the primary; after a failover, first sets the watches again.
+    async fn call(&self, op: Op, policy: Option<&Policy>) -> Result<Reply, Error> {
+        let (reply, generation) = self.call_once(op, policy).await?;
+        if self.generation.swap(generation, Ordering::SeqCst) != generation {
+            let watches = self.watches.lock().expect("not poisoned").clone();
+            for (path, watch) in watches {
+                let op = match watch.kind {
+                    WatchKind::Data => Op::Exists {
+                        path,
+                        watch: Some(watch),
+                    },
+                    WatchKind::Children => Op::GetChildren {
+                        path,
+                        watch: Some(watch),
+                        after: None,
+                        limit: 0,
+                    },
+                };
+                let _ = self.call_once(op, policy).await;
             }
-        })
-        .await
-        .map_err(|e| Error::new(Code::Unavailable, e.to_string()))?;
-    seq.fetch_max(outcome.seq, Ordering::Relaxed);
-    outcome.result
+        }
+        Ok(reply)
+    }
+
+    async fn call_once(&self, op: Op, policy: Option<&Policy>) -> Result<(Reply, u64), Error> {
+        let (session, min_seq) = (
+            self.session.load(Ordering::SeqCst),
+            self.seq.load(Ordering::Relaxed),
+        );
+        let (response, generation) = self
+            .tracker
+            .call(policy.unwrap_or(&self.policy), |primary| {
+                let op = op.clone();
+                async move {
+                    match primary.channel().call(session, min_seq, op).await {
+                        None => Err(Failure::ConnectionLost),
+                        Some(Response { result: Err(e), .. })
+                            if matches!(e.code, Code::NotPrimary | Code::Unavailable) =>
+                        {
+                            Err(Failure::NotPrimary { hint: None })
+                        }
+                        Some(r) => Ok((r, primary.generation())),
+                    }
+                }
+            })
+            .await
+            .map_err(|e| Error::new(Code::Unavailable, e.to_string()))?;
+        self.seq.fetch_max(response.seq, Ordering::Relaxed);
+        response.result.map(|r| (r, generation))
+    }
 }

@@ -421,3 +421,90 @@ both!(
     watches_fire_once_or_persistently_in_order,
     a_closed_or_expired_sessions_ephemerals_vanish_and_watches_see_it
 );
+
+// ---- bad input on the wire: each refused with its own code; the server stays up ---------
+
+mod wire {
+    use super::*;
+    use keel_ringmaster::proto::{Hello, Response};
+    use std::io::{Read, Write};
+
+    fn frame(payload: &[u8]) -> Vec<u8> {
+        let mut out = Vec::new();
+        keel_replication::frame::put(&mut out, payload);
+        out
+    }
+
+    /// Reads frames until one that decodes as a response with an error, or the end.
+    fn refusal(s: &mut std::net::TcpStream) -> Option<keel_ringmaster::proto::Error> {
+        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        let mut all = Vec::new();
+        let _ = s.read_to_end(&mut all);
+        let mut rest = &all[..];
+        while let Ok((payload, tail)) = keel_replication::frame::take(rest, 1 << 24) {
+            if let Ok(Response { result: Err(e), .. }) = postcard::from_bytes::<Response>(payload) {
+                return Some(e);
+            }
+            rest = tail;
+        }
+        None
+    }
+
+    fn hello() -> Vec<u8> {
+        frame(
+            &postcard::to_stdvec(&Hello {
+                magic: keel_ringmaster::proto::MAGIC,
+                version: 1,
+            })
+            .unwrap(),
+        )
+    }
+
+    #[test]
+    fn malformed_frames_unknown_operations_and_other_versions_are_refused() {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        let ring = rt.block_on(memory());
+        let addr = ring.servers[&1];
+        // Another protocol version.
+        let mut s = std::net::TcpStream::connect(addr).unwrap();
+        s.write_all(&frame(
+            &postcard::to_stdvec(&Hello {
+                magic: keel_ringmaster::proto::MAGIC,
+                version: 9,
+            })
+            .unwrap(),
+        ))
+        .unwrap();
+        let e = refusal(&mut s).expect("a refusal");
+        assert_eq!(e.code, Code::UnsupportedVersion, "{e}");
+        // A frame whose checksum does not hold.
+        let mut s = std::net::TcpStream::connect(addr).unwrap();
+        s.write_all(&hello()).unwrap();
+        let mut bad = frame(b"garbage");
+        let last = bad.len() - 1;
+        bad[last] ^= 1;
+        s.write_all(&bad).unwrap();
+        let e = refusal(&mut s).expect("a refusal");
+        assert_eq!(e.code, Code::MalformedFrame, "{e}");
+        // A well-formed frame carrying an operation this server does not know.
+        let mut s = std::net::TcpStream::connect(addr).unwrap();
+        s.write_all(&hello()).unwrap();
+        // Request { id: 5, session: 0, min_seq: 0, op: variant 200 }
+        s.write_all(&frame(&[5, 0, 0, 200, 1])).unwrap();
+        s.shutdown(std::net::Shutdown::Write).unwrap();
+        let e = refusal(&mut s).expect("a refusal");
+        assert_eq!(e.code, Code::UnknownOperation, "{e}");
+        // And the server still serves.
+        rt.block_on(async {
+            let (c, _) = ring.client(Duration::from_secs(10)).await;
+            c.create("/still-up", b"", CreateMode::Persistent)
+                .await
+                .unwrap();
+            assert_eq!(code(c.get("/missing").await), Code::NoNode);
+        });
+    }
+}

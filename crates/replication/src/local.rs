@@ -1,5 +1,8 @@
-//! A ring of keel-kv replica processes on loopback, on ports the system picked: for the
-//! process tests, the benchmark, and trying the service out.
+//! A ring of service processes on loopback, on ports the system picked: for process tests,
+//! benchmarks, and trying a service out. Any service built on this library that follows its
+//! command-line convention fits: `PROGRAM serve --id N --peers ID=ADDR,... --listen ADDR
+//! --dir DIR [--servers ID=ADDR,...]`, printing a line containing "ready" when it serves
+//! (keel-kv and ringmaster do).
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
@@ -34,6 +37,7 @@ pub struct LocalRing {
     dir: PathBuf,
     args: Vec<String>,
     children: Vec<Option<Child>>,
+    announce: bool,
 }
 
 impl LocalRing {
@@ -54,7 +58,14 @@ impl LocalRing {
             dir,
             args: all,
             children: (0..size).map(|_| None).collect(),
+            announce: false,
         }
+    }
+
+    /// Also tells every replica all the others' client addresses (`--servers`).
+    pub fn announce_servers(mut self) -> LocalRing {
+        self.announce = true;
+        self
     }
 
     /// Starts replica `i` (0-based) and waits for its "ready" line; returns the time from
@@ -72,6 +83,11 @@ impl LocalRing {
             .arg("--dir")
             .arg(self.dir.join(format!("r{}", i + 1)))
             .args(&self.args)
+            .args(if self.announce {
+                vec!["--servers".to_string(), spec(&self.clients)]
+            } else {
+                Vec::new()
+            })
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -103,7 +119,7 @@ impl LocalRing {
         }
     }
 
-    /// Replica id → client address, for [`crate::client::Client::new`].
+    /// Replica id → client address.
     pub fn servers(&self) -> HashMap<u64, SocketAddr> {
         self.clients
             .iter()
