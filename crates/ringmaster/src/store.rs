@@ -202,6 +202,14 @@ struct CheckpointHead {
     nodes: u64,
 }
 
+impl TreeSm {
+    /// The state machine over `tree`, with no one listening for its events (tools that
+    /// write checkpoints use this).
+    pub fn new(tree: Tree) -> TreeSm {
+        TreeSm { tree, events: None }
+    }
+}
+
 impl StateMachine for TreeSm {
     fn execute(&mut self, request: &[u8]) -> Vec<u8> {
         let result = match postcard::from_bytes::<Txn>(request) {

@@ -139,8 +139,34 @@ fn join(parent: &str, name: &str) -> String {
     }
 }
 
-/// Undo records for an atomic multi: the previous state of every node touched.
-type Undo = Vec<(String, Option<Node>)>;
+/// One change, as needed to take it back (a multi that fails part-way, or a failed op).
+/// Each costs O(1) to record: a parent's child set is never copied.
+#[derive(Debug)]
+enum Change {
+    Inserted(String),
+    Removed(String, Node),
+    Data {
+        path: String,
+        data: Vec<u8>,
+        stat: Stat,
+    },
+    Child {
+        parent: String,
+        name: String,
+        added: bool,
+        stat: Stat,
+        next_seq: u64,
+    },
+    Ephemeral {
+        session: u64,
+        path: String,
+        added: bool,
+    },
+    SessionOpened(u64),
+    SessionClosed(u64, Session),
+}
+
+type Undo = Vec<Change>;
 
 impl Tree {
     pub fn with_limits(limits: Limits) -> Tree {
@@ -160,15 +186,11 @@ impl Tree {
         self.events.clear();
         let zxid = self.zxid + 1;
         let mut undo = Undo::new();
-        let sessions_before = self.sessions.clone_if_multi(&txn.op);
         let result = self.write(&txn.op, txn.session, txn.time_ms, zxid, &mut undo);
         match &result {
             Ok(_) => self.zxid = zxid,
             Err(_) => {
                 self.rollback(undo);
-                if let Some(s) = sessions_before {
-                    self.sessions = s;
-                }
                 self.events.clear();
             }
         }
@@ -176,20 +198,88 @@ impl Tree {
     }
 
     fn rollback(&mut self, undo: Undo) {
-        for (path, node) in undo.into_iter().rev() {
-            match node {
-                Some(n) => {
-                    self.nodes.insert(path, n);
-                }
-                None => {
+        for change in undo.into_iter().rev() {
+            match change {
+                Change::Inserted(path) => {
                     self.nodes.remove(&path);
+                }
+                Change::Removed(path, node) => {
+                    self.nodes.insert(path, node);
+                }
+                Change::Data { path, data, stat } => {
+                    if let Some(n) = self.nodes.get_mut(&path) {
+                        n.data = data;
+                        n.stat = stat;
+                    }
+                }
+                Change::Child {
+                    parent,
+                    name,
+                    added,
+                    stat,
+                    next_seq,
+                } => {
+                    if let Some(p) = self.nodes.get_mut(&parent) {
+                        if added {
+                            p.children.remove(&name);
+                        } else {
+                            p.children.insert(name);
+                        }
+                        p.stat = stat;
+                        p.next_seq = next_seq;
+                    }
+                }
+                Change::Ephemeral {
+                    session,
+                    path,
+                    added,
+                } => {
+                    if let Some(s) = self.sessions.get_mut(&session) {
+                        if added {
+                            s.ephemerals.remove(&path);
+                        } else {
+                            s.ephemerals.insert(path);
+                        }
+                    }
+                }
+                Change::SessionOpened(id) => {
+                    self.sessions.remove(&id);
+                    self.next_session -= 1;
+                }
+                Change::SessionClosed(id, session) => {
+                    self.sessions.insert(id, session);
                 }
             }
         }
     }
 
-    fn touch(&self, undo: &mut Undo, path: &str) {
-        undo.push((path.to_string(), self.nodes.get(path).cloned()));
+    /// Adds or removes `name` under `parent`, recording how to take it back.
+    fn change_child(
+        &mut self,
+        undo: &mut Undo,
+        parent: &str,
+        name: &str,
+        added: bool,
+        sequential: bool,
+        zxid: u64,
+    ) {
+        let p = self.nodes.get_mut(parent).expect("a node's parent exists");
+        undo.push(Change::Child {
+            parent: parent.to_string(),
+            name: name.to_string(),
+            added,
+            stat: p.stat.clone(),
+            next_seq: p.next_seq,
+        });
+        if added {
+            p.children.insert(name.to_string());
+        } else {
+            p.children.remove(name);
+        }
+        p.next_seq += u64::from(sequential);
+        p.stat.cversion += 1;
+        p.stat.pzxid = zxid;
+        p.stat.num_children = p.children.len() as u32;
     }
 
     fn event(&mut self, kind: EventKind, path: &str, zxid: u64) {
@@ -253,9 +343,13 @@ impl Tree {
                         format!("{path} is at version {}, not {v}", node.stat.version),
                     ));
                 }
-                self.touch(undo, path);
                 let node = self.nodes.get_mut(path).expect("checked");
-                node.data = data.clone();
+                let old = std::mem::replace(&mut node.data, data.clone());
+                undo.push(Change::Data {
+                    path: path.clone(),
+                    data: old,
+                    stat: node.stat.clone(),
+                });
                 node.stat.version += 1;
                 node.stat.mzxid = zxid;
                 node.stat.mtime = now;
@@ -319,6 +413,7 @@ impl Tree {
                         ephemerals: BTreeSet::new(),
                     },
                 );
+                undo.push(Change::SessionOpened(id));
                 Ok(Reply::Session {
                     id,
                     timeout_ms: *timeout_ms,
@@ -332,9 +427,11 @@ impl Tree {
                         format!("session {id:#x} does not exist (expired or closed)"),
                     ));
                 };
-                for path in s.ephemerals.iter().rev() {
-                    if self.nodes.contains_key(path) {
-                        self.delete(path, None, false, zxid, undo)?;
+                let ephemerals: Vec<String> = s.ephemerals.iter().rev().cloned().collect();
+                undo.push(Change::SessionClosed(id, s));
+                for path in ephemerals {
+                    if self.nodes.contains_key(&path) {
+                        self.delete(&path, None, false, zxid, undo)?;
                     }
                 }
                 Ok(Reply::Done)
@@ -424,8 +521,6 @@ impl Tree {
             return Err(err(Code::NodeExists, format!("{path} already exists")));
         }
         let name = parent_of(&path).expect("not root").1.to_string();
-        self.touch(undo, parent);
-        self.touch(undo, &path);
         let owner = if mode.ephemeral() { session } else { 0 };
         let stat = Stat {
             czxid: zxid,
@@ -446,18 +541,19 @@ impl Tree {
                 next_seq: 0,
             },
         );
-        let p = self.nodes.get_mut(parent).expect("checked");
-        p.children.insert(name);
-        p.next_seq += u64::from(mode.sequential());
-        p.stat.cversion += 1;
-        p.stat.pzxid = zxid;
-        p.stat.num_children = p.children.len() as u32;
+        undo.push(Change::Inserted(path.clone()));
+        self.change_child(undo, parent, &name, true, mode.sequential(), zxid);
         if owner != 0 {
             self.sessions
                 .get_mut(&owner)
                 .expect("checked")
                 .ephemerals
                 .insert(path.clone());
+            undo.push(Change::Ephemeral {
+                session: owner,
+                path: path.clone(),
+                added: true,
+            });
         }
         self.event(EventKind::Created, &path, zxid);
         self.event(EventKind::ChildrenChanged, parent, zxid);
@@ -504,19 +600,20 @@ impl Tree {
             }
         }
         let (parent, name) = parent_of(path).expect("not root");
-        self.touch(undo, path);
-        self.touch(undo, parent);
         let node = self.nodes.remove(path).expect("checked");
-        if node.stat.ephemeral_owner != 0
-            && let Some(s) = self.sessions.get_mut(&node.stat.ephemeral_owner)
+        let owner = node.stat.ephemeral_owner;
+        undo.push(Change::Removed(path.to_string(), node));
+        if owner != 0
+            && let Some(s) = self.sessions.get_mut(&owner)
+            && s.ephemerals.remove(path)
         {
-            s.ephemerals.remove(path);
+            undo.push(Change::Ephemeral {
+                session: owner,
+                path: path.to_string(),
+                added: false,
+            });
         }
-        let p = self.nodes.get_mut(parent).expect("a node's parent exists");
-        p.children.remove(name);
-        p.stat.cversion += 1;
-        p.stat.pzxid = zxid;
-        p.stat.num_children = p.children.len() as u32;
+        self.change_child(undo, parent, name, false, false, zxid);
         self.event(EventKind::Deleted, path, zxid);
         self.event(EventKind::ChildrenChanged, parent, zxid);
         Ok(())
@@ -605,20 +702,90 @@ impl Tree {
     }
 }
 
-trait CloneIfMulti {
-    fn clone_if_multi(&self, op: &Op) -> Option<Self>
-    where
-        Self: Sized;
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-impl CloneIfMulti for BTreeMap<u64, Session> {
-    /// Sessions change only through ephemeral creates and deletes; a multi or batch that
-    /// fails part-way must restore them as well as the nodes.
-    fn clone_if_multi(&self, op: &Op) -> Option<Self> {
-        matches!(
+    fn create(path: &str, mode: CreateMode) -> Op {
+        Op::Create {
+            path: path.into(),
+            data: b"x".to_vec(),
+            mode,
+            make_parents: false,
+            ok_if_exists: false,
+        }
+    }
+
+    fn txn(session: u64, op: Op) -> Txn {
+        Txn {
+            session,
+            time_ms: 7,
             op,
-            Op::Multi(_) | Op::Create { .. } | Op::Delete { .. } | Op::CloseSession { .. }
-        )
-        .then(|| self.clone())
+        }
+    }
+
+    #[test]
+    fn a_failed_multi_leaves_nodes_sessions_and_counters_exactly_as_they_were() {
+        let mut t = Tree::default();
+        let Ok(Reply::Session { id, .. }) = t.apply(&txn(0, Op::OpenSession { timeout_ms: 1000 }))
+        else {
+            panic!()
+        };
+        t.apply(&txn(id, create("/a", CreateMode::Persistent)))
+            .unwrap();
+        t.apply(&txn(id, create("/a/s-", CreateMode::PersistentSequential)))
+            .unwrap();
+        let before = (t.nodes.clone(), t.sessions.clone(), t.zxid, t.next_session);
+        let multi = Op::Multi(vec![
+            create("/a/s-", CreateMode::PersistentSequential),
+            create("/a/e", CreateMode::Ephemeral),
+            Op::SetData {
+                path: "/a".into(),
+                data: b"changed".to_vec(),
+                version: None,
+            },
+            Op::Delete {
+                path: "/a/s-0000000000".into(),
+                version: None,
+                cascade: false,
+            },
+            create("/a", CreateMode::Persistent), // fails: exists
+        ]);
+        let e = t.apply(&txn(id, multi)).unwrap_err();
+        assert_eq!(e.code, Code::NodeExists);
+        assert_eq!(
+            (t.nodes.clone(), t.sessions.clone(), t.zxid, t.next_session),
+            before
+        );
+        assert!(t.events.is_empty(), "a failed transaction fires no watches");
+    }
+
+    #[test]
+    fn closing_a_session_deletes_its_ephemerals_and_only_those() {
+        let mut t = Tree::default();
+        let Ok(Reply::Session { id, .. }) = t.apply(&txn(0, Op::OpenSession { timeout_ms: 1000 }))
+        else {
+            panic!()
+        };
+        t.apply(&txn(id, create("/keep", CreateMode::Persistent)))
+            .unwrap();
+        t.apply(&txn(id, create("/e1", CreateMode::Ephemeral)))
+            .unwrap();
+        t.apply(&txn(
+            id,
+            create("/keep/e2", CreateMode::EphemeralSequential),
+        ))
+        .unwrap();
+        t.apply(&txn(0, Op::CloseSession { id })).unwrap();
+        let paths: Vec<&str> = t.nodes.keys().map(String::as_str).collect();
+        assert_eq!(paths, ["/", "/keep"]);
+        assert_eq!(t.nodes["/keep"].stat.num_children, 0);
+        let deleted: Vec<&str> = t
+            .events
+            .iter()
+            .filter(|e| e.kind == EventKind::Deleted)
+            .map(|e| e.path.as_str())
+            .collect();
+        assert_eq!(deleted.len(), 2);
     }
 }
