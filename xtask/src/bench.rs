@@ -8,12 +8,13 @@ use serde_json::json;
 use std::process::Command;
 use std::time::Instant;
 
-pub const SUITES: [&str; 5] = [
+pub const SUITES: [&str; 6] = [
     "build-overhead",
     "rebuild",
     "tracker",
     "registry",
     "replication",
+    "ringmaster",
 ];
 
 pub fn run(project: &Project, suite: &str, runs: usize) -> Result<()> {
@@ -45,6 +46,23 @@ pub fn run(project: &Project, suite: &str, runs: usize) -> Result<()> {
                 "keel-kv",
                 "replication-bench",
                 &["--etcd".into(), etcd.display().to_string()],
+            )
+        }
+        "ringmaster" => {
+            let why = "the ringmaster benchmark compares against Apache ZooKeeper";
+            system_program("java", why, "zookeeper")?;
+            let jar = std::path::Path::new("/usr/share/java/zookeeper.jar");
+            if !jar.is_file() {
+                bail!(
+                    "{why}, whose {} is missing: `apt-get install zookeeper` (Debian)",
+                    jar.display()
+                );
+            }
+            example(
+                project,
+                "keel-ringmaster",
+                "ringmaster-bench",
+                &["--zookeeper-jar".into(), jar.display().to_string()],
             )
         }
         other => bail!(

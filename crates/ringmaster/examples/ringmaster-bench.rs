@@ -189,14 +189,14 @@ fn start_zookeeper(jar: &str, root: &Path) -> Ensemble {
         (0..3).map(|_| (free_port(), free_port())).collect();
     let clients: Vec<SocketAddr> = (0..3).map(|_| free_port()).collect();
     let mut children = Vec::new();
-    for i in 0..3 {
+    for (i, client) in clients.iter().enumerate() {
         let dir = root.join(format!("zk{}", i + 1));
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join("myid"), format!("{}\n", i + 1)).unwrap();
         let mut cfg = format!(
             "tickTime=2000\ninitLimit=10\nsyncLimit=5\ndataDir={}\nclientPort={}\nclientPortAddress=127.0.0.1\nadmin.enableServer=false\nmaxClientCnxns=0\n",
             dir.display(),
-            clients[i].port()
+            client.port()
         );
         for (j, (peer, election)) in quorum.iter().enumerate() {
             cfg += &format!(
