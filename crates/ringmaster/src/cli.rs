@@ -10,7 +10,6 @@ use keel_replication::{Member, NodeOptions, ReplicaConfig};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::signal::unix::SignalKind;
 
 const USAGE: &str = "usage:
@@ -184,7 +183,7 @@ fn serve(runtime: &tokio::runtime::Runtime, args: &Args) -> Result<()> {
         tokio::spawn(server.clone().expire_sessions());
         tokio::spawn(server.clone().serve(listener));
         if let Some(m) = metrics {
-            tokio::spawn(serve_metrics(m, server.clone()));
+            tokio::spawn(server.clone().serve_metrics(m));
         }
         let (stop, mut stopped) = tokio::sync::mpsc::channel::<()>(2);
         for kind in [SignalKind::terminate(), SignalKind::interrupt()] {
@@ -200,37 +199,6 @@ fn serve(runtime: &tokio::runtime::Runtime, args: &Args) -> Result<()> {
     })?;
     eprintln!("ringmaster server {id}: shutting down");
     Ok(())
-}
-
-/// `GET /metrics`: what operators watch, as `name value` lines.
-async fn serve_metrics(listener: tokio::net::TcpListener, server: Arc<Server>) {
-    loop {
-        let Ok((mut s, _)) = listener.accept().await else {
-            continue;
-        };
-        let server = server.clone();
-        tokio::spawn(async move {
-            let mut buf = [0u8; 1024];
-            let _ = s.read(&mut buf).await;
-            let st = server.status().await;
-            let body = format!(
-                "ringmaster_server {}\nringmaster_primary {}\nringmaster_seq {}\nringmaster_nodes {}\nringmaster_sessions {}\nringmaster_threads {}\nringmaster_queue_depth {}\nringmaster_ready_ms {}\n",
-                st.id,
-                st.primary as u8,
-                st.seq,
-                st.nodes,
-                st.sessions,
-                st.threads,
-                st.queue_depth,
-                st.ready_ms
-            );
-            let reply = format!(
-                "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                body.len()
-            );
-            let _ = s.write_all(reply.as_bytes()).await;
-        });
-    }
 }
 
 fn parse_op(spec: &str) -> Result<Op> {

@@ -15,6 +15,7 @@ use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Semaphore, mpsc};
 
@@ -386,6 +387,37 @@ impl Server {
                 )
             })?;
         response.result.map(|r| (r, response.seq))
+    }
+
+    /// `GET /metrics`: what operators watch, as `name value` lines.
+    pub async fn serve_metrics(self: Arc<Self>, listener: TcpListener) {
+        loop {
+            let Ok((mut s, _)) = listener.accept().await else {
+                continue;
+            };
+            let server = self.clone();
+            tokio::spawn(async move {
+                let mut buf = [0u8; 1024];
+                let _ = s.read(&mut buf).await;
+                let st = server.status().await;
+                let body = format!(
+                    "ringmaster_server {}\nringmaster_primary {}\nringmaster_seq {}\nringmaster_nodes {}\nringmaster_sessions {}\nringmaster_threads {}\nringmaster_queue_depth {}\nringmaster_ready_ms {}\n",
+                    st.id,
+                    st.primary as u8,
+                    st.seq,
+                    st.nodes,
+                    st.sessions,
+                    st.threads,
+                    st.queue_depth,
+                    st.ready_ms
+                );
+                let reply = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = s.write_all(reply.as_bytes()).await;
+            });
+        }
     }
 
     pub async fn status(&self) -> ServerStatus {

@@ -23,7 +23,7 @@ fn free_port() -> SocketAddr {
 
 struct Ring {
     servers: HashMap<u64, SocketAddr>,
-    _handles: Vec<Arc<Server>>,
+    handles: Vec<Arc<Server>>,
     dirs: Vec<std::path::PathBuf>,
 }
 
@@ -42,7 +42,18 @@ async fn start_server(
     servers: HashMap<u64, SocketAddr>,
     listen: SocketAddr,
 ) -> Arc<Server> {
-    let server = Arc::new(Server::new(id, store, OnSecondary::Forward, servers, 256));
+    start_server_with(id, store, rx, servers, listen, OnSecondary::Forward).await
+}
+
+async fn start_server_with(
+    id: u64,
+    store: Store,
+    rx: UnboundedReceiver<Vec<Event>>,
+    servers: HashMap<u64, SocketAddr>,
+    listen: SocketAddr,
+    on_secondary: OnSecondary,
+) -> Arc<Server> {
+    let server = Arc::new(Server::new(id, store, on_secondary, servers, 256));
     let listener = tokio::net::TcpListener::bind(listen).await.unwrap();
     tokio::spawn(server.clone().dispatch(rx));
     tokio::spawn(server.clone().expire_sessions());
@@ -64,12 +75,16 @@ async fn memory() -> Ring {
     .await;
     Ring {
         servers,
-        _handles: vec![server],
+        handles: vec![server],
         dirs: Vec::new(),
     }
 }
 
 async fn replicated(name: &str) -> Ring {
+    replicated_with(name, OnSecondary::Forward).await
+}
+
+async fn replicated_with(name: &str, on_secondary: OnSecondary) -> Ring {
     let peers: Vec<SocketAddr> = (0..3).map(|_| free_port()).collect();
     let clients: Vec<SocketAddr> = (0..3).map(|_| free_port()).collect();
     let servers: HashMap<u64, SocketAddr> = clients
@@ -103,12 +118,22 @@ async fn replicated(name: &str) -> Ring {
         };
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
         let store = Store::replicated(config, Limits::default(), tx).unwrap();
-        handles.push(start_server(i + 1, store, rx, servers.clone(), clients[i as usize]).await);
+        handles.push(
+            start_server_with(
+                i + 1,
+                store,
+                rx,
+                servers.clone(),
+                clients[i as usize],
+                on_secondary,
+            )
+            .await,
+        );
         dirs.push(dir);
     }
     Ring {
         servers,
-        _handles: handles,
+        handles,
         dirs,
     }
 }
@@ -505,6 +530,144 @@ mod wire {
                 .await
                 .unwrap();
             assert_eq!(code(c.get("/missing").await), Code::NoNode);
+        });
+    }
+}
+
+// ---- replicated only: what secondaries do ---------------------------------------------------
+
+mod secondaries {
+    use super::*;
+    use keel_ringmaster::client::Conn;
+
+    /// A direct connection to a server that is not the primary.
+    async fn secondary(ring: &Ring, client: &Client) -> Conn {
+        let Reply::Status(st) = client.call(Op::Status).await.unwrap() else {
+            panic!()
+        };
+        let other = ring
+            .servers
+            .iter()
+            .find(|(id, _)| **id != st.id)
+            .map(|(_, a)| *a)
+            .unwrap();
+        Conn::open(other).await.unwrap()
+    }
+
+    #[test]
+    fn a_secondary_forwards_writes_and_serves_reads_at_the_sessions_sequence() {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let ring = replicated("forward").await;
+            let (c, _) = ring.client(Duration::from_secs(10)).await;
+            c.create("/f", b"1", CreateMode::Persistent).await.unwrap();
+            let conn = secondary(&ring, &c).await;
+            let create = Op::Create {
+                path: "/f/by-secondary".into(),
+                data: b"2".to_vec(),
+                mode: CreateMode::Persistent,
+                make_parents: false,
+                ok_if_exists: false,
+            };
+            let r = conn.call(c.session(), 0, create).await.unwrap();
+            assert!(
+                matches!(r.result, Ok(Reply::Created { .. })),
+                "forwarded: {r:?}"
+            );
+            // Read locally on the secondary, at the sequence number the write returned.
+            let r = conn
+                .call(
+                    c.session(),
+                    r.seq,
+                    Op::GetData {
+                        path: "/f/by-secondary".into(),
+                        watch: None,
+                    },
+                )
+                .await
+                .unwrap();
+            assert!(
+                matches!(r.result, Ok(Reply::Data { ref data, .. }) if data == b"2"),
+                "{r:?}"
+            );
+        });
+        rt.shutdown_timeout(Duration::from_secs(2));
+    }
+
+    #[test]
+    fn a_redirecting_secondary_names_the_primary() {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let ring = replicated_with("redirect", OnSecondary::Redirect).await;
+            let (c, _) = ring.client(Duration::from_secs(10)).await;
+            c.create("/r", b"", CreateMode::Persistent).await.unwrap(); // the client follows the primary
+            let conn = secondary(&ring, &c).await;
+            let r = conn
+                .call(
+                    c.session(),
+                    0,
+                    Op::SetData {
+                        path: "/r".into(),
+                        data: vec![],
+                        version: None,
+                    },
+                )
+                .await
+                .unwrap();
+            let e = r.result.unwrap_err();
+            assert_eq!(e.code, Code::NotPrimary, "{e}");
+        });
+        rt.shutdown_timeout(Duration::from_secs(2));
+    }
+
+    #[test]
+    fn the_metrics_endpoint_reports_what_operators_watch() {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let ring = memory().await;
+            let (c, _) = ring.client(Duration::from_secs(10)).await;
+            c.create("/m1", b"", CreateMode::Persistent).await.unwrap();
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let addr = listener.local_addr().unwrap();
+            tokio::spawn(ring.handles[0].clone().serve_metrics(listener));
+            let body = tokio::task::spawn_blocking(move || {
+                use std::io::{Read, Write};
+                let mut s = std::net::TcpStream::connect(addr).unwrap();
+                s.write_all(b"GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n")
+                    .unwrap();
+                let mut out = String::new();
+                s.read_to_string(&mut out).unwrap();
+                out
+            })
+            .await
+            .unwrap();
+            assert!(body.starts_with("HTTP/1.1 200"), "{body}");
+            for line in [
+                "ringmaster_nodes 2",
+                "ringmaster_sessions 1",
+                "ringmaster_primary 1",
+            ] {
+                assert!(body.contains(line), "{line} missing from {body}");
+            }
+            for name in [
+                "ringmaster_threads ",
+                "ringmaster_queue_depth ",
+                "ringmaster_ready_ms ",
+            ] {
+                assert!(body.contains(name), "{name} missing from {body}");
+            }
         });
     }
 }
