@@ -9,7 +9,6 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tokio::signal::unix::SignalKind;
 
 const USAGE: &str = "usage:
   keel-kv serve --id ID --cluster N --peers ID=HOST:PORT,... --listen HOST:PORT --dir DIR
@@ -114,7 +113,8 @@ fn serve(args: &Args) -> Result<()> {
         bail!("missing --id\n\n{USAGE}");
     }
     let cluster = args.number("cluster", 0)?;
-    let peers = crate::parse_map(args.required("peers")?).map_err(|e| anyhow!("--peers: {e}"))?;
+    let peers = keel_replication::service::parse_members(args.required("peers")?)
+        .map_err(|e| anyhow!("--peers: {e}"))?;
     let listen: std::net::SocketAddr = args
         .required("listen")?
         .parse()
@@ -156,17 +156,7 @@ fn serve(args: &Args) -> Result<()> {
     );
     runtime.block_on(async {
         tokio::spawn(crate::server::serve(listener, replica.clone()));
-        // Graceful shutdown on SIGTERM or SIGINT, whichever comes first.
-        let (tx, mut rx) = tokio::sync::mpsc::channel::<()>(2);
-        for kind in [SignalKind::terminate(), SignalKind::interrupt()] {
-            let mut signal = tokio::signal::unix::signal(kind)?;
-            let tx = tx.clone();
-            tokio::spawn(async move {
-                signal.recv().await;
-                let _ = tx.send(()).await;
-            });
-        }
-        rx.recv().await;
+        keel_replication::service::shutdown_signal().await?;
         anyhow::Ok(())
     })?;
     eprintln!("keel-kv replica {id}: shutting down");
@@ -179,8 +169,8 @@ fn serve(args: &Args) -> Result<()> {
 
 fn client(command: &str, args: &Args) -> Result<()> {
     args.only(&["servers", "clients", "seconds", "size", "timeout-ms"])?;
-    let servers =
-        crate::parse_map(args.required("servers")?).map_err(|e| anyhow!("--servers: {e}"))?;
+    let servers = keel_replication::service::parse_members(args.required("servers")?)
+        .map_err(|e| anyhow!("--servers: {e}"))?;
     let timeout = Duration::from_millis(args.number("timeout-ms", 10_000)?);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

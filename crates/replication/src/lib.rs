@@ -18,6 +18,7 @@ pub mod frame;
 pub mod local;
 pub mod node;
 pub mod replica;
+pub mod service;
 pub mod storage;
 pub mod types;
 mod wire;

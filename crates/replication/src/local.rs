@@ -4,6 +4,7 @@
 //! --dir DIR [--servers ID=ADDR,...]`, printing a line containing "ready" when it serves
 //! (keel-kv and ringmaster do).
 
+use crate::service::members_spec;
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
 use std::net::{SocketAddr, TcpListener};
@@ -16,16 +17,6 @@ pub fn free_port() -> SocketAddr {
     TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .expect("binding a loopback port")
-}
-
-/// `1=addr,2=addr,...` for replicas numbered from 1.
-pub fn spec(addrs: &[SocketAddr]) -> String {
-    addrs
-        .iter()
-        .enumerate()
-        .map(|(i, a)| format!("{}={a}", i + 1))
-        .collect::<Vec<_>>()
-        .join(",")
 }
 
 /// `size` replicas: `program serve ...` each, data under `dir/r<id>`. Killed when dropped.
@@ -76,7 +67,7 @@ impl LocalRing {
             .args(["serve", "--id", &(i + 1).to_string()])
             .args([
                 "--peers",
-                &spec(&self.peers),
+                &members_spec(&self.peers),
                 "--listen",
                 &self.clients[i].to_string(),
             ])
@@ -84,7 +75,7 @@ impl LocalRing {
             .arg(self.dir.join(format!("r{}", i + 1)))
             .args(&self.args)
             .args(if self.announce {
-                vec!["--servers".to_string(), spec(&self.clients)]
+                vec!["--servers".to_string(), members_spec(&self.clients)]
             } else {
                 Vec::new()
             })

@@ -2,12 +2,13 @@
 //! and a peer's bad input (a corrupt frame, another cluster's hello, an unknown member's
 //! ballot) is refused without disturbing the ring or its state.
 
+use keel_replication::local::free_port;
 use keel_replication::types::{Ballot, Message};
 use keel_replication::{
     Error, Member, NodeOptions, Replica, ReplicaConfig, RoleName, StateMachine,
 };
 use std::io::{self, Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::{SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
 
 /// Adds up the requests; remembers the notifications it got; vetoes leading if told to.
@@ -52,13 +53,6 @@ impl StateMachine for Sum {
 }
 
 const CLUSTER: u64 = 77;
-
-fn free_port() -> SocketAddr {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-}
 
 struct Ring {
     replicas: Vec<Replica<Sum>>,

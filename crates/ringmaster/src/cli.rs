@@ -1,16 +1,16 @@
 //! The `ringmaster` command line: `serve` runs a server; `cli` performs any operation.
 
-use crate::client::{Client, parse_servers};
+use crate::client::Client;
 use crate::proto::{CreateMode, Op, Reply, WatchKind};
 use crate::server::{OnSecondary, Server};
 use crate::store::Store;
 use crate::tree::Limits;
 use anyhow::{Context, Result, anyhow, bail};
+use keel_replication::service::parse_members;
 use keel_replication::{Member, NodeOptions, ReplicaConfig};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tokio::signal::unix::SignalKind;
 
 const USAGE: &str = "usage:
   ringmaster serve --id ID --listen HOST:PORT (--memory | --cluster N --peers ID=HOST:PORT,... --dir DIR)
@@ -132,7 +132,7 @@ fn serve(runtime: &tokio::runtime::Runtime, args: &Args) -> Result<()> {
         other => bail!("--on-secondary {other:?}: say forward or redirect"),
     };
     let servers = match args.get("servers") {
-        Some(s) => parse_servers(s).map_err(|e| anyhow!("--servers: {e}"))?,
+        Some(s) => parse_members(s).map_err(|e| anyhow!("--servers: {e}"))?,
         None => HashMap::new(),
     };
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
@@ -140,7 +140,7 @@ fn serve(runtime: &tokio::runtime::Runtime, args: &Args) -> Result<()> {
     let store = if args.has("memory") {
         Store::memory(limits, tx)
     } else {
-        let peers = parse_servers(args.required("peers")?).map_err(|e| anyhow!("--peers: {e}"))?;
+        let peers = parse_members(args.required("peers")?).map_err(|e| anyhow!("--peers: {e}"))?;
         let mut options = NodeOptions::default();
         options.protocol.election_timeout =
             Duration::from_millis(args.number("election-timeout-ms", 1000)?);
@@ -185,16 +185,7 @@ fn serve(runtime: &tokio::runtime::Runtime, args: &Args) -> Result<()> {
         if let Some(m) = metrics {
             tokio::spawn(server.clone().serve_metrics(m));
         }
-        let (stop, mut stopped) = tokio::sync::mpsc::channel::<()>(2);
-        for kind in [SignalKind::terminate(), SignalKind::interrupt()] {
-            let mut signal = tokio::signal::unix::signal(kind)?;
-            let stop = stop.clone();
-            tokio::spawn(async move {
-                signal.recv().await;
-                let _ = stop.send(()).await;
-            });
-        }
-        stopped.recv().await;
+        keel_replication::service::shutdown_signal().await?;
         anyhow::Ok(())
     })?;
     eprintln!("ringmaster server {id}: shutting down");
@@ -232,7 +223,7 @@ fn parse_op(spec: &str) -> Result<Op> {
 
 async fn cli(args: &Args) -> Result<()> {
     let servers =
-        parse_servers(args.required("servers")?).map_err(|e| anyhow!("--servers: {e}"))?;
+        parse_members(args.required("servers")?).map_err(|e| anyhow!("--servers: {e}"))?;
     let command = args.word(0, "a command")?;
     let timeout = Duration::from_millis(args.number("timeout-ms", 10_000)?);
     // Ephemeral nodes of a session outlive a dead client by this much.
@@ -345,13 +336,7 @@ async fn cli(args: &Args) -> Result<()> {
     print_reply(&reply);
     if command == "hold" {
         println!("holding the session; stop this command (Ctrl-C, or kill) to end it");
-        let (tx, mut rx) = tokio::sync::mpsc::channel::<()>(1);
-        let mut signal = tokio::signal::unix::signal(SignalKind::interrupt())?;
-        tokio::spawn(async move {
-            signal.recv().await;
-            let _ = tx.send(()).await;
-        });
-        rx.recv().await;
+        keel_replication::service::shutdown_signal().await?;
     }
     let _ = client.close().await;
     Ok(())

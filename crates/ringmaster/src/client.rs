@@ -193,29 +193,6 @@ struct Inner {
     generation: AtomicU64,
 }
 
-/// Parses `1=127.0.0.1:7301,2=...`.
-pub fn parse_servers(spec: &str) -> Result<HashMap<u64, SocketAddr>, String> {
-    let mut map = HashMap::new();
-    for part in spec.split(',').filter(|p| !p.trim().is_empty()) {
-        let (id, addr) = part
-            .split_once('=')
-            .ok_or_else(|| format!("{part:?} is not ID=HOST:PORT"))?;
-        let id: u64 = id
-            .trim()
-            .parse()
-            .map_err(|_| format!("{id:?} is not a server id"))?;
-        let addr: SocketAddr = addr
-            .trim()
-            .parse()
-            .map_err(|e| format!("{addr:?} is not HOST:PORT: {e}"))?;
-        map.insert(id, addr);
-    }
-    if map.is_empty() {
-        return Err("no servers listed".into());
-    }
-    Ok(map)
-}
-
 impl Client {
     /// Connects (on the current tokio runtime) and opens a session that expires
     /// `session_timeout` after the last heartbeat. Watch events arrive on the receiver.

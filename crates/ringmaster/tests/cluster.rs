@@ -3,7 +3,8 @@
 //! clients carry on, no acknowledged write is lost, the ephemeral node of a client killed
 //! with SIGKILL vanishes when its session expires, and the watcher sees it.
 
-use keel_replication::local::{LocalRing, spec};
+use keel_replication::local::LocalRing;
+use keel_replication::service::members_spec as spec;
 use keel_ringmaster::client::Client;
 use keel_ringmaster::proto::{CreateMode, Op, Reply};
 use std::io::{BufRead, BufReader};

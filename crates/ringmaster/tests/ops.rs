@@ -2,6 +2,7 @@
 //! replicated store (three servers in this process, keel-replication over loopback TCP).
 //! Every operation goes through the real client, protocol and server.
 
+use keel_replication::local::free_port;
 use keel_replication::{Member, NodeOptions, ReplicaConfig};
 use keel_ringmaster::client::Client;
 use keel_ringmaster::proto::{Code, CreateMode, Event, EventKind, Op, Reply, WatchKind};
@@ -9,15 +10,16 @@ use keel_ringmaster::server::{OnSecondary, Server};
 use keel_ringmaster::store::Store;
 use keel_ringmaster::tree::Limits;
 use std::collections::HashMap;
-use std::net::{SocketAddr, TcpListener};
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::mpsc::UnboundedReceiver;
 
-fn free_port() -> SocketAddr {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
         .unwrap()
 }
 
@@ -421,7 +423,7 @@ macro_rules! both {
             $(
                 #[test]
                 fn $name() {
-                    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+                    let rt = super::runtime();
                     rt.block_on(async { super::$name(super::memory().await).await });
                 }
             )*
@@ -430,7 +432,7 @@ macro_rules! both {
             $(
                 #[test]
                 fn $name() {
-                    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+                    let rt = super::runtime();
                     rt.block_on(async { super::$name(super::replicated(stringify!($name)).await).await });
                     rt.shutdown_timeout(std::time::Duration::from_secs(2));
                 }
@@ -487,11 +489,7 @@ mod wire {
 
     #[test]
     fn malformed_frames_unknown_operations_and_other_versions_are_refused() {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
+        let rt = runtime();
         let ring = rt.block_on(memory());
         let addr = ring.servers[&1];
         // Another protocol version.
@@ -556,11 +554,7 @@ mod secondaries {
 
     #[test]
     fn a_secondary_forwards_writes_and_serves_reads_at_the_sessions_sequence() {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
+        let rt = runtime();
         rt.block_on(async {
             let ring = replicated("forward").await;
             let (c, _) = ring.client(Duration::from_secs(10)).await;
@@ -600,11 +594,7 @@ mod secondaries {
 
     #[test]
     fn a_redirecting_secondary_names_the_primary() {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
+        let rt = runtime();
         rt.block_on(async {
             let ring = replicated_with("redirect", OnSecondary::Redirect).await;
             let (c, _) = ring.client(Duration::from_secs(10)).await;
@@ -630,11 +620,7 @@ mod secondaries {
 
     #[test]
     fn the_metrics_endpoint_reports_what_operators_watch() {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
+        let rt = runtime();
         rt.block_on(async {
             let ring = memory().await;
             let (c, _) = ring.client(Duration::from_secs(10)).await;
