@@ -3,27 +3,17 @@
 //! replica's "the primary is replica 3" becomes an address.
 
 use crate::proto::{self, KvError, Op, Reply, Request, Response, ServerStatus};
+use keel_replication::mux::Mux;
 use keel_tracker::{Answer, Config, Connector, Failure, Policy, Tracker};
 use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpStream;
-use tokio::sync::{mpsc, oneshot};
 
-/// Requests sent on a connection and not yet answered, by id.
-type Waiting = Arc<Mutex<HashMap<u64, oneshot::Sender<Result<Reply, KvError>>>>>;
-
-/// One connection to a server, carrying many requests at once. Cancel-safe: a request
-/// dropped half-way leaves the connection intact (frames are queued whole to a writer task).
+/// One connection to a server, carrying many requests at once (cancel-safe).
 #[derive(Debug)]
-pub struct Conn {
-    queue: mpsc::UnboundedSender<Vec<u8>>,
-    pending: Waiting,
-    next: AtomicU64,
-    closed: Arc<AtomicBool>,
-}
+pub struct Conn(Mux<Response>);
 
 impl Conn {
     pub async fn open(addr: SocketAddr) -> std::io::Result<Conn> {
@@ -33,50 +23,19 @@ impl Conn {
                 std::io::Error::new(std::io::ErrorKind::TimedOut, "connect timed out")
             })??;
         stream.set_nodelay(true).ok();
-        let (mut read, mut write) = stream.into_split();
-        let (queue, mut rx) = mpsc::unbounded_channel::<Vec<u8>>();
-        let pending: Waiting = Default::default();
-        let closed = Arc::new(AtomicBool::new(false));
-        tokio::spawn(async move {
-            keel_replication::frame::write_queued(&mut rx, &mut write, 1 << 20).await;
-        });
-        let (p, c) = (pending.clone(), closed.clone());
-        tokio::spawn(async move {
-            let mut buf = Vec::new();
-            while let Ok(true) = proto::read_frame(&mut read, &mut buf).await {
-                let Ok(response) = postcard::from_bytes::<Response>(&buf) else {
-                    break;
-                };
-                if let Some(tx) = p.lock().expect("not poisoned").remove(&response.id) {
-                    let _ = tx.send(response.result);
-                }
-            }
-            c.store(true, Ordering::SeqCst);
-            // Dropping the senders fails every waiting request with "connection lost".
-            p.lock().expect("not poisoned").clear();
-        });
-        Ok(Conn {
-            queue,
-            pending,
-            next: AtomicU64::new(1),
-            closed,
-        })
+        let (read, write) = stream.into_split();
+        Ok(Conn(Mux::start(
+            read,
+            write,
+            proto::MAX_FRAME,
+            |r: &Response| r.id,
+            None,
+        )))
     }
 
     /// Sends `op` and waits for its answer; `None` if the connection is gone.
     pub async fn call(&self, op: Op) -> Option<Result<Reply, KvError>> {
-        if self.closed.load(Ordering::SeqCst) {
-            return None;
-        }
-        let id = self.next.fetch_add(1, Ordering::Relaxed);
-        let (tx, rx) = oneshot::channel();
-        self.pending.lock().expect("not poisoned").insert(id, tx);
-        if self.queue.send(proto::encode(&Request { id, op })).is_err() {
-            return None;
-        }
-        let answer = rx.await.ok();
-        self.pending.lock().expect("not poisoned").remove(&id);
-        answer
+        self.0.call(|id| Request { id, op }).await.map(|r| r.result)
     }
 }
 

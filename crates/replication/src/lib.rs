@@ -16,6 +16,7 @@ pub mod checkpoint;
 pub mod core;
 pub mod frame;
 pub mod local;
+pub mod mux;
 pub mod node;
 pub mod replica;
 pub mod service;

@@ -7,25 +7,21 @@ use crate::proto::{
     WatchKind, Welcome,
 };
 use keel_replication::frame;
+use keel_replication::mux::Mux;
 use keel_tracker::{Answer, Config, Connector, Failure, Policy, Tracker};
 use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::net::TcpStream;
-use tokio::sync::{mpsc, oneshot};
-
-type Waiting = Arc<Mutex<HashMap<u64, oneshot::Sender<Response>>>>;
+use tokio::sync::mpsc;
 
 /// One connection to a server, many requests at once; cancel-safe (whole frames are queued
 /// to a writer task). Watch events arriving on it go to `events`.
 #[derive(Debug)]
 pub struct Conn {
-    queue: mpsc::UnboundedSender<Vec<u8>>,
-    pending: Waiting,
-    next: AtomicU64,
-    closed: Arc<AtomicBool>,
+    mux: Mux<Response>,
     pub server: u64,
 }
 
@@ -70,67 +66,47 @@ impl Conn {
                 });
             }
         };
-        let (queue, mut rx) = mpsc::unbounded_channel::<Vec<u8>>();
-        tokio::spawn(async move { frame::write_queued(&mut rx, &mut write, 1 << 20).await });
-        let pending: Waiting = Default::default();
-        let closed = Arc::new(AtomicBool::new(false));
-        let (p, c) = (pending.clone(), closed.clone());
-        tokio::spawn(async move {
-            let mut buf = Vec::new();
-            while let Ok(true) = frame::read(&mut read, &mut buf, proto::MAX_FRAME).await {
-                let Ok(response) = postcard::from_bytes::<Response>(&buf) else {
-                    break;
-                };
-                if response.id == 0 {
-                    if let (Ok(Reply::Event(e)), Some(tx)) = (&response.result, &events) {
-                        let _ = tx.send(e.clone());
+        // Notifications (id 0) carry watch events.
+        let unsolicited = events.map(|events| {
+            let (tx, mut rx) = mpsc::unbounded_channel::<Response>();
+            tokio::spawn(async move {
+                while let Some(response) = rx.recv().await {
+                    if let Ok(Reply::Event(e)) = response.result
+                        && events.send(e).is_err()
+                    {
+                        return;
                     }
-                    continue;
                 }
-                if let Some(tx) = p.lock().expect("not poisoned").remove(&response.id) {
-                    let _ = tx.send(response);
-                }
-            }
-            c.store(true, Ordering::SeqCst);
-            p.lock().expect("not poisoned").clear();
+            });
+            tx
         });
+        let mux = Mux::start(
+            read,
+            write,
+            proto::MAX_FRAME,
+            |r: &Response| r.id,
+            unsolicited,
+        );
         Ok(Conn {
-            queue,
-            pending,
-            next: AtomicU64::new(1),
-            closed,
+            mux,
             server: welcome.server,
         })
     }
 
     pub fn is_closed(&self) -> bool {
-        self.closed.load(Ordering::SeqCst)
+        self.mux.is_closed()
     }
 
     /// Sends one request; `None` if the connection is gone.
     pub async fn call(&self, session: u64, min_seq: u64, op: Op) -> Option<Response> {
-        if self.is_closed() {
-            return None;
-        }
-        let id = self.next.fetch_add(1, Ordering::Relaxed);
-        let (tx, rx) = oneshot::channel();
-        self.pending.lock().expect("not poisoned").insert(id, tx);
-        let mut bytes = Vec::new();
-        frame::put_value(
-            &mut bytes,
-            &Request {
+        self.mux
+            .call(|id| Request {
                 id,
                 session,
                 min_seq,
                 op,
-            },
-        );
-        if self.queue.send(bytes).is_err() {
-            return None;
-        }
-        let answer = rx.await.ok();
-        self.pending.lock().expect("not poisoned").remove(&id);
-        answer
+            })
+            .await
     }
 }
 

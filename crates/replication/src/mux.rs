@@ -1,0 +1,95 @@
+//! One TCP connection carrying many requests at once, answers matched to callers by id:
+//! the client side of keel-kv's and ringmaster's protocols. Cancel-safe: whole frames are
+//! queued to a writer task, so a caller that gives up never leaves half a frame behind.
+
+use crate::frame;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
+use tokio::sync::{mpsc, oneshot};
+
+type Waiting<R> = Arc<Mutex<HashMap<u64, oneshot::Sender<R>>>>;
+
+/// The multiplexed connection; `R` is the protocol's response.
+#[derive(Debug)]
+pub struct Mux<R> {
+    queue: mpsc::UnboundedSender<Vec<u8>>,
+    pending: Waiting<R>,
+    next: AtomicU64,
+    closed: Arc<AtomicBool>,
+}
+
+impl<R: DeserializeOwned + Send + 'static> Mux<R> {
+    /// Takes over a connected stream. `id_of` names the request a response answers; a
+    /// response with id 0 is unsolicited (a notification) and goes to `unsolicited`.
+    /// Frames over `limit` bytes, or that do not decode, end the connection.
+    pub fn start(
+        mut read: OwnedReadHalf,
+        mut write: OwnedWriteHalf,
+        limit: usize,
+        id_of: fn(&R) -> u64,
+        unsolicited: Option<mpsc::UnboundedSender<R>>,
+    ) -> Mux<R> {
+        let (queue, mut rx) = mpsc::unbounded_channel::<Vec<u8>>();
+        tokio::spawn(async move { frame::write_queued(&mut rx, &mut write, 1 << 20).await });
+        let pending: Waiting<R> = Default::default();
+        let closed = Arc::new(AtomicBool::new(false));
+        let (p, c) = (pending.clone(), closed.clone());
+        tokio::spawn(async move {
+            let mut buf = Vec::new();
+            while let Ok(true) = frame::read(&mut read, &mut buf, limit).await {
+                let Ok(response) = frame::decode::<R>(&buf) else {
+                    break;
+                };
+                match id_of(&response) {
+                    0 => {
+                        if let Some(tx) = &unsolicited {
+                            let _ = tx.send(response);
+                        }
+                    }
+                    id => {
+                        if let Some(tx) = p.lock().expect("not poisoned").remove(&id) {
+                            let _ = tx.send(response);
+                        }
+                    }
+                }
+            }
+            c.store(true, Ordering::SeqCst);
+            // Dropping the senders answers every waiting caller with "connection lost".
+            p.lock().expect("not poisoned").clear();
+        });
+        Mux {
+            queue,
+            pending,
+            next: AtomicU64::new(1),
+            closed,
+        }
+    }
+
+    pub fn is_closed(&self) -> bool {
+        self.closed.load(Ordering::SeqCst)
+    }
+
+    /// Sends the request `make(id)` builds and waits for its answer; `None` if the
+    /// connection is gone.
+    pub async fn call<Q: Serialize>(&self, make: impl FnOnce(u64) -> Q) -> Option<R> {
+        if self.is_closed() {
+            return None;
+        }
+        let id = self.next.fetch_add(1, Ordering::Relaxed);
+        let (tx, rx) = oneshot::channel();
+        self.pending.lock().expect("not poisoned").insert(id, tx);
+        let mut bytes = Vec::new();
+        frame::put_value(&mut bytes, &make(id));
+        if self.queue.send(bytes).is_err() {
+            self.pending.lock().expect("not poisoned").remove(&id);
+            return None;
+        }
+        let answer = rx.await.ok();
+        self.pending.lock().expect("not poisoned").remove(&id);
+        answer
+    }
+}
