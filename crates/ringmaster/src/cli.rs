@@ -3,7 +3,7 @@
 use crate::client::Client;
 use crate::proto::{CreateMode, Op, Reply, WatchKind};
 use crate::server::{OnSecondary, Server};
-use crate::store::Store;
+use crate::store::{Memory, Replicated, Store};
 use crate::tree::Limits;
 use anyhow::{Context, Result, anyhow, bail};
 use keel_replication::service::parse_members;
@@ -137,8 +137,33 @@ fn serve(runtime: &tokio::runtime::Runtime, args: &Args) -> Result<()> {
     };
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
     let limits = Limits::default();
-    let store = if args.has("memory") {
-        Store::memory(limits, tx)
+    let max_in_flight = args.number("max-in-flight", 1024)? as usize;
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind(listen))
+        .with_context(|| format!("listening on {listen}"))?;
+    let metrics = match args.get("metrics") {
+        Some(a) => Some(
+            runtime
+                .block_on(tokio::net::TcpListener::bind(a))
+                .with_context(|| format!("metrics on {a}"))?,
+        ),
+        None => None,
+    };
+    let endpoints = Endpoints {
+        listen,
+        listener,
+        metrics,
+        events: rx,
+    };
+    if args.has("memory") {
+        let server = Server::new(
+            id,
+            Memory::new(limits, tx),
+            on_secondary,
+            servers,
+            max_in_flight,
+        );
+        run_server(runtime, server, endpoints)
     } else {
         let peers = parse_members(args.required("peers")?).map_err(|e| anyhow!("--peers: {e}"))?;
         let mut options = NodeOptions::default();
@@ -158,21 +183,35 @@ fn serve(runtime: &tokio::runtime::Runtime, args: &Args) -> Result<()> {
             dir: args.required("dir")?.into(),
             options,
         };
-        Store::replicated(config, limits, tx).context("starting the replicated store")?
-    };
-    let max_in_flight = args.number("max-in-flight", 1024)? as usize;
-    let server = Arc::new(Server::new(id, store, on_secondary, servers, max_in_flight));
-    let listener = runtime
-        .block_on(tokio::net::TcpListener::bind(listen))
-        .with_context(|| format!("listening on {listen}"))?;
-    let metrics = match args.get("metrics") {
-        Some(a) => Some(
-            runtime
-                .block_on(tokio::net::TcpListener::bind(a))
-                .with_context(|| format!("metrics on {a}"))?,
-        ),
-        None => None,
-    };
+        let store =
+            Replicated::start(config, limits, tx).context("starting the replicated store")?;
+        let server = Server::new(id, store, on_secondary, servers, max_in_flight);
+        run_server(runtime, server, endpoints)
+    }
+}
+
+/// Where a server listens, and where its store's events come from.
+struct Endpoints {
+    listen: std::net::SocketAddr,
+    listener: tokio::net::TcpListener,
+    metrics: Option<tokio::net::TcpListener>,
+    events: tokio::sync::mpsc::UnboundedReceiver<Vec<crate::proto::Event>>,
+}
+
+/// Serves until SIGTERM or SIGINT.
+fn run_server<S: Store>(
+    runtime: &tokio::runtime::Runtime,
+    server: Server<S>,
+    endpoints: Endpoints,
+) -> Result<()> {
+    let Endpoints {
+        listen,
+        listener,
+        metrics,
+        events: rx,
+    } = endpoints;
+    let id = server.id;
+    let server = Arc::new(server);
     let ready = started().elapsed().as_millis() as u64;
     server
         .ready_ms

@@ -35,10 +35,10 @@ struct Watcher {
     out: mpsc::UnboundedSender<Vec<u8>>,
 }
 
-/// Everything a server shares among its connections.
-pub struct Server {
+/// Everything a server shares among its connections; generic over its [`Store`].
+pub struct Server<S> {
     pub id: u64,
-    pub store: Store,
+    pub store: S,
     pub on_secondary: OnSecondary,
     /// Server id → client address, to forward to the primary.
     pub servers: HashMap<u64, SocketAddr>,
@@ -54,7 +54,7 @@ pub struct Server {
     pub ready_ms: AtomicU64,
 }
 
-impl std::fmt::Debug for Server {
+impl<S> std::fmt::Debug for Server<S> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Server")
             .field("id", &self.id)
@@ -62,14 +62,14 @@ impl std::fmt::Debug for Server {
     }
 }
 
-impl Server {
+impl<S: Store> Server<S> {
     pub fn new(
         id: u64,
-        store: Store,
+        store: S,
         on_secondary: OnSecondary,
         servers: HashMap<u64, SocketAddr>,
         max_in_flight: usize,
-    ) -> Server {
+    ) -> Server<S> {
         Server {
             id,
             store,

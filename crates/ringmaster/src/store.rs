@@ -1,9 +1,10 @@
-//! Persistence behind one interface, two backends: in memory (one process, for tests and
-//! development) and replicated on keel-replication (the tree is the state machine; its
-//! checkpoints are the tree serialized). The server above does not know which it has.
+//! Persistence behind one trait, [`Store`], with two backends: [`Memory`] (one process, for
+//! tests and development) and [`Replicated`] on keel-replication (the tree is the state
+//! machine; its checkpoints are the tree serialized). The server is generic over it.
 
 use crate::proto::{Code, Error, Event, Op, Reply};
 use crate::tree::{Limits, Tree, Txn};
+use keel_replication::replica::StartError;
 use keel_replication::{Replica, ReplicaConfig, RoleName, StateMachine};
 use serde::{Deserialize, Serialize};
 use std::io::{self, Read, Write};
@@ -14,25 +15,33 @@ use tokio::sync::mpsc::UnboundedSender;
 /// Where events of applied writes go (the server's watch table).
 pub type Events = UnboundedSender<Vec<Event>>;
 
-/// The store a server runs on.
-pub enum Store {
-    Memory(Memory),
-    Replicated(Box<Replica<TreeSm>>),
-}
-
-impl std::fmt::Debug for Store {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            Store::Memory(_) => "Store::Memory",
-            Store::Replicated(_) => "Store::Replicated",
-        })
-    }
-}
-
-#[derive(Debug)]
-pub struct Memory {
-    tree: Mutex<Tree>,
-    events: Events,
+/// What the server needs of persistence. Two backends: [`Memory`] and [`Replicated`].
+pub trait Store: Send + Sync + 'static {
+    /// Applies a write; returns its reply and the sequence number that reflects it.
+    fn write(
+        &self,
+        session: u64,
+        op: Op,
+    ) -> impl Future<Output = Result<(Reply, u64), Error>> + Send;
+    /// Answers a read once this server has applied `min_seq` (session consistency); `Sync`
+    /// first waits for everything committed before it.
+    fn read(
+        &self,
+        min_seq: u64,
+        op: Op,
+    ) -> impl Future<Output = Result<(Reply, u64), Error>> + Send;
+    /// Runs `f` on the tree as this server has it.
+    fn inspect<R: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Tree) -> R + Send + 'static,
+    ) -> impl Future<Output = Result<R, Error>> + Send;
+    /// Whether writes can be accepted here.
+    fn is_primary(&self) -> bool;
+    fn primary_hint(&self) -> Option<u64>;
+    /// The sequence number this server has applied.
+    fn seq(&self) -> u64;
+    /// Time from start to ready (ms) and events waiting for the replica: for the metrics.
+    fn health(&self) -> (u64, u64);
 }
 
 fn now_ms() -> u64 {
@@ -41,6 +50,74 @@ fn now_ms() -> u64 {
         .map(|d| d.as_millis() as u64)
         .unwrap_or(0)
 }
+
+fn txn(session: u64, op: Op) -> Txn {
+    Txn {
+        session,
+        time_ms: now_ms(),
+        op,
+    }
+}
+
+/// The tree in this process only: one server, nothing survives it. For tests and development.
+#[derive(Debug)]
+pub struct Memory {
+    tree: Mutex<Tree>,
+    events: Events,
+}
+
+impl Memory {
+    pub fn new(limits: Limits, events: Events) -> Memory {
+        Memory {
+            tree: Mutex::new(Tree::with_limits(limits)),
+            events,
+        }
+    }
+}
+
+impl Store for Memory {
+    async fn write(&self, session: u64, op: Op) -> Result<(Reply, u64), Error> {
+        let mut tree = self.tree.lock().expect("not poisoned");
+        let result = tree.apply(&txn(session, op));
+        if !tree.events.is_empty() {
+            let _ = self.events.send(std::mem::take(&mut tree.events));
+        }
+        result.map(|r| (r, tree.zxid))
+    }
+
+    async fn read(&self, _min_seq: u64, op: Op) -> Result<(Reply, u64), Error> {
+        let tree = self.tree.lock().expect("not poisoned");
+        tree.read(&op).map(|r| (r, tree.zxid))
+    }
+
+    async fn inspect<R: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Tree) -> R + Send + 'static,
+    ) -> Result<R, Error> {
+        Ok(f(&self.tree.lock().expect("not poisoned")))
+    }
+
+    fn is_primary(&self) -> bool {
+        true
+    }
+
+    fn primary_hint(&self) -> Option<u64> {
+        None
+    }
+
+    fn seq(&self) -> u64 {
+        self.tree.lock().expect("not poisoned").zxid
+    }
+
+    fn health(&self) -> (u64, u64) {
+        (0, 0)
+    }
+}
+
+/// The tree as the state machine of a keel-replication replica: every write goes through
+/// the primary's log; checkpoints are the tree, streamed.
+#[derive(Debug)]
+pub struct Replicated(Replica<TreeSm>);
 
 fn unavailable(e: keel_replication::Error) -> Error {
     match e {
@@ -58,20 +135,13 @@ fn unavailable(e: keel_replication::Error) -> Error {
     }
 }
 
-impl Store {
-    pub fn memory(limits: Limits, events: Events) -> Store {
-        Store::Memory(Memory {
-            tree: Mutex::new(Tree::with_limits(limits)),
-            events,
-        })
-    }
-
+impl Replicated {
     /// Starts the replica this store runs on.
-    pub fn replicated(
+    pub fn start(
         mut config: ReplicaConfig,
         limits: Limits,
         events: Events,
-    ) -> Result<Store, keel_replication::replica::StartError> {
+    ) -> Result<Replicated, StartError> {
         // A transaction carrying the largest data the tree allows must fit in one request.
         let needed = limits.max_data + limits.max_path + 4096;
         let max = &mut config.options.protocol.max_request_bytes;
@@ -80,110 +150,60 @@ impl Store {
             tree: Tree::with_limits(limits),
             events: Some(events),
         };
-        Ok(Store::Replicated(Box::new(Replica::start(config, sm)?)))
+        Ok(Replicated(Replica::start(config, sm)?))
+    }
+}
+
+impl Store for Replicated {
+    async fn write(&self, session: u64, op: Op) -> Result<(Reply, u64), Error> {
+        let request = postcard::to_stdvec(&txn(session, op))
+            .map_err(|e| Error::new(Code::BadArguments, e.to_string()))?;
+        let committed = self.0.submit(request).await.map_err(unavailable)?;
+        let result: Result<Reply, Error> = postcard::from_bytes(&committed.response)
+            .map_err(|e| Error::new(Code::Unavailable, format!("undecodable result: {e}")))?;
+        result.map(|reply| (reply, committed.slot))
     }
 
-    /// Applies a write; returns its reply and the sequence number that reflects it.
-    pub async fn write(&self, session: u64, op: Op) -> Result<(Reply, u64), Error> {
-        let txn = Txn {
-            session,
-            time_ms: now_ms(),
-            op,
-        };
-        match self {
-            Store::Memory(m) => {
-                let mut tree = m.tree.lock().expect("not poisoned");
-                let result = tree.apply(&txn);
-                if !tree.events.is_empty() {
-                    let _ = m.events.send(std::mem::take(&mut tree.events));
-                }
-                result.map(|r| (r, tree.zxid))
-            }
-            Store::Replicated(r) => {
-                let request = postcard::to_stdvec(&txn)
-                    .map_err(|e| Error::new(Code::BadArguments, e.to_string()))?;
-                let committed = r.submit(request).await.map_err(unavailable)?;
-                let result: Result<Reply, Error> = postcard::from_bytes(&committed.response)
-                    .map_err(|e| {
-                        Error::new(Code::Unavailable, format!("undecodable result: {e}"))
-                    })?;
-                result.map(|reply| (reply, committed.slot))
-            }
+    async fn read(&self, min_seq: u64, op: Op) -> Result<(Reply, u64), Error> {
+        let (result, seq) = if matches!(op, Op::Sync) {
+            self.0
+                .read_linearizable(move |sm: &TreeSm| sm.tree.read(&op))
+                .await
+        } else {
+            self.0
+                .read(min_seq, move |sm: &TreeSm| sm.tree.read(&op))
+                .await
         }
+        .map_err(unavailable)?;
+        result.map(|reply| (reply, seq))
     }
 
-    /// Answers a read once this server has applied `min_seq` (session consistency).
-    pub async fn read(&self, min_seq: u64, op: Op) -> Result<(Reply, u64), Error> {
-        match self {
-            Store::Memory(m) => {
-                let tree = m.tree.lock().expect("not poisoned");
-                tree.read(&op).map(|r| (r, tree.zxid))
-            }
-            Store::Replicated(r) => {
-                let (result, seq) = if matches!(op, Op::Sync) {
-                    r.read_linearizable(move |sm: &TreeSm| sm.tree.read(&op))
-                        .await
-                } else {
-                    r.read(min_seq, move |sm: &TreeSm| sm.tree.read(&op)).await
-                }
-                .map_err(unavailable)?;
-                result.map(|reply| (reply, seq))
-            }
-        }
-    }
-
-    /// Runs `f` on the tree as this server has it.
-    pub async fn inspect<R: Send + 'static>(
+    async fn inspect<R: Send + 'static>(
         &self,
         f: impl FnOnce(&Tree) -> R + Send + 'static,
     ) -> Result<R, Error> {
-        match self {
-            Store::Memory(m) => Ok(f(&m.tree.lock().expect("not poisoned"))),
-            Store::Replicated(r) => r
-                .read(0, move |sm: &TreeSm| f(&sm.tree))
-                .await
-                .map(|(v, _)| v)
-                .map_err(unavailable),
-        }
+        self.0
+            .read(0, move |sm: &TreeSm| f(&sm.tree))
+            .await
+            .map(|(v, _)| v)
+            .map_err(unavailable)
     }
 
-    /// Whether writes can be accepted here.
-    pub fn is_primary(&self) -> bool {
-        match self {
-            Store::Memory(_) => true,
-            Store::Replicated(r) => r.status().role == RoleName::Primary,
-        }
+    fn is_primary(&self) -> bool {
+        self.0.status().role == RoleName::Primary
     }
 
-    pub fn primary_hint(&self) -> Option<u64> {
-        match self {
-            Store::Memory(_) => None,
-            Store::Replicated(r) => r.status().primary,
-        }
+    fn primary_hint(&self) -> Option<u64> {
+        self.0.status().primary
     }
 
-    pub fn seq(&self) -> u64 {
-        match self {
-            Store::Memory(m) => m.tree.lock().expect("not poisoned").zxid,
-            Store::Replicated(r) => r.status().executed,
-        }
+    fn seq(&self) -> u64 {
+        self.0.status().executed
     }
 
-    /// Time from start to ready, events waiting for the replica: for the metrics.
-    pub fn health(&self) -> (u64, u64) {
-        match self {
-            Store::Memory(_) => (0, 0),
-            Store::Replicated(r) => {
-                let h = r.health();
-                (h.ready_after.as_millis() as u64, h.queue_depth as u64)
-            }
-        }
-    }
-
-    pub fn shutdown(self) {
-        if let Store::Replicated(r) = self {
-            r.shutdown();
-        }
+    fn health(&self) -> (u64, u64) {
+        let h = self.0.health();
+        (h.ready_after.as_millis() as u64, h.queue_depth as u64)
     }
 }
 

@@ -7,7 +7,7 @@ use keel_replication::{Member, NodeOptions, ReplicaConfig};
 use keel_ringmaster::client::Client;
 use keel_ringmaster::proto::{Code, CreateMode, Event, EventKind, Op, Reply, WatchKind};
 use keel_ringmaster::server::{OnSecondary, Server};
-use keel_ringmaster::store::Store;
+use keel_ringmaster::store::{Memory, Replicated, Store};
 use keel_ringmaster::tree::Limits;
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -25,7 +25,9 @@ fn runtime() -> tokio::runtime::Runtime {
 
 struct Ring {
     servers: HashMap<u64, SocketAddr>,
-    handles: Vec<Arc<Server>>,
+    /// The in-memory server, when that is the backend (the metrics test uses it).
+    memory: Option<Arc<Server<Memory>>>,
+    _replicated: Vec<Arc<Server<Replicated>>>,
     dirs: Vec<std::path::PathBuf>,
 }
 
@@ -37,24 +39,24 @@ impl Drop for Ring {
     }
 }
 
-async fn start_server(
+async fn start_server<S: Store>(
     id: u64,
-    store: Store,
+    store: S,
     rx: UnboundedReceiver<Vec<Event>>,
     servers: HashMap<u64, SocketAddr>,
     listen: SocketAddr,
-) -> Arc<Server> {
+) -> Arc<Server<S>> {
     start_server_with(id, store, rx, servers, listen, OnSecondary::Forward).await
 }
 
-async fn start_server_with(
+async fn start_server_with<S: Store>(
     id: u64,
-    store: Store,
+    store: S,
     rx: UnboundedReceiver<Vec<Event>>,
     servers: HashMap<u64, SocketAddr>,
     listen: SocketAddr,
     on_secondary: OnSecondary,
-) -> Arc<Server> {
+) -> Arc<Server<S>> {
     let server = Arc::new(Server::new(id, store, on_secondary, servers, 256));
     let listener = tokio::net::TcpListener::bind(listen).await.unwrap();
     tokio::spawn(server.clone().dispatch(rx));
@@ -69,7 +71,7 @@ async fn memory() -> Ring {
     let servers = HashMap::from([(1, addr)]);
     let server = start_server(
         1,
-        Store::memory(Limits::default(), tx),
+        Memory::new(Limits::default(), tx),
         rx,
         servers.clone(),
         addr,
@@ -77,7 +79,8 @@ async fn memory() -> Ring {
     .await;
     Ring {
         servers,
-        handles: vec![server],
+        memory: Some(server),
+        _replicated: Vec::new(),
         dirs: Vec::new(),
     }
 }
@@ -119,7 +122,7 @@ async fn replicated_with(name: &str, on_secondary: OnSecondary) -> Ring {
             options,
         };
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-        let store = Store::replicated(config, Limits::default(), tx).unwrap();
+        let store = Replicated::start(config, Limits::default(), tx).unwrap();
         handles.push(
             start_server_with(
                 i + 1,
@@ -135,7 +138,8 @@ async fn replicated_with(name: &str, on_secondary: OnSecondary) -> Ring {
     }
     Ring {
         servers,
-        handles,
+        memory: None,
+        _replicated: handles,
         dirs,
     }
 }
@@ -627,7 +631,7 @@ mod secondaries {
             c.create("/m1", b"", CreateMode::Persistent).await.unwrap();
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
             let addr = listener.local_addr().unwrap();
-            tokio::spawn(ring.handles[0].clone().serve_metrics(listener));
+            tokio::spawn(ring.memory.clone().unwrap().serve_metrics(listener));
             let body = tokio::task::spawn_blocking(move || {
                 use std::io::{Read, Write};
                 let mut s = std::net::TcpStream::connect(addr).unwrap();
