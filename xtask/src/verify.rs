@@ -196,6 +196,7 @@ fn check_manifests(
         .and_then(|d| d.as_table())
         .cloned()
         .unwrap_or_default();
+    check_internal_registry(&root_doc, &workspace_deps, problems);
     let mut manifests: Vec<(PathBuf, &str)> = vec![(PathBuf::from(PRODUCT.0), PRODUCT.1)];
     match members(project, &root_doc) {
         Ok(m) => manifests.extend(m.into_iter().map(|p| (p, PRODUCT.1))),
@@ -270,6 +271,36 @@ fn check_manifests(
                     ));
                 }
             }
+        }
+    }
+}
+
+/// When the workspace publishes to one registry, a workspace crate that another depends on
+/// (a path dependency with a version) must name that registry: `cargo package`, which
+/// `dist` runs, otherwise looks for it on crates.io and fails.
+fn check_internal_registry(
+    root_doc: &toml::Table,
+    workspace_deps: &toml::Table,
+    problems: &mut Problems,
+) {
+    let publish = root_doc
+        .get("workspace")
+        .and_then(|w| w.get("package"))
+        .and_then(|p| p.get("publish"))
+        .and_then(|p| p.as_array());
+    let Some([only]) = publish.map(|a| a.as_slice()) else {
+        return;
+    };
+    let Some(registry) = only.as_str() else {
+        return;
+    };
+    for (key, spec) in workspace_deps {
+        let internal = spec.get("path").is_some() && spec.get("version").is_some();
+        if internal && spec.get("registry").and_then(|r| r.as_str()) != Some(registry) {
+            problems.push(format!(
+                "Cargo.toml: [workspace.dependencies] `{key}` is a workspace crate with a version but not registry = \"{registry}\"; \
+                 packaging the crates that depend on it would look for it on crates.io. fix: add registry = \"{registry}\" to it"
+            ));
         }
     }
 }

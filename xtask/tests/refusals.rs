@@ -106,6 +106,20 @@ fn git_and_outside_path_dependencies_are_refused() {
 }
 
 #[test]
+fn a_workspace_crate_dependency_must_name_the_internal_registry() {
+    let f = Fixture::new("internal-registry");
+    let root = f.read("Cargo.toml").replace(
+        "[workspace.package]\n",
+        "[workspace.package]\npublish = [\"keel\"]\n",
+    );
+    let root = root
+        + "\n[workspace.dependencies]\ndemo = { path = \"crates/demo\", version = \"0.3.0\" }\n";
+    f.write("Cargo.toml", &root);
+    f.xtask(&["verify"])
+        .refused(&["`demo` is a workspace crate with a version but not registry = \"keel\""]);
+}
+
+#[test]
 fn rust_toolchain_toml_must_stay_a_link_to_the_pin() {
     let f = Fixture::new("link");
     fs::remove_file(f.path("rust-toolchain.toml")).unwrap();
