@@ -16,7 +16,7 @@
 
 use keel_kv::client::Client;
 use keel_replication::checkpoint::{self, Header};
-use keel_replication::local::{LocalRing, free_port};
+use keel_replication::local::{Load, LocalRing, free_port};
 use keel_replication::types::{Member, Membership};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -42,32 +42,6 @@ fn number(name: &str, default: u64) -> u64 {
                 .unwrap_or_else(|_| panic!("{name} {v:?} is not a number"))
         })
         .unwrap_or(default)
-}
-
-fn percentile(sorted: &[u64], p: f64) -> u64 {
-    sorted
-        .get(((sorted.len() as f64 * p) as usize).min(sorted.len().saturating_sub(1)))
-        .copied()
-        .unwrap_or(0)
-}
-
-struct Load {
-    ops: usize,
-    errors: u64,
-    per_sec: f64,
-    p50_us: u64,
-    p99_us: u64,
-}
-
-fn summarize(mut lat: Vec<u64>, errors: u64, elapsed: Duration) -> Load {
-    lat.sort_unstable();
-    Load {
-        ops: lat.len(),
-        errors,
-        per_sec: lat.len() as f64 / elapsed.as_secs_f64(),
-        p50_us: percentile(&lat, 0.50),
-        p99_us: percentile(&lat, 0.99),
-    }
 }
 
 // ---- keel-kv ------------------------------------------------------------------------------
@@ -131,7 +105,7 @@ fn kv_load(
             lat.extend(l);
             errors += e;
         }
-        summarize(lat, errors, started.elapsed())
+        Load::of(lat, errors, started.elapsed())
     })
 }
 
@@ -395,7 +369,7 @@ fn etcd_load(leader: SocketAddr, clients: usize, seconds: u64, size: usize) -> L
         lat.extend(l);
         errors += e;
     }
-    summarize(lat, errors, started.elapsed())
+    Load::of(lat, errors, started.elapsed())
 }
 
 // ---- cold start -----------------------------------------------------------------------------

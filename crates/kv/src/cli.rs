@@ -247,19 +247,14 @@ async fn load(client: Arc<Client>, args: &Args) -> Result<()> {
         all.extend(lat);
         errors += e;
     }
-    let elapsed = started.elapsed().as_secs_f64();
-    all.sort_unstable();
-    let pct = |p: f64| {
-        all.get(((all.len() as f64 * p) as usize).min(all.len().saturating_sub(1)))
-            .copied()
-            .unwrap_or(0)
-    };
+    let load = keel_replication::local::Load::of(all, errors, started.elapsed());
     println!(
-        "{{\"ops\":{},\"errors\":{errors},\"seconds\":{elapsed:.3},\"ops_per_sec\":{:.1},\"p50_us\":{},\"p99_us\":{}}}",
-        all.len(),
-        all.len() as f64 / elapsed,
-        pct(0.50),
-        pct(0.99)
+        "{{\"ops\":{},\"errors\":{errors},\"seconds\":{:.3},\"ops_per_sec\":{:.1},\"p50_us\":{},\"p99_us\":{}}}",
+        load.ops,
+        started.elapsed().as_secs_f64(),
+        load.per_sec,
+        load.p50_us,
+        load.p99_us
     );
     Ok(())
 }

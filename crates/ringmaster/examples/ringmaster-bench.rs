@@ -15,7 +15,7 @@
 
 use keel_replication::StateMachine;
 use keel_replication::checkpoint::{self, Header};
-use keel_replication::local::{LocalRing, free_port};
+use keel_replication::local::{Load, LocalRing, free_port};
 use keel_replication::types::{Member, Membership};
 use keel_ringmaster::client::Client;
 use keel_ringmaster::proto::{CreateMode, Op};
@@ -66,32 +66,9 @@ fn node(phase: Phase, c: usize, i: u64, made: u64) -> String {
     }
 }
 
-#[derive(Debug, Default, Clone, Copy)]
-struct Result_ {
-    per_sec: f64,
-    p50_us: u64,
-    p99_us: u64,
-    errors: u64,
-}
-
-fn summarize(mut lat: Vec<u64>, errors: u64, elapsed: Duration) -> Result_ {
-    lat.sort_unstable();
-    let pct = |p: f64| {
-        lat.get(((lat.len() as f64 * p) as usize).min(lat.len().saturating_sub(1)))
-            .copied()
-            .unwrap_or(0)
-    };
-    Result_ {
-        per_sec: lat.len() as f64 / elapsed.as_secs_f64(),
-        p50_us: pct(0.5),
-        p99_us: pct(0.99),
-        errors,
-    }
-}
-
 // ---- ringmaster ---------------------------------------------------------------------------
 
-fn ringmaster_load(clients: usize, seconds: u64, root: &Path) -> Vec<Result_> {
+fn ringmaster_load(clients: usize, seconds: u64, root: &Path) -> Vec<Load> {
     let args = ["--election-timeout-ms", "1000", "--heartbeat-ms", "100"];
     let mut ring = LocalRing::new(
         std::env::current_exe().unwrap(),
@@ -166,7 +143,7 @@ fn ringmaster_load(clients: usize, seconds: u64, root: &Path) -> Vec<Result_> {
                 lat.extend(l);
                 errors += e;
             }
-            results.push(summarize(lat, errors, started.elapsed()));
+            results.push(Load::of(lat, errors, started.elapsed()));
         }
         results
     })
@@ -322,7 +299,7 @@ impl Zk {
     }
 }
 
-fn zookeeper_load(ensemble: &Ensemble, clients: usize, seconds: u64) -> Vec<Result_> {
+fn zookeeper_load(ensemble: &Ensemble, clients: usize, seconds: u64) -> Vec<Load> {
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         let ready = ensemble.clients.iter().all(|a| {
@@ -385,7 +362,7 @@ fn zookeeper_load(ensemble: &Ensemble, clients: usize, seconds: u64) -> Vec<Resu
                 made[c] = i;
             }
         }
-        results.push(summarize(lat, errors, started.elapsed()));
+        results.push(Load::of(lat, errors, started.elapsed()));
     }
     results
 }
