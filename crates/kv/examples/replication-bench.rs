@@ -112,16 +112,7 @@ fn kv_load(
 /// Kills the primary while callers keep writing; returns kill-to-first-acknowledged-put.
 fn failover(rt: &tokio::runtime::Runtime, kv: &mut LocalRing, client: &Arc<Client>) -> Duration {
     rt.block_on(async {
-        let statuses = client.status().await;
-        let primary = statuses
-            .iter()
-            .find_map(|(id, s)| {
-                s.as_ref()
-                    .ok()
-                    .filter(|s| s.role == "primary")
-                    .map(|_| *id as usize - 1)
-            })
-            .expect("a primary");
+        let primary = client.primary().await.expect("a primary") as usize - 1;
         let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
         let mut writers = Vec::new();
         for w in 0..8 {

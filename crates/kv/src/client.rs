@@ -203,6 +203,14 @@ impl Client {
         out
     }
 
+    /// The id of the replica that says it is primary, if one does.
+    pub async fn primary(&self) -> Option<u64> {
+        let statuses = self.status().await;
+        statuses
+            .into_iter()
+            .find_map(|(id, s)| s.ok().filter(|s| s.role == "primary").map(|_| id))
+    }
+
     pub fn tracker(&self) -> &Tracker<KvConnector> {
         &self.tracker
     }

@@ -84,16 +84,10 @@ fn sigkill_the_primary_under_load_three_times_and_lose_nothing() {
     wait_for_acks(200, Instant::now() - Duration::from_secs(60));
     let mut failovers = Vec::new();
     for round in 0..3 {
-        let statuses = rt.block_on(client.status());
-        let primary = statuses
-            .iter()
-            .find_map(|(id, s)| {
-                s.as_ref()
-                    .ok()
-                    .filter(|s| s.role == "primary")
-                    .map(|_| *id as usize - 1)
-            })
-            .expect("a primary before the kill");
+        let primary = rt
+            .block_on(client.primary())
+            .expect("a primary before the kill") as usize
+            - 1;
         let killed = Instant::now();
         cluster.kill(primary);
         // A write begun after the kill must be acknowledged: by a new primary.
