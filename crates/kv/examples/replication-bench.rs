@@ -16,7 +16,7 @@
 
 use keel_kv::client::Client;
 use keel_replication::checkpoint::{self, Header};
-use keel_replication::local::{Load, LocalRing, free_port};
+use keel_replication::local::{Load, LocalRing, flag, flag_number, free_port};
 use keel_replication::types::{Member, Membership};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -27,22 +27,6 @@ use std::time::{Duration, Instant};
 
 const CLUSTER: u64 = 4242;
 const ELECTION_MS: u64 = 1000;
-
-fn arg(name: &str) -> Option<String> {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1).cloned())
-}
-
-fn number(name: &str, default: u64) -> u64 {
-    arg(name)
-        .map(|v| {
-            v.parse()
-                .unwrap_or_else(|_| panic!("{name} {v:?} is not a number"))
-        })
-        .unwrap_or(default)
-}
 
 // ---- keel-kv ------------------------------------------------------------------------------
 
@@ -422,10 +406,10 @@ fn main() {
         return;
     }
     let etcd_bin =
-        arg("--etcd").expect("--etcd PATH: the etcd server (Debian: apt-get install etcd-server)");
-    let clients = number("--clients", 64) as usize;
-    let seconds = number("--seconds", 10);
-    let size = number("--size", 64) as usize;
+        flag("--etcd").expect("--etcd PATH: the etcd server (Debian: apt-get install etcd-server)");
+    let clients = flag_number("--clients", 64) as usize;
+    let seconds = flag_number("--seconds", 10);
+    let size = flag_number("--size", 64) as usize;
     let root = std::env::temp_dir().join(format!("keel-replication-bench-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&root);
     std::fs::create_dir_all(&root).unwrap();

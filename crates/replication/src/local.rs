@@ -157,3 +157,21 @@ impl Load {
         }
     }
 }
+
+/// The value after `--name` on this program's command line (benchmarks' flags).
+pub fn flag(name: &str) -> Option<String> {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1).cloned())
+}
+
+/// A numeric flag, or `default`; panics naming the flag when it is not a number.
+pub fn flag_number(name: &str, default: u64) -> u64 {
+    flag(name)
+        .map(|v| {
+            v.parse()
+                .unwrap_or_else(|_| panic!("{name} {v:?} is not a number"))
+        })
+        .unwrap_or(default)
+}

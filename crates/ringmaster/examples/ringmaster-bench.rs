@@ -15,7 +15,7 @@
 
 use keel_replication::StateMachine;
 use keel_replication::checkpoint::{self, Header};
-use keel_replication::local::{Load, LocalRing, free_port};
+use keel_replication::local::{Load, LocalRing, flag, flag_number, free_port};
 use keel_replication::types::{Member, Membership};
 use keel_ringmaster::client::Client;
 use keel_ringmaster::proto::{CreateMode, Op};
@@ -29,22 +29,6 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 const CLUSTER: u64 = 77;
-
-fn arg(name: &str) -> Option<String> {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1).cloned())
-}
-
-fn number(name: &str, default: u64) -> u64 {
-    arg(name)
-        .map(|v| {
-            v.parse()
-                .unwrap_or_else(|_| panic!("{name} {v:?} is not a number"))
-        })
-        .unwrap_or(default)
-}
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Phase {
@@ -436,12 +420,12 @@ fn main() {
         }
         return;
     }
-    let jar = arg("--zookeeper-jar").expect(
+    let jar = flag("--zookeeper-jar").expect(
         "--zookeeper-jar PATH (Debian: apt-get install zookeeper; /usr/share/java/zookeeper.jar)",
     );
-    let clients = number("--clients", 32) as usize;
-    let seconds = number("--seconds", 5);
-    let million = number("--nodes", 1_000_000);
+    let clients = flag_number("--clients", 32) as usize;
+    let seconds = flag_number("--seconds", 5);
+    let million = flag_number("--nodes", 1_000_000);
     let root = std::env::temp_dir().join(format!("keel-ringmaster-bench-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&root);
     std::fs::create_dir_all(&root).unwrap();
