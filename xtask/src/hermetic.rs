@@ -113,6 +113,14 @@ impl Hermetic {
         cmd
     }
 
+    /// `cargo <subcommand>` with nothing added: for subcommands that resolve and build
+    /// nothing and take neither flag (`cargo fmt`).
+    pub fn cargo_plain(&self, subcommand: &str) -> Command {
+        let mut cmd = self.tool(&self.bin_dir.join("cargo"), Purpose::Build);
+        cmd.arg(subcommand);
+        cmd
+    }
+
     /// Any other program that drives cargo (cargo-nextest), in the same hermetic setup.
     pub fn tool(&self, program: &Path, purpose: Purpose) -> Command {
         let mut cmd = Command::new(program);

@@ -10,10 +10,12 @@ mod files;
 mod fingerprint;
 mod git;
 mod hermetic;
+mod lint;
 mod lockfile;
 mod manifest;
 mod native;
 mod package;
+mod pipeline;
 mod process;
 mod project;
 mod publish;
@@ -197,6 +199,12 @@ fn cli() -> Command {
                      environment noise (RUSTFLAGS, SOURCE_DATE_EPOCH, ...) that would change the bytes if it \
                      leaked into the build. Compares the two release manifests artifact by artifact; exits 0 only \
                      when everything is identical, otherwise keeps both clones for inspection.",
+                )
+                .arg(
+                    Arg::new("quick")
+                        .long("quick")
+                        .action(ArgAction::SetTrue)
+                        .help("Build only the varied clone; compare it with this checkout's `cargo xtask dist` output"),
                 ),
         )
         .subcommand(
@@ -236,6 +244,26 @@ fn cli() -> Command {
             Command::new("doctor").about(
                 "Check this host: pinned toolchain, git, C linker, free disk, network sandbox; one line per check",
             ),
+        )
+        .subcommand(
+            Command::new("lint").about(
+                "Check formatting (cargo fmt --check) and run clippy with warnings denied, for the workspace and xtask",
+            ),
+        )
+        .subcommand(
+            Command::new("pipeline")
+                .about("List, show or run a pipeline: the ordered xtask steps in pipelines/<name>.toml")
+                .long_about(
+                    "A pipeline is data: pipelines/<name>.toml lists its steps, each an xtask command with \
+                     arguments, environment, whether it may fail and what it produces. `run` executes them in \
+                     order (each step's output in target/pipelines/NAME/NN-step.log), prints a summary table, \
+                     writes target/pipelines/NAME/report.json, and stops at the first required failure, \
+                     naming the step and showing the tail of its log.",
+                )
+                .subcommand_required(true)
+                .subcommand(Command::new("list").about("The pipelines, one line each"))
+                .subcommand(Command::new("show").about("A pipeline's steps").arg(Arg::new("name").required(true)))
+                .subcommand(Command::new("run").about("Run a pipeline's steps in order").arg(Arg::new("name").required(true))),
         )
         .subcommand(
             Command::new("bench")
@@ -279,9 +307,36 @@ fn build_options(m: &ArgMatches) -> build::Options {
     }
 }
 
+/// The commands a pipeline step may run: every xtask command but `pipeline` itself.
+fn step_commands() -> Vec<String> {
+    cli()
+        .get_subcommands()
+        .map(|c| c.get_name().to_string())
+        .filter(|n| n != "pipeline")
+        .collect()
+}
+
 fn dispatch(matches: &ArgMatches) -> Result<()> {
     let project = Project::discover()?;
     match matches.subcommand() {
+        Some(("pipeline", m)) => {
+            let commands = step_commands();
+            let commands: Vec<&str> = commands.iter().map(String::as_str).collect();
+            match m.subcommand() {
+                Some(("list", _)) => pipeline::list(&project, &commands),
+                Some(("show", s)) => pipeline::show(
+                    &project,
+                    s.get_one::<String>("name").expect("required"),
+                    &commands,
+                ),
+                Some(("run", s)) => pipeline::run(
+                    &project,
+                    s.get_one::<String>("name").expect("required"),
+                    &commands,
+                ),
+                _ => unreachable!("clap requires a pipeline subcommand"),
+            }
+        }
         Some(("build", m)) => build::run(
             &project,
             &build::Options {
@@ -317,7 +372,7 @@ fn dispatch(matches: &ArgMatches) -> Result<()> {
                 keep: m.get_one::<std::path::PathBuf>("keep").cloned(),
             },
         ),
-        Some(("repro", _)) => repro::run(&project),
+        Some(("repro", m)) => repro::run(&project, m.get_flag("quick")),
         Some(("test", m)) => test::run(
             &project,
             &test::Options {
@@ -338,6 +393,7 @@ fn dispatch(matches: &ArgMatches) -> Result<()> {
             Ok(())
         }
         Some(("vendor", _)) => vendor::run(&project),
+        Some(("lint", _)) => lint::run(&project),
         Some(("doctor", _)) => doctor::run(&project),
         Some(("bench", m)) => bench::run(
             &project,

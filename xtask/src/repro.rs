@@ -1,6 +1,8 @@
 //! `cargo xtask repro`: build HEAD's full release artifact set twice, in two fresh clones,
 //! under deliberately different conditions, and compare the two release manifests artifact
 //! by artifact. Each clone is built by its own `cargo xtask dist`, exactly as `rebuild` does.
+//! `repro --quick` builds only the varied clone and compares it with what `cargo xtask dist`
+//! already wrote in this checkout: one build instead of two (the PR pipeline's check).
 
 use crate::files::TempDir;
 use crate::git;
@@ -57,9 +59,31 @@ const B: Conditions = Conditions {
     ],
 };
 
-pub fn run(project: &Project) -> Result<()> {
+pub fn run(project: &Project, quick: bool) -> Result<()> {
     let started = Instant::now();
     let head = git::head(project)?;
+    // --quick: this checkout's own dist output stands in for build A.
+    let ours = if quick {
+        let path = project.dist().join(RELEASE_FILE_NAME);
+        let text = crate::files::read_to_string(&path).with_context(
+            || "repro --quick compares against this checkout's `cargo xtask dist`; run it first",
+        )?;
+        let manifest = Manifest::parse(&text, &path.display().to_string())?;
+        let (commit, dirty) = (
+            manifest.git["commit"].as_str().unwrap_or(""),
+            manifest.git["dirty"].as_bool(),
+        );
+        if commit != head.commit || dirty != Some(false) {
+            bail!(
+                "{} is not from a clean build of HEAD ({}; commit {commit}, dirty {dirty:?}): commit your changes and run `cargo xtask dist` first",
+                path.display(),
+                head.commit
+            );
+        }
+        Some((manifest, text))
+    } else {
+        None
+    };
     if git::dirty(project)? {
         println!(
             "note: the tree has uncommitted changes; repro builds HEAD ({}) only",
@@ -99,7 +123,15 @@ pub fn run(project: &Project) -> Result<()> {
          (reprotest varies those: see README.md)"
     );
     let mut manifests = Vec::new();
-    for c in [&A, &B] {
+    let builds: Vec<&Conditions> = match ours {
+        Some(m) => {
+            println!("  (--quick: A is this checkout's own `cargo xtask dist`, already built)");
+            manifests.push(m);
+            vec![&B]
+        }
+        None => vec![&A, &B],
+    };
+    for c in builds {
         let dir = work.path().join(c.dir);
         // The checkout's own file modes follow the umask too.
         // SAFETY: umask only swaps the process's file creation mask; xtask is single-threaded here.
