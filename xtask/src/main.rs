@@ -3,6 +3,7 @@
 mod archive;
 mod bench;
 mod build;
+mod ci;
 mod dist;
 mod doctor;
 mod elf;
@@ -263,7 +264,10 @@ fn cli() -> Command {
                 .subcommand_required(true)
                 .subcommand(Command::new("list").about("The pipelines, one line each"))
                 .subcommand(Command::new("show").about("A pipeline's steps").arg(Arg::new("name").required(true)))
-                .subcommand(Command::new("run").about("Run a pipeline's steps in order").arg(Arg::new("name").required(true))),
+                .subcommand(Command::new("run").about("Run a pipeline's steps in order").arg(Arg::new("name").required(true)))
+                .subcommand(Command::new("generate").about(
+                    "Write the hosted-CI definitions (.github/workflows/, .azure-pipelines/) that call each pipeline",
+                )),
         )
         .subcommand(
             Command::new("bench")
@@ -307,22 +311,13 @@ fn build_options(m: &ArgMatches) -> build::Options {
     }
 }
 
-/// The commands a pipeline step may run: every xtask command but `pipeline` itself.
-fn step_commands() -> Vec<String> {
-    cli()
-        .get_subcommands()
-        .map(|c| c.get_name().to_string())
-        .filter(|n| n != "pipeline")
-        .collect()
-}
-
 fn dispatch(matches: &ArgMatches) -> Result<()> {
     let project = Project::discover()?;
     match matches.subcommand() {
         Some(("pipeline", m)) => {
-            let commands = step_commands();
-            let commands: Vec<&str> = commands.iter().map(String::as_str).collect();
+            let commands = pipeline::STEP_COMMANDS;
             match m.subcommand() {
+                Some(("generate", _)) => ci::generate(&project),
                 Some(("list", _)) => pipeline::list(&project, &commands),
                 Some(("show", s)) => pipeline::show(
                     &project,
@@ -412,5 +407,25 @@ fn main() -> ExitCode {
             eprintln!("error: {e:#}");
             ExitCode::FAILURE
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// Pipeline steps may run exactly the xtask commands there are, but `pipeline` itself.
+    #[test]
+    fn step_commands_are_the_cli_commands_but_pipeline() {
+        let mut cli: Vec<String> = super::cli()
+            .get_subcommands()
+            .map(|c| c.get_name().to_string())
+            .filter(|n| n != "pipeline")
+            .collect();
+        let mut steps: Vec<String> = crate::pipeline::STEP_COMMANDS
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        cli.sort();
+        steps.sort();
+        assert_eq!(cli, steps);
     }
 }

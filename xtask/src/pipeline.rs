@@ -4,6 +4,8 @@
 //!
 //! ```toml
 //! description = "what it is for"
+//! trigger = "pull_request"    # optional, for the generated hosted-CI definitions:
+//!                             # pull_request, nightly or manual (the default)
 //! [[step]]
 //! name = "verify"             # unique within the pipeline
 //! run = ["verify"]            # an xtask command and its arguments; `${NAME}` comes from
@@ -22,6 +24,13 @@ use std::process::{Command, Stdio};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 pub const DIR: &str = "pipelines";
+
+/// The xtask commands a step may run: all but `pipeline` itself (main's tests keep this in
+/// step with the command line).
+pub const STEP_COMMANDS: [&str; 14] = [
+    "build", "package", "dist", "release", "rebuild", "publish", "registry", "repro", "test",
+    "verify", "vendor", "doctor", "lint", "bench",
+];
 const TAIL_LINES: usize = 40;
 
 #[derive(Debug, Clone)]
@@ -36,8 +45,13 @@ pub struct Step {
 #[derive(Debug, Clone)]
 pub struct Pipeline {
     pub description: String,
+    /// When hosted CI runs it: `pull_request` (pull requests and pushes to main), `nightly`
+    /// (02:00 UTC), or `manual` (the default).
+    pub trigger: String,
     pub steps: Vec<Step>,
 }
+
+pub const TRIGGERS: [&str; 3] = ["pull_request", "nightly", "manual"];
 
 /// The line of the `index`th `[[step]]` header (1-based), for error messages.
 fn step_line(text: &str, index: usize) -> usize {
@@ -60,13 +74,13 @@ pub fn parse(name: &str, text: &str, commands: &[&str]) -> Result<Pipeline> {
         anyhow::anyhow!("{file}, line {line}: malformed TOML: {}", e.message())
     })?;
     for key in doc.keys() {
-        if key != "description" && key != "step" {
+        if !["description", "trigger", "step"].contains(&key.as_str()) {
             let line = text
                 .lines()
                 .position(|l| l.trim_start().starts_with(key.as_str()))
                 .map_or(1, |i| i + 1);
             bail!(
-                "{file}, line {line}: unknown key `{key}`; a pipeline has `description` and `[[step]]` tables"
+                "{file}, line {line}: unknown key `{key}`; a pipeline has `description`, `trigger` and `[[step]]` tables"
             );
         }
     }
@@ -76,6 +90,22 @@ pub fn parse(name: &str, text: &str, commands: &[&str]) -> Result<Pipeline> {
             .as_str()
             .with_context(|| format!("{file}: `description` must be a string"))?
             .to_string(),
+    };
+    let trigger = match doc.get("trigger") {
+        None => "manual".to_string(),
+        Some(t) => match t.as_str() {
+            Some(t) if TRIGGERS.contains(&t) => t.to_string(),
+            _ => {
+                let line = text
+                    .lines()
+                    .position(|l| l.trim_start().starts_with("trigger"))
+                    .map_or(1, |i| i + 1);
+                bail!(
+                    "{file}, line {line}: `trigger` must be one of {}",
+                    TRIGGERS.join(", ")
+                );
+            }
+        },
     };
     let steps = doc
         .get("step")
@@ -165,6 +195,7 @@ pub fn parse(name: &str, text: &str, commands: &[&str]) -> Result<Pipeline> {
     }
     Ok(Pipeline {
         description,
+        trigger,
         steps: out,
     })
 }

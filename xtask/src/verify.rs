@@ -66,6 +66,9 @@ pub fn run(
         }
     }
     check_sources(&locked, &mut problems);
+    for problem in crate::ci::drift(project) {
+        problems.push(problem);
+    }
     check_manifests(project, &locked, &mut problems);
     let vendor_sha256 = check_vendor(project, &locked, &mut problems)?;
     // Only when the cheap checks pass: cargo's own verdict on whether each lock is current.

@@ -36,6 +36,7 @@ fn a_failing_step_stops_the_run_naming_it_and_showing_its_log_tail() {
          [[step]]\nname = \"old-release\"\nrun = [\"rebuild\", \"v9.9.9\"]\n\n\
          [[step]]\nname = \"after\"\nrun = [\"verify\"]\n",
     );
+    f.xtask(&["pipeline", "generate"]).ok(); // verify checks the hosted-CI definitions
     f.xtask(&["pipeline", "run", "check"]).refused(&[
         "pipeline check failed at step `old-release`",
         "last 40 lines of",
@@ -67,6 +68,16 @@ fn allowed_failures_environment_and_products_are_reported() {
          [[step]]\nname = \"flaky\"\nrun = [\"rebuild\", \"v0.0.1\"]\nmay_fail = true\n\n\
          [[step]]\nname = \"verify\"\nrun = [\"verify\"]\nenv = { KEEL_NOTE = \"set\" }\n",
     );
+    // A step whose variable is unset, or that does not produce what it promises, fails.
+    f.write(
+        "pipelines/needs.toml",
+        "[[step]]\nname = \"version\"\nrun = [\"rebuild\", \"${KEEL_TEST_UNSET_VERSION}\"]\n",
+    );
+    f.write(
+        "pipelines/promises.toml",
+        "[[step]]\nname = \"verify\"\nrun = [\"verify\"]\nproduces = [\"target/nothing-here\"]\n",
+    );
+    f.xtask(&["pipeline", "generate"]).ok(); // verify checks the hosted-CI definitions
     let out = f.xtask(&["pipeline", "run", "nightly"]);
     out.ok();
     assert!(out.stderr.contains("failed (allowed)"), "{}", out.stderr);
@@ -80,17 +91,8 @@ fn allowed_failures_environment_and_products_are_reported() {
         ]
     );
 
-    // A step whose variable is unset, or that does not produce what it promises, fails.
-    f.write(
-        "pipelines/needs.toml",
-        "[[step]]\nname = \"version\"\nrun = [\"rebuild\", \"${KEEL_TEST_UNSET_VERSION}\"]\n",
-    );
     f.xtask(&["pipeline", "run", "needs"])
         .refused(&["needs the environment variable KEEL_TEST_UNSET_VERSION"]);
-    f.write(
-        "pipelines/promises.toml",
-        "[[step]]\nname = \"verify\"\nrun = [\"verify\"]\nproduces = [\"target/nothing-here\"]\n",
-    );
     f.xtask(&["pipeline", "run", "promises"])
         .refused(&["failed at step `verify`"]);
     assert!(
@@ -163,4 +165,57 @@ fn list_and_show_describe_the_pipelines() {
         "{}",
         show.stdout
     );
+}
+
+#[test]
+fn generated_ci_definitions_call_the_pipeline_and_verify_catches_drift() {
+    let f = Fixture::new("pipeline-ci");
+    f.write(
+        "pipelines/pr.toml",
+        "trigger = \"pull_request\"\n[[step]]\nname = \"verify\"\nrun = [\"verify\"]\n",
+    );
+    f.xtask(&["pipeline", "generate"]).ok();
+    for file in [".github/workflows/pr.yml", ".azure-pipelines/pr.yml"] {
+        let text = f.read(file);
+        assert!(
+            text.contains("cargo xtask pipeline run pr") && text.contains("do not edit"),
+            "{file}:\n{text}"
+        );
+    }
+    assert!(f.read(".github/workflows/pr.yml").contains("pull_request:"));
+    f.xtask(&["verify"]).ok();
+
+    // Edited by hand: refused until regenerated.
+    let edited = f
+        .read(".github/workflows/pr.yml")
+        .replace("pipeline run pr", "test");
+    f.write(".github/workflows/pr.yml", &edited);
+    f.xtask(&["verify"]).refused(&[
+        ".github/workflows/pr.yml differs from what pipelines/ generates",
+        "cargo xtask pipeline generate",
+    ]);
+    f.xtask(&["pipeline", "generate"]).ok();
+    f.xtask(&["verify"]).ok();
+
+    // A new pipeline without its definitions, and definitions of a pipeline that is gone.
+    f.write(
+        "pipelines/nightly.toml",
+        "trigger = \"nightly\"\n[[step]]\nname = \"verify\"\nrun = [\"verify\"]\n",
+    );
+    f.xtask(&["verify"]).refused(&[
+        ".github/workflows/nightly.yml is missing",
+        ".azure-pipelines/nightly.yml is missing",
+    ]);
+    f.xtask(&["pipeline", "generate"]).ok();
+    assert!(
+        f.read(".azure-pipelines/nightly.yml")
+            .contains("cron: \"0 2 * * *\"")
+    );
+    std::fs::remove_file(f.path("pipelines/nightly.toml")).unwrap();
+    f.xtask(&["verify"]).refused(&[
+        ".github/workflows/nightly.yml was generated for a pipeline that no longer exists",
+    ]);
+    f.xtask(&["pipeline", "generate"]).ok();
+    assert!(!f.path(".github/workflows/nightly.yml").exists());
+    f.xtask(&["verify"]).ok();
 }
