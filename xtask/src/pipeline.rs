@@ -309,23 +309,44 @@ fn run_step(
     Ok((why.is_empty(), why, seconds))
 }
 
+/// The `${NAME}` placeholders in `arg`: each one's byte range and name.
+fn placeholders(arg: &str) -> Vec<(std::ops::Range<usize>, &str)> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    while let Some(start) = arg[at..].find("${").map(|i| at + i) {
+        let Some(len) = arg[start..].find('}') else {
+            break;
+        };
+        out.push((start..start + len + 1, &arg[start + 2..start + len]));
+        at = start + len + 1;
+    }
+    out
+}
+
+/// The environment variables a step's arguments name, in order, once each.
+pub fn variables(args: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for (_, name) in args.iter().flat_map(|a| placeholders(a)) {
+        if !out.iter().any(|n| n == name) {
+            out.push(name.to_string());
+        }
+    }
+    out
+}
+
 /// `${NAME}` in a step's arguments, from the environment; names the first unset variable.
 fn expand(args: &[String]) -> std::result::Result<Vec<String>, String> {
     args.iter()
         .map(|a| {
             let mut out = String::new();
-            let mut rest = a.as_str();
-            while let Some(start) = rest.find("${") {
-                let Some(len) = rest[start..].find('}') else {
-                    break;
-                };
-                let name = &rest[start + 2..start + len];
+            let mut last = 0;
+            for (range, name) in placeholders(a) {
                 let value = std::env::var(name).map_err(|_| name.to_string())?;
-                out.push_str(&rest[..start]);
+                out.push_str(&a[last..range.start]);
                 out.push_str(&value);
-                rest = &rest[start + len + 1..];
+                last = range.end;
             }
-            out.push_str(rest);
+            out.push_str(&a[last..]);
             Ok(out)
         })
         .collect()
