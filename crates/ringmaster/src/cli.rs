@@ -195,7 +195,7 @@ struct Endpoints {
     listen: std::net::SocketAddr,
     listener: tokio::net::TcpListener,
     metrics: Option<tokio::net::TcpListener>,
-    events: tokio::sync::mpsc::UnboundedReceiver<Vec<crate::proto::Event>>,
+    events: tokio::sync::mpsc::UnboundedReceiver<crate::store::Notice>,
 }
 
 /// Serves until SIGTERM or SIGINT.

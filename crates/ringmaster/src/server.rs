@@ -5,10 +5,10 @@
 
 use crate::client::Conn;
 use crate::proto::{
-    self, Code, Error, Event, EventKind, Hello, Op, Reply, Request, Response, ServerStatus, Watch,
+    self, Code, Error, EventKind, Hello, Op, Reply, Request, Response, ServerStatus, Watch,
     WatchKind, Welcome,
 };
-use crate::store::Store;
+use crate::store::{AfterRead, Notice, Store};
 use keel_replication::frame;
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -28,6 +28,9 @@ pub enum OnSecondary {
     Redirect,
 }
 
+/// The watches this server holds, by path and kind.
+type Watches = Arc<Mutex<HashMap<(String, WatchKind), Vec<Watcher>>>>;
+
 #[derive(Debug)]
 struct Watcher {
     conn: u64,
@@ -43,7 +46,7 @@ pub struct Server<S> {
     /// Server id → client address, to forward to the primary.
     pub servers: HashMap<u64, SocketAddr>,
     pub started: Instant,
-    watches: Mutex<HashMap<(String, WatchKind), Vec<Watcher>>>,
+    watches: Watches,
     heard: Mutex<HashMap<u64, Instant>>,
     next_conn: AtomicU64,
     forward: tokio::sync::Mutex<Option<(u64, Arc<Conn>)>>,
@@ -76,7 +79,7 @@ impl<S: Store> Server<S> {
             on_secondary,
             servers,
             started: Instant::now(),
-            watches: Mutex::new(HashMap::new()),
+            watches: Default::default(),
             heard: Mutex::new(HashMap::new()),
             next_conn: AtomicU64::new(1),
             forward: tokio::sync::Mutex::new(None),
@@ -102,8 +105,15 @@ impl<S: Store> Server<S> {
     }
 
     /// Delivers the events of applied writes to the watches they fire.
-    pub async fn dispatch(self: Arc<Self>, mut events: mpsc::UnboundedReceiver<Vec<Event>>) {
-        while let Some(batch) = events.recv().await {
+    pub async fn dispatch(self: Arc<Self>, mut events: mpsc::UnboundedReceiver<Notice>) {
+        while let Some(notice) = events.recv().await {
+            let batch = match notice {
+                Notice::Applied(batch) => batch,
+                Notice::Then(register) => {
+                    register();
+                    continue;
+                }
+            };
             let mut watches = self.watches.lock().expect("not poisoned");
             for event in batch {
                 let kinds: &[WatchKind] = match event.kind {
@@ -322,22 +332,12 @@ impl<S: Store> Server<S> {
             }
             return self.forward(request).await;
         }
-        if let Some((path, watch)) = request.op.watch() {
-            self.add_watch(conn, out, path, watch);
-        }
-        self.store.read(request.min_seq, request.op).await
-    }
-
-    fn add_watch(&self, conn: u64, out: &mpsc::UnboundedSender<Vec<u8>>, path: &str, watch: Watch) {
-        let mut watches = self.watches.lock().expect("not poisoned");
-        watches
-            .entry((path.to_string(), watch.kind))
-            .or_default()
-            .push(Watcher {
-                conn,
-                persistent: watch.persistent,
-                out: out.clone(),
-            });
+        // The watch is registered in order with the tree's changes, right after this read.
+        let then = request.op.watch().map(|(path, watch)| {
+            let (watches, path, out) = (self.watches.clone(), path.to_string(), out.clone());
+            Box::new(move || add_watch(&watches, conn, &out, path, watch)) as AfterRead
+        });
+        self.store.read(request.min_seq, request.op, then).await
     }
 
     /// A write (or heartbeat) that reached a secondary.
@@ -441,6 +441,25 @@ impl<S: Store> Server<S> {
             queue_depth: self.queued.load(Ordering::Relaxed) + replica_queue,
         }
     }
+}
+
+/// Adds a watch for connection `conn`, whose notifications go to `out`.
+fn add_watch(
+    watches: &Watches,
+    conn: u64,
+    out: &mpsc::UnboundedSender<Vec<u8>>,
+    path: String,
+    watch: Watch,
+) {
+    let mut watches = watches.lock().expect("not poisoned");
+    watches
+        .entry((path, watch.kind))
+        .or_default()
+        .push(Watcher {
+            conn,
+            persistent: watch.persistent,
+            out: out.clone(),
+        });
 }
 
 pub fn frame_of<T: serde::Serialize>(value: &T) -> Vec<u8> {

@@ -12,8 +12,28 @@ use std::sync::Mutex;
 use std::time::{SystemTime, UNIX_EPOCH};
 use tokio::sync::mpsc::UnboundedSender;
 
-/// Where events of applied writes go (the server's watch table).
-pub type Events = UnboundedSender<Vec<Event>>;
+/// What a store tells the server's watch table, in the order the tree changed: the events of
+/// an applied write, or a watch to register exactly between the writes before a read and
+/// those after it (so it neither fires for an earlier write nor misses a later one).
+pub enum Notice {
+    Applied(Vec<Event>),
+    Then(Box<dyn FnOnce() + Send>),
+}
+
+impl std::fmt::Debug for Notice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Notice::Applied(e) => f.debug_tuple("Applied").field(e).finish(),
+            Notice::Then(_) => f.write_str("Then(..)"),
+        }
+    }
+}
+
+/// Where a store sends its notices (the server's watch table).
+pub type Events = UnboundedSender<Notice>;
+
+/// Run in order with the notices, right after a read: registers that read's watch.
+pub type AfterRead = Box<dyn FnOnce() + Send>;
 
 /// What the server needs of persistence. Two backends: [`Memory`] and [`Replicated`].
 pub trait Store: Send + Sync + 'static {
@@ -25,10 +45,12 @@ pub trait Store: Send + Sync + 'static {
     ) -> impl Future<Output = Result<(Reply, u64), Error>> + Send;
     /// Answers a read once this server has applied `min_seq` (session consistency); `Sync`
     /// first waits for everything committed before it.
+    /// `then` is queued behind the events of every write the read saw (see [`Notice`]).
     fn read(
         &self,
         min_seq: u64,
         op: Op,
+        then: Option<AfterRead>,
     ) -> impl Future<Output = Result<(Reply, u64), Error>> + Send;
     /// Runs `f` on the tree as this server has it.
     fn inspect<R: Send + 'static>(
@@ -80,13 +102,23 @@ impl Store for Memory {
         let mut tree = self.tree.lock().expect("not poisoned");
         let result = tree.apply(&txn(session, op));
         if !tree.events.is_empty() {
-            let _ = self.events.send(std::mem::take(&mut tree.events));
+            let _ = self
+                .events
+                .send(Notice::Applied(std::mem::take(&mut tree.events)));
         }
         result.map(|r| (r, tree.zxid))
     }
 
-    async fn read(&self, _min_seq: u64, op: Op) -> Result<(Reply, u64), Error> {
+    async fn read(
+        &self,
+        _min_seq: u64,
+        op: Op,
+        then: Option<AfterRead>,
+    ) -> Result<(Reply, u64), Error> {
         let tree = self.tree.lock().expect("not poisoned");
+        if let Some(then) = then {
+            let _ = self.events.send(Notice::Then(then));
+        }
         tree.read(&op).map(|r| (r, tree.zxid))
     }
 
@@ -164,15 +196,24 @@ impl Store for Replicated {
         result.map(|reply| (reply, committed.slot))
     }
 
-    async fn read(&self, min_seq: u64, op: Op) -> Result<(Reply, u64), Error> {
-        let (result, seq) = if matches!(op, Op::Sync) {
-            self.0
-                .read_linearizable(move |sm: &TreeSm| sm.tree.read(&op))
-                .await
+    async fn read(
+        &self,
+        min_seq: u64,
+        op: Op,
+        then: Option<AfterRead>,
+    ) -> Result<(Reply, u64), Error> {
+        let sync = matches!(op, Op::Sync);
+        // On the replica's thread, between executions: the notice lands in order.
+        let read = move |sm: &TreeSm| {
+            if let (Some(then), Some(events)) = (then, &sm.events) {
+                let _ = events.send(Notice::Then(then));
+            }
+            sm.tree.read(&op)
+        };
+        let (result, seq) = if sync {
+            self.0.read_linearizable(read).await
         } else {
-            self.0
-                .read(min_seq, move |sm: &TreeSm| sm.tree.read(&op))
-                .await
+            self.0.read(min_seq, read).await
         }
         .map_err(unavailable)?;
         result.map(|reply| (reply, seq))
@@ -242,7 +283,7 @@ impl StateMachine for TreeSm {
         if !self.tree.events.is_empty() {
             let events = std::mem::take(&mut self.tree.events);
             if let Some(tx) = &self.events {
-                let _ = tx.send(events);
+                let _ = tx.send(Notice::Applied(events));
             }
         }
         postcard::to_stdvec(&result).unwrap_or_default()

@@ -42,7 +42,7 @@ impl Drop for Ring {
 async fn start_server<S: Store>(
     id: u64,
     store: S,
-    rx: UnboundedReceiver<Vec<Event>>,
+    rx: UnboundedReceiver<keel_ringmaster::store::Notice>,
     servers: HashMap<u64, SocketAddr>,
     listen: SocketAddr,
 ) -> Arc<Server<S>> {
@@ -52,7 +52,7 @@ async fn start_server<S: Store>(
 async fn start_server_with<S: Store>(
     id: u64,
     store: S,
-    rx: UnboundedReceiver<Vec<Event>>,
+    rx: UnboundedReceiver<keel_ringmaster::store::Notice>,
     servers: HashMap<u64, SocketAddr>,
     listen: SocketAddr,
     on_secondary: OnSecondary,
