@@ -31,6 +31,28 @@ fn env_of(p: &Pipeline) -> (Vec<String>, bool) {
     (vars, token)
 }
 
+/// The `NAME: value` lines of a pipeline's environment, indented, in one CI system's syntax
+/// for a variable and for a secret.
+fn env_lines(
+    p: &Pipeline,
+    indent: &str,
+    var: impl Fn(&str) -> String,
+    secret: impl Fn(&str) -> String,
+) -> String {
+    let (vars, token) = env_of(p);
+    let mut env = String::new();
+    for v in &vars {
+        env += &format!("{indent}{v}: {}\n", var(v));
+    }
+    if token {
+        env += &format!(
+            "{indent}CARGO_REGISTRIES_KEEL_TOKEN: {}\n",
+            secret("CARGO_REGISTRIES_KEEL_TOKEN")
+        );
+    }
+    env
+}
+
 fn github(name: &str, p: &Pipeline) -> String {
     let on = match p.trigger.as_str() {
         "pull_request" => "on:\n  pull_request:\n  push:\n    branches: [main]\n".to_string(),
@@ -39,15 +61,12 @@ fn github(name: &str, p: &Pipeline) -> String {
         }
         _ => "on:\n  workflow_dispatch:\n".to_string(),
     };
-    let (vars, token) = env_of(p);
-    let mut env = String::new();
-    for v in &vars {
-        env += &format!("          {v}: ${{{{ vars.{v} }}}}\n");
-    }
-    if token {
-        env +=
-            "          CARGO_REGISTRIES_KEEL_TOKEN: ${{ secrets.CARGO_REGISTRIES_KEEL_TOKEN }}\n";
-    }
+    let env = env_lines(
+        p,
+        "          ",
+        |v| format!("${{{{ vars.{v} }}}}"),
+        |t| format!("${{{{ secrets.{t} }}}}"),
+    );
     let env = if env.is_empty() {
         String::new()
     } else {
@@ -72,14 +91,7 @@ fn azure(name: &str, p: &Pipeline) -> String {
         "nightly" => "trigger: none\npr: none\nschedules:\n  - cron: \"0 2 * * *\"\n    displayName: nightly\n    branches:\n      include: [main]\n    always: true\n".to_string(),
         _ => "trigger: none\npr: none\n".to_string(),
     };
-    let (vars, token) = env_of(p);
-    let mut env = String::new();
-    for v in &vars {
-        env += &format!("      {v}: $({v})\n");
-    }
-    if token {
-        env += "      CARGO_REGISTRIES_KEEL_TOKEN: $(CARGO_REGISTRIES_KEEL_TOKEN)\n";
-    }
+    let env = env_lines(p, "      ", |v| format!("$({v})"), |t| format!("$({t})"));
     let env = if env.is_empty() {
         String::new()
     } else {

@@ -939,14 +939,22 @@ impl Core {
         }
     }
 
-    fn on_accept(&mut self, from: NodeId, ballot: Ballot, slot: Slot, value: Value, commit: Slot) {
-        if ballot < self.promised {
+    /// Tells `from` its ballot is older than this replica's promise; true if it was.
+    fn reject_stale(&mut self, from: NodeId, ballot: Ballot) -> bool {
+        let stale = ballot < self.promised;
+        if stale {
             self.send(
                 from,
                 Message::Reject {
                     promised: self.promised,
                 },
             );
+        }
+        stale
+    }
+
+    fn on_accept(&mut self, from: NodeId, ballot: Ballot, slot: Slot, value: Value, commit: Slot) {
+        if self.reject_stale(from, ballot) {
             return;
         }
         if ballot > self.promised {
@@ -1159,13 +1167,7 @@ impl Core {
     }
 
     fn on_heartbeat(&mut self, from: NodeId, ballot: Ballot, commit: Slot, round: u64) {
-        if ballot < self.promised {
-            self.send(
-                from,
-                Message::Reject {
-                    promised: self.promised,
-                },
-            );
+        if self.reject_stale(from, ballot) {
             return;
         }
         self.follow(ballot);
