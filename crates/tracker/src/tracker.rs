@@ -376,9 +376,13 @@ impl<C: Connector> Shared<C> {
         if let Some(p) = self.try_admit(policy) {
             return Ok(p);
         }
-        let queued = self.queued.fetch_add(1, Relaxed);
-        if queued >= self.config.max_queued {
-            self.queued.fetch_sub(1, Relaxed);
+        // Take a place in the queue only if one is free, so the gauge never reads above the
+        // limit (an add-then-undo would show max_queued + 1 to a concurrent reader).
+        let max = self.config.max_queued;
+        if let Err(queued) = self
+            .queued
+            .fetch_update(Relaxed, Relaxed, |q| (q < max).then_some(q + 1))
+        {
             self.counters.overloaded.fetch_add(1, Relaxed);
             return Err(Error::Overloaded {
                 in_flight: self.config.max_in_flight.max(1) - self.throttle.available_permits(),
