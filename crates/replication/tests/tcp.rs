@@ -330,7 +330,10 @@ fn relinquish_hands_over_to_a_replica_that_may_lead_and_notifies_both() {
     };
     let old = ring.primary();
     assert_ne!(old, 0, "the vetoing replica became primary");
-    assert_eq!((notes(old).became, notes(old).recovered), (1, 1));
+    // Counts are compared with a snapshot: a loaded machine can see a contested start-up
+    // election, so either replica may already have led once before the hand-over.
+    let (old_before, new_before) = (notes(old), notes(3 - old));
+    assert!(old_before.became >= 1 && old_before.recovered >= 1);
     ring.replicas[old].relinquish_primary();
     let deadline = Instant::now() + Duration::from_secs(20);
     let new = loop {
@@ -345,12 +348,15 @@ fn relinquish_hands_over_to_a_replica_that_may_lead_and_notifies_both() {
         3 - old,
         "only the replica that may lead and did not relinquish can take over"
     );
-    assert_eq!(
-        notes(old).lost,
-        1,
+    assert!(
+        notes(old).lost > old_before.lost,
         "the old primary was told it lost the role"
     );
-    assert_eq!((notes(new).became, notes(new).recovered), (1, 1));
-    assert_eq!(notes(0).became, 0);
+    let after = notes(new);
+    assert!(
+        after.became > new_before.became && after.recovered > new_before.recovered,
+        "the new primary was told it became primary and recovered: {new_before:?} -> {after:?}"
+    );
+    assert_eq!(notes(0).became, 0, "the veto held");
     assert_eq!(ring.add(2), 3, "nothing was lost in the hand-over");
 }
