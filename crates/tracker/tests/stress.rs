@@ -20,8 +20,6 @@ const ASYNC_CALLERS: usize = 48;
 const THREAD_CALLERS: usize = 16;
 const MAX_IN_FLIGHT: usize = 24;
 const MAX_QUEUED: usize = 24;
-/// Timer and scheduling slack on a loaded 2-core machine.
-const SLACK: Duration = Duration::from_millis(30);
 
 #[derive(Default)]
 struct Tally {
@@ -45,7 +43,7 @@ impl Tally {
             let mut w = self.worst_overrun.lock().unwrap();
             *w = (*w).max(took - timeout);
         }
-        if took > timeout + SLACK {
+        if took > timeout + sim::SLACK {
             self.violation(format!("took {took:?} with a {timeout:?} deadline: {r:?}"));
         }
         match r {
