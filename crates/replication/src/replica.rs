@@ -78,7 +78,7 @@ pub struct Replica<S: StateMachine> {
     events: mpsc::Sender<Event<S>>,
     shared: Arc<Shared>,
     thread: Option<thread::JoinHandle<()>>,
-    runtime: Option<tokio::runtime::Runtime>,
+    runtime: Network,
     local: SocketAddr,
 }
 
@@ -132,12 +132,14 @@ impl<S: StateMachine> Replica<S> {
             })?,
             (None, None) => return Err(StartError::Unknown(config.id)),
         };
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .thread_name(format!("keel-repl-{}-net", config.id))
-            .enable_all()
-            .build()
-            .map_err(|e| StartError::Config(format!("starting the network runtime: {e}")))?;
+        let runtime = Network(Some(
+            tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(1)
+                .thread_name(format!("keel-repl-{}-net", config.id))
+                .enable_all()
+                .build()
+                .map_err(|e| StartError::Config(format!("starting the network runtime: {e}")))?,
+        ));
         // Bound without block_on, so a replica can be started from async code too.
         let listener = std::net::TcpListener::bind(listen)
             .and_then(|l| l.set_nonblocking(true).map(|_| l))
@@ -198,7 +200,7 @@ impl<S: StateMachine> Replica<S> {
             events: tx,
             shared,
             thread: Some(thread),
-            runtime: Some(runtime),
+            runtime,
             local,
         })
     }
@@ -313,11 +315,32 @@ impl<S: StateMachine> Replica<S> {
         if let Some(t) = self.thread.take() {
             let _ = t.join();
         }
-        if let Some(rt) = self.runtime.take() {
-            // Its tasks only move bytes; not waiting for them lets a replica be dropped
-            // from async code.
+        self.runtime.shut_down();
+    }
+}
+
+/// The network runtime, shut down without waiting for its tasks (they only move bytes), so
+/// a replica can be dropped, or fail to start part-way, inside async code.
+struct Network(Option<tokio::runtime::Runtime>);
+
+impl Network {
+    fn shut_down(&mut self) {
+        if let Some(rt) = self.0.take() {
             rt.shutdown_background();
         }
+    }
+}
+
+impl std::ops::Deref for Network {
+    type Target = tokio::runtime::Runtime;
+    fn deref(&self) -> &Self::Target {
+        self.0.as_ref().expect("used only before shutdown")
+    }
+}
+
+impl Drop for Network {
+    fn drop(&mut self) {
+        self.shut_down();
     }
 }
 

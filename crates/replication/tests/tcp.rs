@@ -360,3 +360,32 @@ fn relinquish_hands_over_to_a_replica_that_may_lead_and_notifies_both() {
     assert_eq!(notes(0).became, 0, "the veto held");
     assert_eq!(ring.add(2), 3, "nothing was lost in the hand-over");
 }
+
+#[test]
+fn a_start_that_fails_inside_async_code_returns_its_error() {
+    // The listen address is taken, so start fails after building its network runtime; the
+    // error must come back to the async caller, not a panic from dropping that runtime.
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap();
+    let dir = std::env::temp_dir().join(format!("keel-tcp-taken-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let config = ReplicaConfig {
+        id: 1,
+        cluster: CLUSTER,
+        members: vec![Member::new(1, addr.to_string())],
+        listen: None,
+        dir: dir.clone(),
+        options: NodeOptions::default(),
+    };
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let started = rt.block_on(async { Replica::start(config, Sum::default()) });
+    let err = started.err().expect("the address is in use");
+    assert!(
+        err.to_string().contains(&addr.to_string()),
+        "the error names the address: {err}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
