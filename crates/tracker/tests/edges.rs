@@ -77,11 +77,18 @@ fn every_replica_denying_is_no_primary_and_discovery_backs_off() {
         "{err}"
     );
     // Each round asks the 4 replicas once (their hints name replicas already asked); the
-    // backoff between rounds keeps the count small.
+    // backoff between rounds keeps the count small. Discovery goes on in the background, so
+    // the query count is read between two readings of the round count (a round is counted
+    // as it starts, before its queries).
     let m = tracker.metrics();
     let queries = cluster.queries.load(std::sync::atomic::Ordering::SeqCst);
-    assert!(m.discovery_rounds >= 2 && m.discovery_rounds <= 12, "{m:?}");
-    assert_eq!(queries, 4 * m.discovery_rounds, "{m:?}");
+    let rounds_after = tracker.metrics().discovery_rounds;
+    assert!(m.discovery_rounds >= 2 && rounds_after <= 12, "{m:?}");
+    assert!(
+        queries >= 4 * (m.discovery_rounds - 1) && queries <= 4 * rounds_after,
+        "{queries} queries in {}..={rounds_after} rounds",
+        m.discovery_rounds
+    );
 
     // Once a replica says it is primary, the same tracker finds it.
     cluster
