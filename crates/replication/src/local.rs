@@ -1,4 +1,4 @@
-//! A ring of service processes on loopback, on ports the system picked: for process tests,
+//! A ring of service processes on loopback, on free ports ([`free_port`]): for process tests,
 //! benchmarks, and trying a service out. Any service built on this library that follows its
 //! command-line convention fits: `PROGRAM serve --id N --peers ID=ADDR,... --listen ADDR
 //! --dir DIR [--servers ID=ADDR,...]`, printing a line containing "ready" when it serves
@@ -12,11 +12,37 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// A loopback address with a port free right now.
+/// A loopback address with a port free right now, for a server that binds it a moment later.
+///
+/// The port is drawn below the kernel's ephemeral range (`ip_local_port_range`): outgoing
+/// connections take their source ports from that range, so a port from it (what binding
+/// port 0 gives) can be claimed by any connect in between, such as a replica already
+/// calling its peers. A port is never handed out twice by one process, and is checked free.
 pub fn free_port() -> SocketAddr {
-    TcpListener::bind("127.0.0.1:0")
+    static GIVEN: std::sync::Mutex<Vec<u16>> = std::sync::Mutex::new(Vec::new());
+    let low = std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range")
+        .ok()
+        .and_then(|r| r.split_whitespace().next()?.parse::<u16>().ok())
+        .unwrap_or(32768);
+    let mut given = GIVEN.lock().expect("not poisoned");
+    // The upper half below the ephemeral range: clear of well-known and most fixed ports.
+    if low >= 4096 {
+        for _ in 0..1000 {
+            let port = fastrand::u16(low / 2..low);
+            if given.contains(&port) {
+                continue;
+            }
+            if let Ok(addr) = TcpListener::bind(("127.0.0.1", port)).and_then(|l| l.local_addr()) {
+                given.push(port);
+                return addr;
+            }
+        }
+    }
+    let addr = TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
-        .expect("binding a loopback port")
+        .expect("binding a loopback port");
+    given.push(addr.port());
+    addr
 }
 
 /// `size` replicas: `program serve ...` each, data under `dir/r<id>`. Killed when dropped.
