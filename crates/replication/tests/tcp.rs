@@ -382,7 +382,9 @@ fn a_start_that_fails_inside_async_code_returns_its_error() {
         .build()
         .unwrap();
     let started = rt.block_on(async { Replica::start(config, Sum::default()) });
-    let err = started.err().expect("the address is in use");
+    let Err(err) = started else {
+        panic!("started on an address in use")
+    };
     assert!(
         err.to_string().contains(&addr.to_string()),
         "the error names the address: {err}"
