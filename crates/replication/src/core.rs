@@ -1392,7 +1392,7 @@ impl Core {
                 commit,
             } => self.on_learn(from, values, log_start, commit),
             // State transfer is the node's business.
-            Message::CheckpointRequest | Message::CheckpointChunk { .. } => {}
+            Message::CheckpointRequest { .. } | Message::CheckpointChunk { .. } => {}
         }
     }
 }

@@ -128,6 +128,11 @@ impl LocalRing {
         }
     }
 
+    /// The process id of replica `i`, if running.
+    pub fn pid(&self, i: usize) -> Option<u32> {
+        self.children[i].as_ref().map(Child::id)
+    }
+
     /// SIGKILLs replica `i`, if running.
     pub fn kill(&mut self, i: usize) {
         if let Some(mut c) = self.children[i].take() {

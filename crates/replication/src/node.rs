@@ -42,6 +42,9 @@ pub struct NodeOptions {
     /// Take a checkpoint after this many slots (the log since the checkpoint before last is
     /// kept, so a damaged newest checkpoint can be recovered from).
     pub checkpoint_interval: u64,
+    /// Bytes per message when a checkpoint is sent to a peer. The receiver asks for each
+    /// chunk after writing the previous one to disk, so neither side holds more than one.
+    pub transfer_chunk: usize,
 }
 
 impl Default for NodeOptions {
@@ -49,6 +52,7 @@ impl Default for NodeOptions {
         NodeOptions {
             protocol: Options::default(),
             checkpoint_interval: 100_000,
+            transfer_chunk: checkpoint::BLOCK,
         }
     }
 }
@@ -151,10 +155,14 @@ pub enum OpenError {
     },
 }
 
+/// A checkpoint being received, chunk by chunk, onto the disk.
 struct Incoming {
     from: NodeId,
     seq: Slot,
-    data: Vec<u8>,
+    received: u64,
+    /// A chunk arrived since the core last asked for a checkpoint (it asks again once per
+    /// election timeout while this replica is behind): the transfer is alive.
+    progressed: bool,
 }
 
 /// One replica; see the module docs.
@@ -333,7 +341,7 @@ impl<S: StateMachine, D: Disk> Node<S, D> {
     /// A message from a peer.
     pub fn message(&mut self, now: u64, from: NodeId, message: Message) {
         match message {
-            Message::CheckpointRequest => self.serve_checkpoint(from),
+            Message::CheckpointRequest { seq, offset } => self.serve_checkpoint(from, seq, offset),
             Message::CheckpointChunk {
                 seq,
                 offset,
@@ -480,17 +488,7 @@ impl<S: StateMachine, D: Disk> Node<S, D> {
                 };
                 self.effects.push(Effect::ReadFailed { token, error });
             }
-            Output::NeedCheckpoint { from } => {
-                tracing::info!(
-                    id = self.core.id(),
-                    from,
-                    "asking a peer for its checkpoint"
-                );
-                self.effects.push(Effect::Send {
-                    to: from,
-                    message: Message::CheckpointRequest,
-                });
-            }
+            Output::NeedCheckpoint { from } => self.request_checkpoint(from),
             Output::BecamePrimary => self.sm.primary_changed(true),
             Output::LostPrimary => self.sm.primary_changed(false),
             Output::PrimaryRecovered => self.sm.primary_recovered(),
@@ -561,31 +559,62 @@ impl<S: StateMachine, D: Disk> Node<S, D> {
         self.disk.replace_log(&bytes)
     }
 
-    fn serve_checkpoint(&mut self, to: NodeId) {
-        let Some(&seq) = self.checkpoints.last() else {
+    /// Starts a transfer from `from`, or resumes a stalled one where it stopped (from this
+    /// peer, which may hold the same checkpoint; if not, it sends its newest from the start).
+    fn request_checkpoint(&mut self, from: NodeId) {
+        let (seq, offset) = match &mut self.incoming {
+            Some(inc) if inc.progressed => {
+                inc.progressed = false;
+                return;
+            }
+            Some(inc) => {
+                inc.from = from;
+                (inc.seq, inc.received)
+            }
+            None => (0, 0),
+        };
+        tracing::info!(
+            id = self.core.id(),
+            from,
+            seq,
+            offset,
+            "asking a peer for its checkpoint"
+        );
+        self.effects.push(Effect::Send {
+            to: from,
+            message: Message::CheckpointRequest { seq, offset },
+        });
+    }
+
+    /// One chunk of checkpoint `seq` from `offset`; of the newest instead when `seq` is 0 or
+    /// gone (the receiver then starts over).
+    fn serve_checkpoint(&mut self, to: NodeId, seq: Slot, offset: u64) {
+        let Some(&newest) = self.checkpoints.last() else {
             return;
         };
-        let mut data = Vec::new();
-        let read = self
-            .disk
-            .read_checkpoint(seq)
-            .and_then(|mut r| r.read_to_end(&mut data));
-        if let Err(e) = read {
-            tracing::warn!(id = self.core.id(), seq, error = %e, "cannot read own checkpoint to send it");
-            return;
-        }
-        let total = data.len() as u64;
-        let mut offset = 0;
-        for chunk in data.chunks(checkpoint::BLOCK) {
-            let message = Message::CheckpointChunk {
-                seq,
-                offset,
-                total,
-                data: chunk.to_vec(),
-            };
-            self.effects.push(Effect::Send { to, message });
-            offset += chunk.len() as u64;
-        }
+        let (seq, offset) = if self.checkpoints.contains(&seq) {
+            (seq, offset)
+        } else {
+            (newest, 0)
+        };
+        let (data, total) = match self.disk.read_checkpoint_chunk(
+            seq,
+            offset,
+            self.options.transfer_chunk,
+        ) {
+            Ok(chunk) => chunk,
+            Err(e) => {
+                tracing::warn!(id = self.core.id(), seq, error = %e, "cannot read own checkpoint to send it");
+                return;
+            }
+        };
+        let message = Message::CheckpointChunk {
+            seq,
+            offset,
+            total,
+            data,
+        };
+        self.effects.push(Effect::Send { to, message });
     }
 
     fn receive_chunk(&mut self, from: NodeId, seq: Slot, offset: u64, total: u64, data: Vec<u8>) {
@@ -595,48 +624,62 @@ impl<S: StateMachine, D: Disk> Node<S, D> {
             self.incoming = None;
             return;
         }
-        if offset == 0 {
+        // A first chunk starts a transfer, unless it is a duplicate of this one's.
+        if offset == 0 && self.incoming.as_ref().is_none_or(|inc| inc.seq != seq) {
             self.incoming = Some(Incoming {
                 from,
                 seq,
-                data: Vec::new(),
+                received: 0,
+                progressed: false,
             });
         }
         let Some(inc) = &mut self.incoming else {
             return;
         };
-        if inc.from != from || inc.seq != seq || inc.data.len() as u64 != offset {
+        if inc.seq != seq || inc.received != offset || data.is_empty() && offset < total {
+            return; // stale, duplicated or reordered: the next request says where it stands
+        }
+        if let Err(e) = self.disk.receive_checkpoint(offset, &data) {
+            tracing::warn!(id = self.core.id(), from, seq, error = %e, "cannot write a peer's checkpoint");
             self.incoming = None;
             return;
         }
-        inc.data.extend_from_slice(&data);
-        if (inc.data.len() as u64) < total {
+        inc.received += data.len() as u64;
+        inc.progressed = true;
+        inc.from = from;
+        if inc.received < total {
+            let message = Message::CheckpointRequest {
+                seq,
+                offset: inc.received,
+            };
+            self.effects.push(Effect::Send { to: from, message });
             return;
         }
-        let Some(inc) = self.incoming.take() else {
-            return;
-        };
-        if let Err(e) = self.install(inc.seq, &inc.data) {
+        self.incoming = None;
+        if let Err(e) = self.install(seq, total) {
             tracing::warn!(id = self.core.id(), from, seq, error = %e, "refusing a peer's checkpoint");
         }
     }
 
-    fn install(&mut self, seq: Slot, data: &[u8]) -> io::Result<()> {
-        let header = checkpoint::verify(data)?;
+    /// Verifies the received checkpoint, keeps it, and loads it.
+    fn install(&mut self, seq: Slot, bytes: u64) -> io::Result<()> {
+        let header = checkpoint::verify(self.disk.read_received()?)?;
         if header.cluster != self.cluster || header.seq != seq {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidData,
                 "checkpoint from another cluster or slot",
             ));
         }
-        self.disk
-            .write_checkpoint(seq, &mut |out| out.write_all(data))?;
-        let (_, mut body) = checkpoint::open(data)?;
+        self.disk.keep_received(seq)?;
+        let mut reader = self.disk.read_checkpoint(seq)?;
+        let (_, mut body) = checkpoint::open(&mut reader)?;
         self.sm.load(&mut body)?;
+        drop(body);
+        drop(reader);
         tracing::info!(
             id = self.core.id(),
             seq,
-            bytes = data.len(),
+            bytes,
             "installed a peer's checkpoint"
         );
         self.core.install(seq, header.membership);

@@ -4,7 +4,7 @@
 
 use crate::types::Slot;
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, Read, Write};
+use std::io::{self, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 /// A replica's durable storage: one append-only log and a set of checkpoint files.
@@ -27,18 +27,36 @@ pub trait Disk: Send + 'static {
         write: &mut dyn FnMut(&mut dyn Write) -> io::Result<()>,
     ) -> io::Result<()>;
     fn read_checkpoint(&mut self, seq: Slot) -> io::Result<Box<dyn Read + '_>>;
+    /// Up to `max` bytes of checkpoint `seq` from `offset`, and the checkpoint's size: what
+    /// a peer is sent, one chunk at a time.
+    fn read_checkpoint_chunk(
+        &mut self,
+        seq: Slot,
+        offset: u64,
+        max: usize,
+    ) -> io::Result<(Vec<u8>, u64)>;
     fn remove_checkpoint(&mut self, seq: Slot) -> io::Result<()>;
+    /// Writes `bytes` at `offset` of the checkpoint being received from a peer, which must
+    /// be its length so far (offset 0 starts afresh). Not durable, and not a checkpoint,
+    /// until [`keep_received`](Self::keep_received).
+    fn receive_checkpoint(&mut self, offset: u64, bytes: &[u8]) -> io::Result<()>;
+    fn read_received(&mut self) -> io::Result<Box<dyn Read + '_>>;
+    /// Makes the received checkpoint checkpoint `seq`, atomically and durably.
+    fn keep_received(&mut self, seq: Slot) -> io::Result<()>;
 }
 
-/// A replica's directory: `log`, `checkpoint-<seq>`, and `*.tmp` while writing.
+/// A replica's directory: `log`, `checkpoint-<seq>`, and `*.tmp` while writing (a
+/// checkpoint arriving from a peer is `received.tmp`).
 #[derive(Debug)]
 pub struct FsDisk {
     dir: PathBuf,
     log: File,
+    received: Option<File>,
 }
 
 const LOG: &str = "log";
 const PREFIX: &str = "checkpoint-";
+const RECEIVED: &str = "received.tmp";
 
 impl FsDisk {
     /// Opens (creating) the directory and removes what an interrupted write left behind.
@@ -61,6 +79,7 @@ impl FsDisk {
         Ok(FsDisk {
             dir: dir.to_path_buf(),
             log,
+            received: None,
         })
     }
 
@@ -143,8 +162,62 @@ impl Disk for FsDisk {
         Ok(Box::new(File::open(self.checkpoint_path(seq))?))
     }
 
+    fn read_checkpoint_chunk(
+        &mut self,
+        seq: Slot,
+        offset: u64,
+        max: usize,
+    ) -> io::Result<(Vec<u8>, u64)> {
+        let mut file = File::open(self.checkpoint_path(seq))?;
+        let total = file.metadata()?.len();
+        file.seek(SeekFrom::Start(offset))?;
+        let mut chunk = Vec::with_capacity(max.min(total.saturating_sub(offset) as usize));
+        file.take(max as u64).read_to_end(&mut chunk)?;
+        Ok((chunk, total))
+    }
+
     fn remove_checkpoint(&mut self, seq: Slot) -> io::Result<()> {
         fs::remove_file(self.checkpoint_path(seq))?;
+        sync_dir(&self.dir)
+    }
+
+    fn receive_checkpoint(&mut self, offset: u64, bytes: &[u8]) -> io::Result<()> {
+        let path = self.dir.join(RECEIVED);
+        if offset == 0 {
+            self.received = Some(File::create(&path)?);
+        }
+        let file = self.received.as_mut().ok_or_else(|| {
+            io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "no checkpoint is being received",
+            )
+        })?;
+        let len = file.metadata()?.len();
+        if len != offset {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("received checkpoint has {len} bytes, not {offset}"),
+            ));
+        }
+        file.write_all(bytes)
+    }
+
+    fn read_received(&mut self) -> io::Result<Box<dyn Read + '_>> {
+        Ok(Box::new(BufReader::new(File::open(
+            self.dir.join(RECEIVED),
+        )?)))
+    }
+
+    fn keep_received(&mut self, seq: Slot) -> io::Result<()> {
+        let file = self.received.take().ok_or_else(|| {
+            io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "no checkpoint is being received",
+            )
+        })?;
+        file.sync_all()?;
+        drop(file);
+        fs::rename(self.dir.join(RECEIVED), self.checkpoint_path(seq))?;
         sync_dir(&self.dir)
     }
 }

@@ -201,8 +201,9 @@ pub enum Message {
         log_start: Slot,
         commit: Slot,
     },
-    /// State transfer, handled by the node around the core.
-    CheckpointRequest,
+    /// State transfer, handled by the node around the core: "send me checkpoint `seq` (0:
+    /// your newest) from byte `offset`", one chunk per request.
+    CheckpointRequest { seq: Slot, offset: u64 },
     CheckpointChunk {
         seq: Slot,
         offset: u64,

@@ -112,6 +112,8 @@ struct DiskState {
     synced: Vec<u8>,
     unsynced: Vec<u8>,
     checkpoints: BTreeMap<Slot, Vec<u8>>,
+    /// A checkpoint arriving from a peer: unsynced until kept.
+    received: Option<Vec<u8>>,
 }
 
 /// A disk whose appends are lost on a crash unless synced; a crash may keep a torn prefix
@@ -128,6 +130,7 @@ impl SimDisk {
         let kept: Vec<u8> = s.unsynced[..keep].to_vec();
         s.synced.extend_from_slice(&kept);
         s.unsynced.clear();
+        s.received = None;
     }
 
     pub fn unsynced(&self) -> usize {
@@ -192,8 +195,56 @@ impl Disk for SimDisk {
             data.ok_or_else(|| io::Error::new(io::ErrorKind::NotFound, "no such checkpoint"))?;
         Ok(Box::new(io::Cursor::new(data)))
     }
+    fn read_checkpoint_chunk(
+        &mut self,
+        seq: Slot,
+        offset: u64,
+        max: usize,
+    ) -> io::Result<(Vec<u8>, u64)> {
+        let s = self.0.lock().unwrap();
+        let data = s
+            .checkpoints
+            .get(&seq)
+            .ok_or_else(|| io::Error::new(io::ErrorKind::NotFound, "no such checkpoint"))?;
+        let from = (offset as usize).min(data.len());
+        let to = (from + max).min(data.len());
+        Ok((data[from..to].to_vec(), data.len() as u64))
+    }
     fn remove_checkpoint(&mut self, seq: Slot) -> io::Result<()> {
         self.0.lock().unwrap().checkpoints.remove(&seq);
+        Ok(())
+    }
+    fn receive_checkpoint(&mut self, offset: u64, bytes: &[u8]) -> io::Result<()> {
+        let mut s = self.0.lock().unwrap();
+        if offset == 0 {
+            s.received = Some(Vec::new());
+        }
+        let received = s.received.as_mut().ok_or_else(|| {
+            io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "no checkpoint is being received",
+            )
+        })?;
+        // The node keeps its own count; a mismatch is a bug this assertion finds.
+        assert_eq!(received.len() as u64, offset, "chunk written out of order");
+        received.extend_from_slice(bytes);
+        Ok(())
+    }
+    fn read_received(&mut self) -> io::Result<Box<dyn Read + '_>> {
+        let data = self.0.lock().unwrap().received.clone();
+        let data =
+            data.ok_or_else(|| io::Error::new(io::ErrorKind::NotFound, "nothing received"))?;
+        Ok(Box::new(io::Cursor::new(data)))
+    }
+    fn keep_received(&mut self, seq: Slot) -> io::Result<()> {
+        let mut s = self.0.lock().unwrap();
+        let data = s.received.take().ok_or_else(|| {
+            io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "no checkpoint is being received",
+            )
+        })?;
+        s.checkpoints.insert(seq, data);
         Ok(())
     }
 }
@@ -340,6 +391,8 @@ impl World {
                 catchup_batch: 16,
             },
             checkpoint_interval: 40,
+            // Small, so a transfer spans many chunks and meets every fault mid-way.
+            transfer_chunk: 64,
         };
         let mut w = World {
             seed,
