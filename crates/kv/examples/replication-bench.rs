@@ -9,6 +9,9 @@
 //!    kill is acknowledged by the new primary.
 //! 3. Cold start: a replica whose data directory holds a 1 GiB checkpoint, from process
 //!    start to ready (checkpoint verified and loaded, listening).
+//! 4. State transfer: an empty replica joining two that hold that checkpoint (and no log
+//!    before it), from process start until it has fetched, verified and loaded it; with the
+//!    peak memory of sender and receiver.
 //!
 //! Replicas are this program re-executed as `serve ...` (the keel-kv command line).
 //! Usage: replication-bench --etcd PATH [--clients N] [--seconds S] [--size BYTES]
@@ -347,11 +350,27 @@ fn etcd_load(leader: SocketAddr, clients: usize, seconds: u64, size: usize) -> L
     Load::of(lat, errors, started.elapsed())
 }
 
-// ---- cold start -----------------------------------------------------------------------------
+// ---- cold start and state transfer ---------------------------------------------------------
 
-/// Writes a 1 GiB keel-kv checkpoint (16,384 keys of 64 KiB) into a fresh replica directory
-/// and times that replica from process start to ready.
-fn cold_start(root: &Path) -> (u64, Duration) {
+/// What the checkpoint phase measured.
+struct Transfer {
+    bytes: u64,
+    /// Process start to ready, verifying and loading the checkpoint from disk.
+    ready: Duration,
+    /// Process start of an empty replica until it has executed the checkpoint's slot,
+    /// fetched from the primary over TCP.
+    caught_up: Duration,
+    /// Peak resident memory (KiB) of the sender and the receiver: the 1 GiB state each
+    /// holds, plus what the transfer costs.
+    sender_peak_kib: u64,
+    receiver_peak_kib: u64,
+}
+
+/// Writes a 1 GiB keel-kv checkpoint (16,384 keys of 64 KiB) into two of three fresh
+/// replica directories, as a ring that truncated its log would have it. Times one of them
+/// from process start to ready, then the empty third until it caught up by state transfer.
+fn checkpoint_phase(rt: &tokio::runtime::Runtime, root: &Path) -> Transfer {
+    const SEQ: u64 = 1_000;
     let election = ELECTION_MS.to_string();
     let mut ring = LocalRing::new(
         std::env::current_exe().unwrap(),
@@ -360,8 +379,6 @@ fn cold_start(root: &Path) -> (u64, Duration) {
         3,
         &["--election-timeout-ms", election.as_str()],
     );
-    let dir = root.join("cold").join("r1");
-    std::fs::create_dir_all(&dir).unwrap();
     let members = Membership::new(
         ring.peers
             .iter()
@@ -372,10 +389,13 @@ fn cold_start(root: &Path) -> (u64, Duration) {
     let (keys, value) = (16_384u64, vec![0xabu8; 64 << 10]);
     let header = Header {
         cluster: CLUSTER,
-        seq: 1_000,
+        seq: SEQ,
         membership: members,
     };
-    let mut file = std::fs::File::create(dir.join(format!("checkpoint-{:020}", 1_000))).unwrap();
+    let name = format!("checkpoint-{SEQ:020}");
+    let first = root.join("cold").join("r1");
+    std::fs::create_dir_all(&first).unwrap();
+    let mut file = std::fs::File::create(first.join(&name)).unwrap();
     checkpoint::write(&mut file, &header, &mut |out| {
         out.write_all(&keys.to_le_bytes())?;
         for k in 0..keys {
@@ -391,9 +411,58 @@ fn cold_start(root: &Path) -> (u64, Duration) {
     file.sync_all().unwrap();
     let bytes = file.metadata().unwrap().len();
     drop(file);
+    let second = root.join("cold").join("r2");
+    std::fs::create_dir_all(&second).unwrap();
+    std::fs::copy(first.join(&name), second.join(&name)).unwrap();
+
     let ready = ring.start(0);
-    ring.kill(0);
-    (bytes, ready)
+    ring.start(1);
+    let client = rt.block_on(async { Client::new(ring.servers(), Duration::from_secs(30)) });
+    // A put waits (bounded) for replicas 1 and 2 to elect a primary.
+    rt.block_on(client.put(b"transfer", b"after the checkpoint"))
+        .expect("replicas 1 and 2 elect a primary and commit");
+    let sender = rt.block_on(client.primary()).expect("a primary") as usize - 1;
+    let started = Instant::now();
+    ring.start(2);
+    let executed = |id: u64| {
+        rt.block_on(client.status())
+            .into_iter()
+            .find(|(i, _)| *i == id)
+            .and_then(|(_, s)| s.ok())
+            .map_or(0, |s| s.executed)
+    };
+    while executed(3) < SEQ {
+        assert!(
+            started.elapsed() < Duration::from_secs(300),
+            "replica 3 did not catch up within 300 s"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let caught_up = started.elapsed();
+    let peak = |i: usize| ring.pid(i).map_or(0, peak_kib);
+    let (sender_peak_kib, receiver_peak_kib) = (peak(sender), peak(2));
+    for i in 0..3 {
+        ring.kill(i);
+    }
+    Transfer {
+        bytes,
+        ready,
+        caught_up,
+        sender_peak_kib,
+        receiver_peak_kib,
+    }
+}
+
+/// A process's peak resident memory in KiB (Linux: VmHWM).
+fn peak_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.split_whitespace().next()?.parse().ok())
+        })
+        .unwrap_or(0)
 }
 
 fn main() {
@@ -445,10 +514,18 @@ fn main() {
         "{{\"suite\":\"replication\",\"metric\":\"failover\",\"value\":{},\"unit\":\"ms\",\"election_timeout_ms\":{ELECTION_MS}}}",
         failover_time.as_millis()
     );
-    let (bytes, ready) = cold_start(&root);
+    let t = checkpoint_phase(&rt, &root);
     println!(
-        "{{\"suite\":\"replication\",\"metric\":\"start to ready with a checkpoint\",\"checkpoint_bytes\":{bytes},\"value\":{},\"unit\":\"ms\"}}",
-        ready.as_millis()
+        "{{\"suite\":\"replication\",\"metric\":\"start to ready with a checkpoint\",\"checkpoint_bytes\":{},\"value\":{},\"unit\":\"ms\"}}",
+        t.bytes,
+        t.ready.as_millis()
+    );
+    println!(
+        "{{\"suite\":\"replication\",\"metric\":\"empty replica caught up by state transfer\",\"checkpoint_bytes\":{},\"value\":{},\"unit\":\"ms\",\"sender_peak_kib\":{},\"receiver_peak_kib\":{}}}",
+        t.bytes,
+        t.caught_up.as_millis(),
+        t.sender_peak_kib,
+        t.receiver_peak_kib
     );
     let _ = std::fs::remove_dir_all(&root);
     eprintln!(
