@@ -158,8 +158,147 @@ impl<R: Read> Read for Body<R> {
 
 /// Checks a whole checkpoint (every block's checksum and the end marker) without loading
 /// it, so a bad one is skipped before the state machine is touched.
-pub fn verify<R: Read>(input: R) -> io::Result<Header> {
-    let (header, mut body) = open(input)?;
-    io::copy(&mut body, &mut io::sink())?;
-    Ok(header)
+pub fn verify<R: Read>(mut input: R) -> io::Result<Header> {
+    let mut verifier = Verifier::default();
+    let mut buf = vec![0u8; 64 << 10];
+    loop {
+        let n = input.read(&mut buf)?;
+        if n == 0 {
+            return verifier.finish();
+        }
+        verifier.feed(&buf[..n])?;
+    }
+}
+
+/// Checks a checkpoint as its bytes arrive, in pieces of any size (a transfer's chunks), so
+/// the receiver need not read the file again; it holds at most about one block.
+#[derive(Debug, Default)]
+pub struct Verifier {
+    pending: Vec<u8>,
+    magic: bool,
+    header: Option<Header>,
+    ended: bool,
+}
+
+impl Verifier {
+    pub fn feed(&mut self, data: &[u8]) -> io::Result<()> {
+        self.pending.extend_from_slice(data);
+        let mut at = 0;
+        let result = self.consume(&mut at);
+        self.pending.drain(..at);
+        result
+    }
+
+    /// Takes every whole piece from `pending`, advancing `at` past it.
+    fn consume(&mut self, at: &mut usize) -> io::Result<()> {
+        if !self.magic {
+            if self.pending.len() < MAGIC.len() {
+                return Ok(());
+            }
+            if &self.pending[..MAGIC.len()] != MAGIC {
+                return Err(invalid("not a Keel checkpoint (bad magic number)"));
+            }
+            self.magic = true;
+            *at = MAGIC.len();
+        }
+        while self.pending.len() - *at >= HEADER {
+            if self.ended {
+                return Err(invalid("bytes after the end marker"));
+            }
+            let head: [u8; HEADER] = self.pending[*at..*at + HEADER].try_into().expect("8 bytes");
+            let len = frame::length(&head, BLOCK).map_err(invalid)?;
+            if self.pending.len() - *at - HEADER < len {
+                return Ok(());
+            }
+            let payload = &self.pending[*at + HEADER..*at + HEADER + len];
+            frame::check(&head, payload).map_err(|e| invalid(format!("{e} in a block")))?;
+            match (&self.header, len) {
+                (None, 0) => return Err(invalid("missing header")),
+                (None, _) => self.header = Some(frame::decode(payload).map_err(invalid)?),
+                (Some(_), 0) => self.ended = true,
+                (Some(_), _) => {}
+            }
+            *at += HEADER + len;
+        }
+        Ok(())
+    }
+
+    /// The header, if every byte fed made a whole, intact checkpoint.
+    pub fn finish(self) -> io::Result<Header> {
+        if !self.magic {
+            return Err(invalid("too short for its magic number"));
+        }
+        if !self.ended || !self.pending.is_empty() {
+            return Err(invalid("torn: the end marker is missing"));
+        }
+        self.header.ok_or_else(|| invalid("missing header"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::types::Member;
+
+    fn sample() -> (Header, Vec<u8>) {
+        let header = Header {
+            cluster: 9,
+            seq: 77,
+            membership: Membership::new(vec![Member::new(1, "127.0.0.1:1")]),
+        };
+        let mut file = Vec::new();
+        // Three and a half blocks of state.
+        let state: Vec<u8> = (0..BLOCK * 7 / 2).map(|i| (i * 31 % 251) as u8).collect();
+        write(&mut file, &header, &mut |out| out.write_all(&state)).unwrap();
+        (header, file)
+    }
+
+    fn fed_in(file: &[u8], piece: usize) -> io::Result<Header> {
+        let mut v = Verifier::default();
+        for chunk in file.chunks(piece) {
+            v.feed(chunk)?;
+        }
+        v.finish()
+    }
+
+    #[test]
+    fn pieces_of_any_size_verify_like_the_whole_file() {
+        let (header, file) = sample();
+        assert_eq!(verify(&file[..]).unwrap(), header);
+        for piece in [1, 7, 4096, BLOCK - 1, BLOCK + 9, file.len()] {
+            // Byte at a time is slow for megabytes: feed the first 64 KiB singly, then big.
+            let got = if piece == 1 {
+                let mut v = Verifier::default();
+                for b in &file[..64 << 10] {
+                    v.feed(std::slice::from_ref(b)).unwrap();
+                }
+                v.feed(&file[64 << 10..]).unwrap();
+                v.finish()
+            } else {
+                fed_in(&file, piece)
+            };
+            assert_eq!(got.unwrap(), header, "pieces of {piece}");
+        }
+    }
+
+    #[test]
+    fn a_flipped_bit_a_torn_tail_or_extra_bytes_fail() {
+        let (_, file) = sample();
+        let mut flipped = file.clone();
+        flipped[file.len() / 2] ^= 0x10;
+        let err = fed_in(&flipped, 64 << 10).unwrap_err();
+        assert!(err.to_string().contains("checksum"), "{err}");
+
+        let err = fed_in(&file[..file.len() - 3], 64 << 10).unwrap_err();
+        assert!(err.to_string().contains("torn"), "{err}");
+
+        let mut longer = file.clone();
+        longer.extend_from_slice(&file[8..24]);
+        assert!(fed_in(&longer, 64 << 10).is_err());
+
+        let err = fed_in(b"KEELCKP", 4).unwrap_err();
+        assert!(err.to_string().contains("magic"), "{err}");
+        let err = fed_in(b"NOTACHECKPOINT", 4).unwrap_err();
+        assert!(err.to_string().contains("magic"), "{err}");
+    }
 }

@@ -326,6 +326,19 @@ impl Core {
         matches!(self.role, Role::Primary(_))
     }
 
+    /// On the primary, the peers that answered it within the election timeout.
+    pub fn followers(&self) -> Vec<NodeId> {
+        match &self.role {
+            Role::Primary(r) => r
+                .heard
+                .iter()
+                .filter(|(_, t)| **t + self.timeout >= self.now)
+                .map(|(p, _)| *p)
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
     /// Whether this replica is primary and has executed everything its predecessors
     /// committed (so reads on it see every acknowledged write).
     pub fn is_recovered_primary(&self) -> bool {

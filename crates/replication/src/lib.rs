@@ -25,7 +25,7 @@ pub mod types;
 mod wire;
 
 pub use crate::core::{Options, RoleName, Status};
-pub use crate::node::{Committed, Error, NodeOptions, StateMachine};
+pub use crate::node::{CheckpointCounts, Committed, Error, NodeOptions, StateMachine};
 pub use crate::replica::{Replica, ReplicaConfig};
 pub use crate::storage::{Disk, FsDisk};
 pub use crate::types::{Ballot, Member, Membership, NodeId, Slot};

@@ -39,8 +39,9 @@ pub trait StateMachine: Send + 'static {
 #[derive(Debug, Clone)]
 pub struct NodeOptions {
     pub protocol: Options,
-    /// Take a checkpoint after this many slots (the log since the checkpoint before last is
-    /// kept, so a damaged newest checkpoint can be recovered from).
+    /// Checkpoint every this many slots (the log since the checkpoint before last is kept,
+    /// so a damaged newest checkpoint can be recovered from). Secondaries write them, each
+    /// at its own phase; the primary copies a secondary's rather than pause to write one.
     pub checkpoint_interval: u64,
     /// Bytes per message when a checkpoint is sent to a peer. The receiver asks for each
     /// chunk after writing the previous one to disk, so neither side holds more than one.
@@ -163,6 +164,8 @@ struct Incoming {
     /// A chunk arrived since the core last asked for a checkpoint (it asks again once per
     /// election timeout while this replica is behind): the transfer is alive.
     progressed: bool,
+    /// Checks the bytes as they arrive, so the file is not read again to verify it.
+    verifier: checkpoint::Verifier,
 }
 
 /// One replica; see the module docs.
@@ -178,9 +181,27 @@ pub struct Node<S, D> {
     reads: BTreeMap<Slot, Vec<u64>>,
     checkpoints: Vec<Slot>,
     incoming: Option<Incoming>,
+    /// The primary's copy of a secondary's checkpoint: the peer asked and when it last
+    /// answered (or was asked).
+    copying: Option<(NodeId, u64)>,
+    /// Peers asked since the primary last kept or wrote a checkpoint.
+    copy_attempts: u64,
     effects: Vec<Effect>,
     recovered_tail: Option<(u64, u64)>,
-    installed: u64,
+    counts: CheckpointCounts,
+}
+
+/// What a replica did with checkpoints since it opened.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CheckpointCounts {
+    /// Written from its own state.
+    pub written: u64,
+    /// Received from a peer and loaded, replacing its state (it was behind).
+    pub installed: u64,
+    /// Received from a peer and kept without loading (the primary's copies).
+    pub kept: u64,
+    /// The newest it holds.
+    pub newest: Option<Slot>,
 }
 
 impl<S, D> std::fmt::Debug for Node<S, D> {
@@ -295,9 +316,11 @@ impl<S: StateMachine, D: Disk> Node<S, D> {
             reads: BTreeMap::new(),
             checkpoints,
             incoming: None,
+            copying: None,
+            copy_attempts: 0,
             effects: Vec::new(),
             recovered_tail,
-            installed: 0,
+            counts: CheckpointCounts::default(),
         };
         node.flush()?;
         Ok(node)
@@ -315,9 +338,11 @@ impl<S: StateMachine, D: Disk> Node<S, D> {
         self.cluster
     }
 
-    /// Checkpoints received from peers and installed since this node opened.
-    pub fn checkpoints_installed(&self) -> u64 {
-        self.installed
+    pub fn checkpoint_counts(&self) -> CheckpointCounts {
+        CheckpointCounts {
+            newest: self.checkpoints.last().copied(),
+            ..self.counts
+        }
     }
 
     /// The torn tail recovery cut off: (offset, bytes dropped).
@@ -336,6 +361,7 @@ impl<S: StateMachine, D: Disk> Node<S, D> {
     pub fn tick(&mut self, now: u64) {
         self.core.set_may_lead(self.sm.can_become_primary());
         self.core.step(now, Input::Tick);
+        self.copy_for_primary(now);
     }
 
     /// A message from a peer.
@@ -347,7 +373,7 @@ impl<S: StateMachine, D: Disk> Node<S, D> {
                 offset,
                 total,
                 data,
-            } => self.receive_chunk(from, seq, offset, total, data),
+            } => self.receive_chunk(now, from, seq, offset, total, data),
             message => self.core.step(now, Input::Message { from, message }),
         }
     }
@@ -510,15 +536,83 @@ impl<S: StateMachine, D: Disk> Node<S, D> {
         }
     }
 
-    /// Every `checkpoint_interval` slots: write a checkpoint, then cut the log and the
-    /// checkpoints behind the previous one.
+    /// Checkpoints on a schedule that keeps the primary serving (as RSL does). A secondary
+    /// writes one every `checkpoint_interval` slots, at a phase set by its rank in the
+    /// membership, so secondaries do not pause together and a majority keeps answering. The
+    /// primary does not pause: it copies a secondary's (see `copy_for_primary`), and writes
+    /// its own only when its log has grown to four intervals with no copy under way (a ring
+    /// of one, or no secondary with a newer one). Each checkpoint cuts the log behind the one
+    /// before.
     fn maybe_checkpoint(&mut self) -> io::Result<()> {
         let executed = self.core.executed();
         let last = self.checkpoints.last().copied().unwrap_or(0);
-        if executed < last + self.options.checkpoint_interval {
-            return Ok(());
+        let interval = self.options.checkpoint_interval.max(1);
+        let members = self.core.membership();
+        let n = members.ids().count() as u64;
+        if self.core.is_primary() && n > 1 {
+            // A copy under way is waited for: one arriving, or one not yet asked of every peer.
+            let copying =
+                self.copying.is_some() && (self.incoming.is_some() || self.copy_attempts < n);
+            if executed < last + 4 * interval || copying {
+                return Ok(());
+            }
+        } else {
+            let rank = members
+                .ids()
+                .position(|id| id == self.core.id())
+                .unwrap_or(0) as u64;
+            let phase = rank * interval / n.max(1);
+            if (executed + phase) / interval <= (last + phase) / interval {
+                return Ok(());
+            }
         }
         self.write_checkpoint()
+    }
+
+    /// On the primary, once its log spans two intervals past its newest checkpoint: asks a
+    /// secondary for its newer checkpoint, which it keeps (not loads: it is the state the
+    /// primary had at that slot) to cut its log. It asks a peer that answers it; one silent
+    /// for an election timeout, or with nothing newer, gives way to the next.
+    fn copy_for_primary(&mut self, now: u64) {
+        let last = self.checkpoints.last().copied().unwrap_or(0);
+        let interval = self.options.checkpoint_interval.max(1);
+        if !self.core.is_primary() || self.core.executed() < last + 2 * interval {
+            self.copying = None;
+            return;
+        }
+        let patience = self.core.options().election_timeout.as_micros() as u64;
+        if self
+            .copying
+            .is_some_and(|(_, since)| now < since.saturating_add(patience))
+        {
+            return;
+        }
+        let me = self.core.id();
+        // Peers that answer the primary, in turn; any peer if none has lately.
+        let mut peers = self.core.followers();
+        if peers.is_empty() {
+            peers = self
+                .core
+                .membership()
+                .ids()
+                .filter(|&id| id != me)
+                .collect();
+        }
+        let Some(&first) = peers.first() else {
+            return;
+        };
+        let after = self.copying.map(|(peer, _)| peer);
+        let peer = after
+            .and_then(|a| peers.iter().copied().find(|&p| p > a))
+            .unwrap_or(first);
+        self.copying = Some((peer, now));
+        self.copy_attempts += 1;
+        self.incoming = None;
+        tracing::debug!(id = me, peer, "copying a secondary's checkpoint");
+        self.effects.push(Effect::Send {
+            to: peer,
+            message: Message::CheckpointRequest { seq: 0, offset: 0 },
+        });
     }
 
     /// Writes a checkpoint of the current state now.
@@ -537,6 +631,8 @@ impl<S: StateMachine, D: Disk> Node<S, D> {
             checkpoint::write(out, &header, &mut |w| sm.save(w))
         })?;
         tracing::debug!(id = self.core.id(), seq = executed, "checkpoint written");
+        self.counts.written += 1;
+        self.copy_attempts = 0;
         self.checkpoints.push(executed);
         self.trim()
     }
@@ -617,10 +713,23 @@ impl<S: StateMachine, D: Disk> Node<S, D> {
         self.effects.push(Effect::Send { to, message });
     }
 
-    fn receive_chunk(&mut self, from: NodeId, seq: Slot, offset: u64, total: u64, data: Vec<u8>) {
-        // Only a secondary replaces its state: a candidate or primary has already acted on
-        // what it has executed.
-        if seq <= self.core.executed() || self.core.status().role != RoleName::Secondary {
+    fn receive_chunk(
+        &mut self,
+        now: u64,
+        from: NodeId,
+        seq: Slot,
+        offset: u64,
+        total: u64,
+        data: Vec<u8>,
+    ) {
+        if seq <= self.core.executed() {
+            // The state it holds is already here: worth keeping only if newer than ours.
+            if self.checkpoints.last().is_some_and(|&last| seq <= last) {
+                return;
+            }
+        } else if self.core.status().role != RoleName::Secondary {
+            // Only a secondary replaces its state: a candidate or primary has already acted
+            // on what it has executed.
             self.incoming = None;
             return;
         }
@@ -631,6 +740,7 @@ impl<S: StateMachine, D: Disk> Node<S, D> {
                 seq,
                 received: 0,
                 progressed: false,
+                verifier: checkpoint::Verifier::default(),
             });
         }
         let Some(inc) = &mut self.incoming else {
@@ -638,6 +748,11 @@ impl<S: StateMachine, D: Disk> Node<S, D> {
         };
         if inc.seq != seq || inc.received != offset || data.is_empty() && offset < total {
             return; // stale, duplicated or reordered: the next request says where it stands
+        }
+        if let Err(e) = inc.verifier.feed(&data) {
+            tracing::warn!(id = self.core.id(), from, seq, error = %e, "refusing a peer's checkpoint");
+            self.incoming = None;
+            return;
         }
         if let Err(e) = self.disk.receive_checkpoint(offset, &data) {
             tracing::warn!(id = self.core.id(), from, seq, error = %e, "cannot write a peer's checkpoint");
@@ -647,6 +762,9 @@ impl<S: StateMachine, D: Disk> Node<S, D> {
         inc.received += data.len() as u64;
         inc.progressed = true;
         inc.from = from;
+        if self.copying.is_some() {
+            self.copying = Some((from, now));
+        }
         if inc.received < total {
             let message = Message::CheckpointRequest {
                 seq,
@@ -655,15 +773,18 @@ impl<S: StateMachine, D: Disk> Node<S, D> {
             self.effects.push(Effect::Send { to: from, message });
             return;
         }
-        self.incoming = None;
-        if let Err(e) = self.install(seq, total) {
+        let Some(inc) = self.incoming.take() else {
+            return;
+        };
+        if let Err(e) = self.install(seq, total, inc.verifier) {
             tracing::warn!(id = self.core.id(), from, seq, error = %e, "refusing a peer's checkpoint");
         }
     }
 
-    /// Verifies the received checkpoint, keeps it, and loads it.
-    fn install(&mut self, seq: Slot, bytes: u64) -> io::Result<()> {
-        let header = checkpoint::verify(self.disk.read_received()?)?;
+    /// Verifies the received checkpoint and keeps it; loads it if it is ahead of this
+    /// replica's state.
+    fn install(&mut self, seq: Slot, bytes: u64, verifier: checkpoint::Verifier) -> io::Result<()> {
+        let header = verifier.finish()?;
         if header.cluster != self.cluster || header.seq != seq {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidData,
@@ -671,6 +792,19 @@ impl<S: StateMachine, D: Disk> Node<S, D> {
             ));
         }
         self.disk.keep_received(seq)?;
+        if seq <= self.core.executed() {
+            tracing::info!(
+                id = self.core.id(),
+                seq,
+                bytes,
+                "kept a peer's checkpoint of a state already held"
+            );
+            self.copying = None;
+            self.copy_attempts = 0;
+            self.counts.kept += 1;
+            self.checkpoints.push(seq);
+            return self.trim();
+        }
         let mut reader = self.disk.read_checkpoint(seq)?;
         let (_, mut body) = checkpoint::open(&mut reader)?;
         self.sm.load(&mut body)?;
@@ -683,7 +817,7 @@ impl<S: StateMachine, D: Disk> Node<S, D> {
             "installed a peer's checkpoint"
         );
         self.core.install(seq, header.membership);
-        self.installed += 1;
+        self.counts.installed += 1;
         self.checkpoints.push(seq);
         self.trim()
     }

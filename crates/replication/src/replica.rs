@@ -4,7 +4,8 @@
 
 use crate::core::Status;
 use crate::node::{
-    Command, Committed, Effect, Error, Identity, Node, NodeOptions, OpenError, StateMachine,
+    CheckpointCounts, Command, Committed, Effect, Error, Identity, Node, NodeOptions, OpenError,
+    StateMachine,
 };
 use crate::storage::FsDisk;
 use crate::types::*;
@@ -64,10 +65,12 @@ pub struct Health {
     pub threads: usize,
     /// Set when the replica stopped because its disk failed.
     pub failed: Option<String>,
+    pub checkpoints: CheckpointCounts,
 }
 
 struct Shared {
     status: Mutex<Status>,
+    checkpoints: Mutex<CheckpointCounts>,
     failed: Mutex<Option<String>>,
     queued: std::sync::atomic::AtomicUsize,
     ready_after: Duration,
@@ -175,6 +178,7 @@ impl<S: StateMachine> Replica<S> {
         );
         let shared = Arc::new(Shared {
             status: Mutex::new(node.core().status()),
+            checkpoints: Mutex::new(node.checkpoint_counts()),
             failed: Mutex::new(None),
             queued: Default::default(),
             ready_after: started.elapsed(),
@@ -302,6 +306,7 @@ impl<S: StateMachine> Replica<S> {
                 .load(std::sync::atomic::Ordering::Relaxed),
             threads: 2,
             failed: self.shared.failed.lock().expect("not poisoned").clone(),
+            checkpoints: *self.shared.checkpoints.lock().expect("not poisoned"),
         }
     }
 
@@ -400,6 +405,8 @@ impl<S: StateMachine> Driver<S> {
                 Ok(effects) => {
                     // Status first, so whoever hears an answer sees a status at least as new.
                     *self.shared.status.lock().expect("not poisoned") = self.node.core().status();
+                    *self.shared.checkpoints.lock().expect("not poisoned") =
+                        self.node.checkpoint_counts();
                     self.apply(effects);
                 }
                 Err(e) => {

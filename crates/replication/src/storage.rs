@@ -4,7 +4,7 @@
 
 use crate::types::Slot;
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, BufReader, Read, Seek, SeekFrom, Write};
+use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 /// A replica's durable storage: one append-only log and a set of checkpoint files.
@@ -37,10 +37,9 @@ pub trait Disk: Send + 'static {
     ) -> io::Result<(Vec<u8>, u64)>;
     fn remove_checkpoint(&mut self, seq: Slot) -> io::Result<()>;
     /// Writes `bytes` at `offset` of the checkpoint being received from a peer, which must
-    /// be its length so far (offset 0 starts afresh). Not durable, and not a checkpoint,
-    /// until [`keep_received`](Self::keep_received).
+    /// be its length so far (offset 0 starts afresh). Not a checkpoint until
+    /// [`keep_received`](Self::keep_received).
     fn receive_checkpoint(&mut self, offset: u64, bytes: &[u8]) -> io::Result<()>;
-    fn read_received(&mut self) -> io::Result<Box<dyn Read + '_>>;
     /// Makes the received checkpoint checkpoint `seq`, atomically and durably.
     fn keep_received(&mut self, seq: Slot) -> io::Result<()>;
 }
@@ -52,7 +51,12 @@ pub struct FsDisk {
     dir: PathBuf,
     log: File,
     received: Option<File>,
+    /// Bytes received since the last sync: synced every [`SYNC_EVERY`] so that keeping the
+    /// file does not stall on flushing all of it at once.
+    received_unsynced: u64,
 }
+
+const SYNC_EVERY: u64 = 16 << 20;
 
 const LOG: &str = "log";
 const PREFIX: &str = "checkpoint-";
@@ -80,6 +84,7 @@ impl FsDisk {
             dir: dir.to_path_buf(),
             log,
             received: None,
+            received_unsynced: 0,
         })
     }
 
@@ -185,6 +190,7 @@ impl Disk for FsDisk {
         let path = self.dir.join(RECEIVED);
         if offset == 0 {
             self.received = Some(File::create(&path)?);
+            self.received_unsynced = 0;
         }
         let file = self.received.as_mut().ok_or_else(|| {
             io::Error::new(
@@ -199,13 +205,13 @@ impl Disk for FsDisk {
                 format!("received checkpoint has {len} bytes, not {offset}"),
             ));
         }
-        file.write_all(bytes)
-    }
-
-    fn read_received(&mut self) -> io::Result<Box<dyn Read + '_>> {
-        Ok(Box::new(BufReader::new(File::open(
-            self.dir.join(RECEIVED),
-        )?)))
+        file.write_all(bytes)?;
+        self.received_unsynced += bytes.len() as u64;
+        if self.received_unsynced >= SYNC_EVERY {
+            file.sync_data()?;
+            self.received_unsynced = 0;
+        }
+        Ok(())
     }
 
     fn keep_received(&mut self, seq: Slot) -> io::Result<()> {

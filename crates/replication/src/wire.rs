@@ -2,7 +2,8 @@
 //! the connections it dialed; it reads on the ones it accepted. A connection opens with a
 //! hello naming the cluster and the sender; then framed messages follow. A frame that fails
 //! its checksum or does not decode closes the connection (the peer's retransmissions make
-//! good whatever was lost); a hello from another cluster is refused.
+//! good whatever was lost); a hello from another cluster, or of another protocol version, is
+//! refused.
 
 use crate::frame;
 use crate::types::{Message, NodeId};
@@ -16,7 +17,12 @@ use tokio::sync::mpsc;
 
 /// The largest frame a replica accepts from a peer.
 pub const MAX_FRAME: usize = 256 << 20;
-const MAGIC: u64 = 0x4b45_454c_5250_4c31; // "KEELRPL1"
+/// "KEELRPL" and the peer protocol's version as the last byte: replicas of different
+/// versions refuse each other by name instead of misreading messages.
+pub const MAGIC: u64 = MAGIC_PREFIX | VERSION as u64;
+const MAGIC_PREFIX: u64 = 0x4b45_454c_5250_4c00; // "KEELRPL\0"
+/// 2: checkpoints are pulled by offset.
+pub const VERSION: u8 = b'2';
 
 #[derive(Debug, Serialize, Deserialize)]
 struct Hello {
@@ -66,6 +72,14 @@ async fn read_peer<E: From<Incoming>>(
         return Ok(());
     }
     let hello: Hello = frame::decode(&buf).map_err(|e| format!("bad hello: {e}"))?;
+    if hello.magic & !0xff == MAGIC_PREFIX && hello.magic != MAGIC {
+        return Err(format!(
+            "refused replica {}: it speaks peer protocol {}, this replica {} (run one build across the ring)",
+            hello.from,
+            (hello.magic & 0xff) as u8 as char,
+            VERSION as char
+        ));
+    }
     if hello.magic != MAGIC {
         return Err("not a keel-replication peer (bad hello)".into());
     }

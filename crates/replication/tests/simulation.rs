@@ -84,6 +84,7 @@ fn run_seed(seed: u64, verbose: bool) -> sim::Stats {
     }
     let mut stats = world.stats.clone();
     stats.checkpoints_installed = world.checkpoints_installed();
+    stats.checkpoints_kept = world.checkpoints_kept();
     stats
 }
 
@@ -124,6 +125,7 @@ fn seeds_under_faults_stay_safe_and_live() {
                             t.torn += stats.torn;
                             t.reconfigurations += stats.reconfigurations;
                             t.checkpoints_installed += stats.checkpoints_installed;
+                            t.checkpoints_kept += stats.checkpoints_kept;
                         }
                         Err(_) => {
                             *failure.lock().unwrap() = Some(seed);
@@ -136,13 +138,14 @@ fn seeds_under_faults_stay_safe_and_live() {
     let ran = next.load(Ordering::Relaxed);
     let t = totals.lock().unwrap().clone();
     eprintln!(
-        "simulated {ran} seeds from {base} in {:.1} s: {} messages, {} crashes ({} lost unsynced writes), {} membership changes, {} checkpoints transferred",
+        "simulated {ran} seeds from {base} in {:.1} s: {} messages, {} crashes ({} lost unsynced writes), {} membership changes, {} checkpoints transferred, {} copied by primaries",
         started.elapsed().as_secs_f64(),
         t.messages,
         t.crashes,
         t.torn,
         t.reconfigurations,
-        t.checkpoints_installed
+        t.checkpoints_installed,
+        t.checkpoints_kept
     );
     if let Some(seed) = *failure.lock().unwrap() {
         panic!(

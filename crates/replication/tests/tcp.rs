@@ -144,8 +144,16 @@ fn frame(payload: &[u8]) -> Vec<u8> {
 }
 
 /// Hello as the wire module encodes it: (magic, cluster, from).
+/// The peer hello: "KEELRPL" and the protocol version, cluster, sender.
+const PEER_MAGIC: &[u8; 8] = b"KEELRPL2";
+
 fn hello(cluster: u64, from: u64) -> Vec<u8> {
-    frame(&postcard::to_stdvec(&(0x4b45_454c_5250_4c31u64, cluster, from)).unwrap())
+    hello_as(PEER_MAGIC, cluster, from)
+}
+
+fn hello_as(magic: &[u8; 8], cluster: u64, from: u64) -> Vec<u8> {
+    let magic = u64::from_be_bytes(*magic);
+    frame(&postcard::to_stdvec(&(magic, cluster, from)).unwrap())
 }
 
 /// Whether the replica closed the connection (reads EOF or a reset) within the bound.
@@ -219,6 +227,21 @@ fn another_clusters_replica_is_refused() {
     assert!(
         closed_by_peer(&mut s),
         "a hello from another cluster was accepted"
+    );
+    assert_eq!(ring.add(1), 2);
+}
+
+#[test]
+fn a_replica_of_another_protocol_version_is_refused() {
+    let ring = ring("version");
+    assert_eq!(ring.add(1), 1);
+    let mut s = TcpStream::connect(ring.replicas[1].local_addr()).unwrap();
+    // A replica of an older build: its hello is well formed, its messages would not be.
+    s.write_all(&hello_as(b"KEELRPL1", CLUSTER, 2)).unwrap();
+    s.write_all(&frame(b"an older build's message")).unwrap();
+    assert!(
+        closed_by_peer(&mut s),
+        "a hello of another protocol version was accepted"
     );
     assert_eq!(ring.add(1), 2);
 }

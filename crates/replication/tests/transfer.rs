@@ -1,6 +1,7 @@
-//! State transfer over real loopback TCP and real files: a replica that was down while its
+//! State transfer over real loopback TCP and real files: the primary copies a secondary's
+//! checkpoints instead of pausing to write its own, and a replica that was down while its
 //! peers checkpointed and cut their logs catches up by fetching a checkpoint, chunk by chunk
-//! onto its disk, and ends with a byte-for-byte copy of the peer's checkpoint.
+//! onto its disk.
 
 use keel_replication::local::free_port;
 use keel_replication::{Member, NodeOptions, Replica, ReplicaConfig, RoleName, StateMachine};
@@ -105,9 +106,20 @@ fn a_replica_behind_the_truncated_logs_catches_up_by_checkpoint_transfer() {
     let down = (p + 1) % 3;
     replicas[down].take().unwrap().shutdown();
 
-    // The other two run on: checkpoints every 20 slots, logs cut behind the older of two.
+    // The other two run on, at least 100 requests and until both have cut their logs (each
+    // cuts behind the older of its two newest checkpoints; secondaries write one every 20
+    // slots, the primary copies theirs).
     let mut last = None;
-    for n in 0..100u32 {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    for n in 0u32.. {
+        let cut = replicas.iter().flatten().all(|r| r.status().log_start > 2);
+        if n >= 100 && cut {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the logs were not cut within 30 s"
+        );
         let p = primary(&replicas);
         let request: Vec<u8> = (0..REQUEST).map(|i| (i as u32 ^ n) as u8).collect();
         last = Some(
@@ -119,6 +131,27 @@ fn a_replica_behind_the_truncated_logs_catches_up_by_checkpoint_transfer() {
         );
     }
     let last = last.unwrap();
+    // The secondary wrote checkpoints; the primary did not pause to write its own, it copied
+    // the secondary's (it asks once its log spans two intervals, so wait a little for it).
+    let p = primary(&replicas);
+    let secondary = 3 - p - down;
+    let counts = |i: usize| replicas[i].as_ref().unwrap().health().checkpoints;
+    assert!(counts(secondary).written >= 1, "{:?}", counts(secondary));
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while counts(p).kept == 0 {
+        assert!(
+            Instant::now() < deadline,
+            "the primary copied no checkpoint: {:?}",
+            counts(p)
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert_eq!(
+        counts(p).written,
+        0,
+        "the primary wrote a checkpoint: {:?}",
+        counts(p)
+    );
     let peer = dirs.0[(down + 1) % 3].clone();
     assert!(
         checkpoints(&peer).len() == 2,
@@ -164,20 +197,12 @@ fn a_replica_behind_the_truncated_logs_catches_up_by_checkpoint_transfer() {
     assert_eq!(caught_up.len(), expected.len());
     assert!(caught_up == expected, "the state is the primary's");
 
-    // What it received is kept as a checkpoint: a byte-for-byte copy of the peer's, and no
-    // partial file is left behind.
+    // It got there by installing a peer's checkpoint (the only way past the cut logs), kept
+    // as its own; no partial file is left behind.
     let own = &dirs.0[down];
-    let copied = checkpoints(own)
-        .into_iter()
-        .filter(|name| {
-            let peer_copy = std::fs::read(peer.join(name)).ok();
-            peer_copy.is_some() && peer_copy == std::fs::read(own.join(name)).ok()
-        })
-        .count();
-    assert!(
-        copied >= 1,
-        "no checkpoint copied from {peer:?} into {own:?}"
-    );
+    let received = replicas[down].as_ref().unwrap().health().checkpoints;
+    assert_eq!(received.installed, 1, "{received:?}");
+    assert!(!checkpoints(own).is_empty());
     assert!(
         !own.join("received.tmp").exists(),
         "the partial file is gone"

@@ -230,12 +230,6 @@ impl Disk for SimDisk {
         received.extend_from_slice(bytes);
         Ok(())
     }
-    fn read_received(&mut self) -> io::Result<Box<dyn Read + '_>> {
-        let data = self.0.lock().unwrap().received.clone();
-        let data =
-            data.ok_or_else(|| io::Error::new(io::ErrorKind::NotFound, "nothing received"))?;
-        Ok(Box::new(io::Cursor::new(data)))
-    }
     fn keep_received(&mut self, seq: Slot) -> io::Result<()> {
         let mut s = self.0.lock().unwrap();
         let data = s.received.take().ok_or_else(|| {
@@ -366,6 +360,7 @@ pub struct Stats {
     pub torn: u64,
     pub reconfigurations: u64,
     pub checkpoints_installed: u64,
+    pub checkpoints_kept: u64,
 }
 
 fn addr(id: NodeId) -> String {
@@ -541,7 +536,8 @@ impl World {
             }
             Event::Crash { node } => {
                 if let Some(n) = &self.nodes[&node] {
-                    self.stats.checkpoints_installed += n.checkpoints_installed();
+                    self.stats.checkpoints_installed += n.checkpoint_counts().installed;
+                    self.stats.checkpoints_kept += n.checkpoint_counts().kept;
                     self.nodes.insert(node, None);
                     self.stats.crashes += 1;
                     let disk = &self.disks[&node];
@@ -875,9 +871,20 @@ impl World {
             .nodes
             .values()
             .flatten()
-            .map(|n| n.checkpoints_installed())
+            .map(|n| n.checkpoint_counts().installed)
             .sum();
         self.stats.checkpoints_installed + live
+    }
+
+    /// Checkpoints copied from a secondary and kept by a primary, over the whole run.
+    pub fn checkpoints_kept(&self) -> u64 {
+        let live: u64 = self
+            .nodes
+            .values()
+            .flatten()
+            .map(|n| n.checkpoint_counts().kept)
+            .sum();
+        self.stats.checkpoints_kept + live
     }
 
     /// Whether every member has executed as far as the primary.
