@@ -83,8 +83,7 @@ fn run_seed(seed: u64, verbose: bool) -> sim::Stats {
         panic!("seed {seed}: history is not linearizable: {violation}");
     }
     let mut stats = world.stats.clone();
-    stats.checkpoints_installed = world.checkpoints_installed();
-    stats.checkpoints_kept = world.checkpoints_kept();
+    (stats.checkpoints_installed, stats.checkpoints_kept) = world.checkpoint_transfers();
     stats
 }
 

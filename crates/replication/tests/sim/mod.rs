@@ -865,26 +865,17 @@ impl World {
         }
     }
 
-    /// Checkpoints installed by state transfer, over the whole run.
-    pub fn checkpoints_installed(&self) -> u64 {
-        let live: u64 = self
-            .nodes
-            .values()
-            .flatten()
-            .map(|n| n.checkpoint_counts().installed)
-            .sum();
-        self.stats.checkpoints_installed + live
-    }
-
-    /// Checkpoints copied from a secondary and kept by a primary, over the whole run.
-    pub fn checkpoints_kept(&self) -> u64 {
-        let live: u64 = self
-            .nodes
-            .values()
-            .flatten()
-            .map(|n| n.checkpoint_counts().kept)
-            .sum();
-        self.stats.checkpoints_kept + live
+    /// Over the whole run: checkpoints installed by state transfer, and checkpoints copied
+    /// from a secondary and kept by a primary.
+    pub fn checkpoint_transfers(&self) -> (u64, u64) {
+        let live = self.nodes.values().flatten().map(|n| n.checkpoint_counts());
+        live.fold(
+            (
+                self.stats.checkpoints_installed,
+                self.stats.checkpoints_kept,
+            ),
+            |(installed, kept), c| (installed + c.installed, kept + c.kept),
+        )
     }
 
     /// Whether every member has executed as far as the primary.
