@@ -19,12 +19,12 @@
 
 use keel_kv::client::Client;
 use keel_replication::checkpoint::{self, Header};
-use keel_replication::local::{Load, LocalRing, flag, flag_number, free_port};
+use keel_replication::local::{Children, Load, LocalRing, flag, flag_number, free_port};
 use keel_replication::types::{Member, Membership};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -132,17 +132,8 @@ fn failover(rt: &tokio::runtime::Runtime, kv: &mut LocalRing, client: &Arc<Clien
 // ---- etcd ---------------------------------------------------------------------------------
 
 struct Etcd {
-    children: Vec<Child>,
+    _children: Children,
     clients: Vec<SocketAddr>,
-}
-
-impl Drop for Etcd {
-    fn drop(&mut self) {
-        for c in &mut self.children {
-            let _ = c.kill();
-            let _ = c.wait();
-        }
-    }
 }
 
 fn start_etcd(bin: &str, root: &Path) -> Etcd {
@@ -185,7 +176,10 @@ fn start_etcd(bin: &str, root: &Path) -> Etcd {
             .unwrap_or_else(|e| panic!("starting {bin}: {e}"));
         children.push(child);
     }
-    Etcd { children, clients }
+    Etcd {
+        _children: Children(children),
+        clients,
+    }
 }
 
 fn base64(data: &[u8]) -> String {

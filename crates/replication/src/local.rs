@@ -159,6 +159,19 @@ impl Drop for LocalRing {
     }
 }
 
+/// Processes killed and reaped when dropped: a benchmark's baseline servers.
+#[derive(Debug, Default)]
+pub struct Children(pub Vec<Child>);
+
+impl Drop for Children {
+    fn drop(&mut self) {
+        for c in &mut self.0 {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
 /// What a load run measured: operations that succeeded, those that failed, throughput and
 /// latency percentiles.
 #[derive(Debug, Clone, Copy, Default)]

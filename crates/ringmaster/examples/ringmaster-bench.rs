@@ -15,7 +15,7 @@
 
 use keel_replication::StateMachine;
 use keel_replication::checkpoint::{self, Header};
-use keel_replication::local::{Load, LocalRing, flag, flag_number, free_port};
+use keel_replication::local::{Children, Load, LocalRing, flag, flag_number, free_port};
 use keel_replication::types::{Member, Membership};
 use keel_ringmaster::client::Client;
 use keel_ringmaster::proto::{CreateMode, Op};
@@ -24,7 +24,7 @@ use keel_ringmaster::tree::{Tree, Txn};
 use std::io::{BufReader, BufWriter, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -136,17 +136,8 @@ fn ringmaster_load(clients: usize, seconds: u64, root: &Path) -> Vec<Load> {
 // ---- ZooKeeper ----------------------------------------------------------------------------
 
 struct Ensemble {
-    children: Vec<Child>,
+    _children: Children,
     clients: Vec<SocketAddr>,
-}
-
-impl Drop for Ensemble {
-    fn drop(&mut self) {
-        for c in &mut self.children {
-            let _ = c.kill();
-            let _ = c.wait();
-        }
-    }
 }
 
 fn start_zookeeper(jar: &str, root: &Path) -> Ensemble {
@@ -187,7 +178,10 @@ fn start_zookeeper(jar: &str, root: &Path) -> Ensemble {
             .expect("starting java (ZooKeeper)");
         children.push(child);
     }
-    Ensemble { children, clients }
+    Ensemble {
+        _children: Children(children),
+        clients,
+    }
 }
 
 /// A ZooKeeper client speaking the jute protocol, one request at a time.
