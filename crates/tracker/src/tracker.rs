@@ -253,13 +253,17 @@ impl<C: Connector> Tracker<C> {
 
     pub fn metrics(&self) -> Metrics {
         let shared = &*self.shared;
+        // Discoveries start and publish under this lock: holding it, the generation and the
+        // discovery counts are read as one consistent snapshot.
+        let discovering = shared.discovering.lock().unwrap_or_else(|e| e.into_inner());
         let mut m = Metrics::read(&shared.counters);
         {
             let slot = shared.slot.borrow();
             m.generation = slot.generation;
             m.primary = slot.primary.as_ref().map(|p| format!("{:?}", p.address));
         }
-        m.discovering = *shared.discovering.lock().unwrap_or_else(|e| e.into_inner());
+        m.discovering = *discovering;
+        drop(discovering);
         m.in_flight = shared.config.max_in_flight.max(1) - shared.throttle.available_permits();
         m.queued = shared.queued.load(Relaxed);
         m
@@ -453,6 +457,8 @@ impl<C: Connector> Shared<C> {
             "one discovery per generation"
         );
         tracing::info!(generation, ?address, ?took, "primary found");
+        // Counted before it is published, so a caller served by the new primary sees it.
+        self.counters.discovered(took);
         self.slot.send_replace(Slot {
             generation,
             primary: Some(Arc::new(Primary {
@@ -462,6 +468,5 @@ impl<C: Connector> Shared<C> {
             })),
         });
         *discovering = false;
-        self.counters.discovered(took);
     }
 }
