@@ -86,13 +86,11 @@ fn kv_load(
                 (lat, errors)
             }));
         }
-        let (mut lat, mut errors) = (Vec::new(), 0);
+        let mut parts = Vec::new();
         for t in tasks {
-            let (l, e) = t.await.unwrap();
-            lat.extend(l);
-            errors += e;
+            parts.push(t.await.unwrap());
         }
-        Load::of(lat, errors, started.elapsed())
+        Load::merged(parts, started.elapsed())
     })
 }
 
@@ -335,13 +333,8 @@ fn etcd_load(leader: SocketAddr, clients: usize, seconds: u64, size: usize) -> L
             })
         })
         .collect();
-    let (mut lat, mut errors) = (Vec::new(), 0);
-    for t in threads {
-        let (l, e) = t.join().unwrap();
-        lat.extend(l);
-        errors += e;
-    }
-    Load::of(lat, errors, started.elapsed())
+    let parts: Vec<_> = threads.into_iter().map(|t| t.join().unwrap()).collect();
+    Load::merged(parts, started.elapsed())
 }
 
 // ---- cold start and state transfer ---------------------------------------------------------

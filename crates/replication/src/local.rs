@@ -200,6 +200,16 @@ impl Load {
             p99_us: pct(0.99),
         }
     }
+
+    /// [`of`](Self::of) over what many callers measured: each one's latencies and errors.
+    pub fn merged(parts: impl IntoIterator<Item = (Vec<u64>, u64)>, elapsed: Duration) -> Load {
+        let (mut latencies_us, mut errors) = (Vec::new(), 0);
+        for (l, e) in parts {
+            latencies_us.extend(l);
+            errors += e;
+        }
+        Load::of(latencies_us, errors, elapsed)
+    }
 }
 
 /// The value after `--name` on this program's command line (benchmarks' flags).

@@ -121,13 +121,11 @@ fn ringmaster_load(clients: usize, seconds: u64, root: &Path) -> Vec<Load> {
                     (lat, errors)
                 }));
             }
-            let (mut lat, mut errors) = (Vec::new(), 0);
+            let mut parts = Vec::new();
             for t in tasks {
-                let (l, e) = t.await.unwrap();
-                lat.extend(l);
-                errors += e;
+                parts.push(t.await.unwrap());
             }
-            results.push(Load::of(lat, errors, started.elapsed()));
+            results.push(Load::merged(parts, started.elapsed()));
         }
         results
     })
@@ -331,16 +329,15 @@ fn zookeeper_load(ensemble: &Ensemble, clients: usize, seconds: u64) -> Vec<Load
                 })
             })
             .collect();
-        let (mut lat, mut errors) = (Vec::new(), 0);
+        let mut parts = Vec::new();
         for (c, t) in threads.into_iter().enumerate() {
             let (l, e, i) = t.join().unwrap();
-            lat.extend(l);
-            errors += e;
+            parts.push((l, e));
             if phase == Phase::Create {
                 made[c] = i;
             }
         }
-        results.push(Load::of(lat, errors, started.elapsed()));
+        results.push(Load::merged(parts, started.elapsed()));
     }
     results
 }
