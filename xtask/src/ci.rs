@@ -31,9 +31,10 @@ fn env_of(p: &Pipeline) -> (Vec<String>, bool) {
     (vars, token)
 }
 
-/// The `NAME: value` lines of a pipeline's environment, indented, in one CI system's syntax
+/// The step's `env:` block at `indent` (nothing when the pipeline needs no environment):
+/// its variables and, when a step publishes, the registry token, in one CI system's syntax
 /// for a variable and for a secret.
-fn env_lines(
+fn env_block(
     p: &Pipeline,
     indent: &str,
     var: impl Fn(&str) -> String,
@@ -42,15 +43,19 @@ fn env_lines(
     let (vars, token) = env_of(p);
     let mut env = String::new();
     for v in &vars {
-        env += &format!("{indent}{v}: {}\n", var(v));
+        env += &format!("{indent}  {v}: {}\n", var(v));
     }
     if token {
         env += &format!(
-            "{indent}CARGO_REGISTRIES_KEEL_TOKEN: {}\n",
+            "{indent}  CARGO_REGISTRIES_KEEL_TOKEN: {}\n",
             secret("CARGO_REGISTRIES_KEEL_TOKEN")
         );
     }
-    env
+    if env.is_empty() {
+        env
+    } else {
+        format!("{indent}env:\n{env}")
+    }
 }
 
 fn github(name: &str, p: &Pipeline) -> String {
@@ -61,17 +66,12 @@ fn github(name: &str, p: &Pipeline) -> String {
         }
         _ => "on:\n  workflow_dispatch:\n".to_string(),
     };
-    let env = env_lines(
+    let env = env_block(
         p,
-        "          ",
+        "        ",
         |v| format!("${{{{ vars.{v} }}}}"),
         |t| format!("${{{{ secrets.{t} }}}}"),
     );
-    let env = if env.is_empty() {
-        String::new()
-    } else {
-        format!("        env:\n{env}")
-    };
     format!(
         "{MARK} from pipelines/{name}.toml; do not edit.\n\
          # {desc}\n\
@@ -91,12 +91,7 @@ fn azure(name: &str, p: &Pipeline) -> String {
         "nightly" => "trigger: none\npr: none\nschedules:\n  - cron: \"0 2 * * *\"\n    displayName: nightly\n    branches:\n      include: [main]\n    always: true\n".to_string(),
         _ => "trigger: none\npr: none\n".to_string(),
     };
-    let env = env_lines(p, "      ", |v| format!("$({v})"), |t| format!("$({t})"));
-    let env = if env.is_empty() {
-        String::new()
-    } else {
-        format!("    env:\n{env}")
-    };
+    let env = env_block(p, "    ", |v| format!("$({v})"), |t| format!("$({t})"));
     format!(
         "{MARK} from pipelines/{name}.toml; do not edit.\n\
          # {desc}\n\
