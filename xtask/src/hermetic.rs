@@ -222,9 +222,12 @@ impl Hermetic {
 }
 
 /// The one non-hermetic invocation: a cargo-driving tool that must reach the network
-/// (vendoring). It runs outside the checkout so `.cargo/config.toml`'s offline mode and
-/// source replacement do not apply, with the pinned toolchain first on PATH.
-pub fn online(active: &Active, program: &Path, cwd: &Path) -> Command {
+/// (vendoring). It runs outside the checkout, so `.cargo/config.toml`'s offline mode and
+/// source replacement do not apply, with the pinned toolchain first on PATH. The registries
+/// that config names are handed over as `CARGO_REGISTRIES_<NAME>_INDEX` (unless the caller's
+/// environment already sets one): the manifests name them (`registry = "keel"`), and cargo
+/// refuses to load a manifest whose registry it cannot find.
+pub fn online(project: &Project, active: &Active, program: &Path) -> anyhow::Result<Command> {
     let mut path = vec![active.bin_dir.clone()];
     path.extend(
         std::env::var_os("PATH")
@@ -232,7 +235,7 @@ pub fn online(active: &Active, program: &Path, cwd: &Path) -> Command {
             .unwrap_or_default(),
     );
     let mut cmd = Command::new(program);
-    cmd.current_dir(cwd)
+    cmd.current_dir(outside(project))
         .env(
             "PATH",
             std::env::join_paths(path).expect("PATH entries contain no ':'"),
@@ -241,5 +244,26 @@ pub fn online(active: &Active, program: &Path, cwd: &Path) -> Command {
         .env("RUSTC", active.bin_dir.join("rustc"))
         .env_remove("RUSTUP_TOOLCHAIN")
         .env_remove("CARGO_TARGET_DIR");
-    cmd
+    for (name, index) in crate::cargo_config::registries(project)? {
+        let var = crate::cargo_config::registry_env_var(&name, "index");
+        if std::env::var_os(&var).is_none() {
+            cmd.env(var, index);
+        }
+    }
+    Ok(cmd)
+}
+
+/// A working directory outside every checkout, so no `.cargo/config.toml` but cargo's own
+/// (in CARGO_HOME) applies: cargo reads the config of the working directory's ancestors, and
+/// the temporary directory can itself lie inside a checkout (under `cargo xtask test` it is
+/// in target/keel/).
+fn outside(project: &Project) -> PathBuf {
+    let clean = |dir: &Path| {
+        !dir.starts_with(&project.root)
+            && dir.ancestors().all(|a| {
+                !a.join(".cargo/config.toml").exists() && !a.join(".cargo/config").exists()
+            })
+    };
+    let tmp = std::env::temp_dir();
+    if clean(&tmp) { tmp } else { PathBuf::from("/") }
 }

@@ -3,6 +3,7 @@
 mod archive;
 mod bench;
 mod build;
+mod cargo_config;
 mod ci;
 mod dist;
 mod doctor;
@@ -31,6 +32,7 @@ mod toolchain;
 mod vendor;
 mod verify;
 mod workspace;
+mod yanked;
 
 use anyhow::Result;
 use clap::{Arg, ArgAction, ArgMatches, Command, value_parser};
@@ -237,8 +239,25 @@ fn cli() -> Command {
                 .long_about(
                     "Runs the pinned cargo-vendor-filterer (installing it into target/keel/tools if needed) over \
                      Cargo.lock and xtask/Cargo.lock, keeping only crates for the targets in toolchain.toml [pin]. \
-                     The new tree replaces vendor/ only once complete, then is verified. Commit Cargo.lock, \
-                     xtask/Cargo.lock and vendor/ together afterwards.",
+                     The new tree replaces vendor/ only once complete, then is verified; if anything fails, \
+                     vendor/ and both lock files stay as they were. Afterwards it lists the locked packages \
+                     their registry has yanked. Commit Cargo.lock, xtask/Cargo.lock and vendor/ together.",
+                )
+                .arg(
+                    Arg::new("check")
+                        .long("check")
+                        .action(ArgAction::SetTrue)
+                        .conflicts_with("update")
+                        .help(
+                            "Change nothing: load both workspaces as vendoring does, and list yanked locked packages",
+                        ),
+                )
+                .arg(
+                    Arg::new("update")
+                        .long("update")
+                        .value_name("NAME[@VERSION]")
+                        .action(ArgAction::Append)
+                        .help("`cargo update -p` this locked package first (repeatable), e.g. a yanked one"),
                 ),
         )
         .subcommand(
@@ -387,7 +406,16 @@ fn dispatch(matches: &ArgMatches) -> Result<()> {
             );
             Ok(())
         }
-        Some(("vendor", _)) => vendor::run(&project),
+        Some(("vendor", m)) => vendor::run(
+            &project,
+            &vendor::Options {
+                check: m.get_flag("check"),
+                update: m
+                    .get_many::<String>("update")
+                    .map(|v| v.cloned().collect())
+                    .unwrap_or_default(),
+            },
+        ),
         Some(("lint", _)) => lint::run(&project),
         Some(("doctor", _)) => doctor::run(&project),
         Some(("bench", m)) => bench::run(

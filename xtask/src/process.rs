@@ -39,3 +39,27 @@ pub fn find_on_path(program: &str) -> Option<PathBuf> {
         .map(|d| d.join(program))
         .find(|p| p.is_file())
 }
+
+/// Runs a command to completion with its stderr shown as it comes and also kept, so the
+/// caller can explain a failure from what the program said. stdout is inherited.
+pub fn run_keeping_stderr(cmd: &mut Command) -> Result<(std::process::ExitStatus, String)> {
+    use std::io::{BufRead, Write};
+    let mut child = cmd
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .with_context(|| format!("starting {:?}", cmd.get_program()))?;
+    let mut kept = String::new();
+    let stderr = child.stderr.take().expect("stderr is piped");
+    for line in std::io::BufReader::new(stderr).split(b'\n') {
+        let line = line.context("reading the child's stderr")?;
+        let mut err = std::io::stderr().lock();
+        let _ = err.write_all(&line);
+        let _ = err.write_all(b"\n");
+        kept.push_str(&String::from_utf8_lossy(&line));
+        kept.push('\n');
+    }
+    let status = child
+        .wait()
+        .with_context(|| format!("waiting for {:?}", cmd.get_program()))?;
+    Ok((status, kept))
+}

@@ -12,7 +12,7 @@ pub const DEFAULT: &str = "keel";
 /// Where a release manifest is published: a package of this name, versioned like the release.
 pub const RELEASE_PACKAGE: &str = "keel-release";
 /// crates.io's index, as the publish API names dependencies from it.
-const CRATES_IO_INDEX: &str = "https://github.com/rust-lang/crates.io-index";
+pub const CRATES_IO_INDEX: &str = "https://github.com/rust-lang/crates.io-index";
 
 pub struct Registry {
     /// How the user named it (for messages).
@@ -268,15 +268,8 @@ impl Registry {
 
 /// `[registries.<name>] index` from the checkout's .cargo/config.toml, without `sparse+`.
 fn configured_index(project: &Project, name: &str) -> Result<String> {
-    let path = project.path(".cargo/config.toml");
-    let doc: toml::Table = crate::files::read_to_string(&path)?
-        .parse()
-        .with_context(|| format!("{} is malformed TOML", path.display()))?;
-    let index = doc
-        .get("registries")
-        .and_then(|r| r.get(name))
-        .and_then(|r| r.get("index"))
-        .and_then(|i| i.as_str())
+    let index = crate::cargo_config::registries(project)?
+        .remove(name)
         .ok_or_else(|| {
             anyhow!(
                 "no registry named `{name}` in .cargo/config.toml [registries]: add \
@@ -296,14 +289,10 @@ fn configured_index(project: &Project, name: &str) -> Result<String> {
 /// The publish token: `CARGO_REGISTRIES_<NAME>_TOKEN`, `KEEL_REGISTRY_TOKEN`, or cargo's
 /// credentials file.
 fn token(name: Option<&str>) -> Option<String> {
-    if let Some(n) = name {
-        let var = format!(
-            "CARGO_REGISTRIES_{}_TOKEN",
-            n.to_uppercase().replace('-', "_")
-        );
-        if let Ok(t) = std::env::var(var) {
-            return Some(t);
-        }
+    if let Some(n) = name
+        && let Ok(t) = std::env::var(crate::cargo_config::registry_env_var(n, "token"))
+    {
+        return Some(t);
     }
     if let Ok(t) = std::env::var("KEEL_REGISTRY_TOKEN") {
         return Some(t);
