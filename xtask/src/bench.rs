@@ -251,7 +251,7 @@ fn rebuild_vs_cold_build(project: &Project) -> Result<()> {
 /// through the hermetic cargo, its output (JSON last line included) passed through.
 fn example(project: &Project, package: &str, name: &str, args: &[String]) -> Result<()> {
     let cx = crate::build::prepare(project)?;
-    let hermetic = crate::hermetic::Hermetic::new(project, &cx.active, cx.head.time, true);
+    let hermetic = crate::hermetic::Hermetic::for_build(project, &cx, true);
     hermetic.prepare()?;
     let mut cmd = hermetic.cargo("run", crate::hermetic::Purpose::Build);
     cmd.args([

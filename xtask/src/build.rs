@@ -6,7 +6,6 @@ use crate::files::sha256_bytes;
 use crate::fingerprint::{self, Stamp};
 use crate::hermetic::{Hermetic, Purpose};
 use crate::manifest::{Artifact, Kind, Manifest};
-use crate::native::Objcopy;
 use crate::project::Project;
 use crate::toolchain::{Active, Pin};
 use crate::verify::{self, Depth};
@@ -38,6 +37,8 @@ pub struct Prepared {
     pub tree: String,
     pub inputs: Value,
     pub head: git::Head,
+    /// The pinned native tools, fetched if need be and proven.
+    pub native: crate::native::Native,
 }
 
 /// The checks every build and test starts with: pin, toolchain, verify (incremental), HEAD.
@@ -48,6 +49,7 @@ pub fn prepare(project: &Project) -> Result<Prepared> {
     active.check(&pin)?;
     let tree = fingerprint::tree(&project.root)?;
     let inputs = verify::run(project, &pin, &active, &tree, Depth::Incremental)?;
+    let native = crate::native::Native::prepare(project, &pin, &active)?;
     let head = head.finish()?;
     Ok(Prepared {
         pin,
@@ -55,6 +57,7 @@ pub fn prepare(project: &Project) -> Result<Prepared> {
         tree,
         inputs,
         head,
+        native,
     })
 }
 
@@ -101,7 +104,7 @@ impl<'a> Session<'a> {
     }
 
     fn with(project: &'a Project, cx: Prepared, opts: &Options) -> Result<Session<'a>> {
-        let hermetic = Hermetic::new(project, &cx.active, cx.head.time, !opts.no_sandbox);
+        let hermetic = Hermetic::for_build(project, &cx, !opts.no_sandbox);
         hermetic.prepare().context("creating target/keel")?;
         Ok(Session {
             project,
@@ -119,7 +122,7 @@ impl<'a> Session<'a> {
     /// release, each stripped beside its `.debug` symbols. Returns the manifest (unwritten).
     pub fn build(&self) -> Result<Manifest> {
         let objcopy = if self.opts.release {
-            Some(Objcopy::find(&self.hermetic)?)
+            Some(self.cx.native.objcopy(&self.hermetic)?)
         } else {
             None
         };
@@ -137,6 +140,7 @@ impl<'a> Session<'a> {
                 .context("executable without a file name")?
                 .to_string_lossy()
                 .into_owned();
+            crate::native::check_glibc_floor(exe, &self.cx.native.glibc)?;
             match &objcopy {
                 Some(objcopy) => {
                     objcopy.split(exe, &dist, &name)?;
@@ -202,7 +206,8 @@ fn inputs(cx: &Prepared, hermetic: &Hermetic, opts: &Options) -> Value {
         "rustflags": hermetic.rustflags_recorded(),
         "source_date_epoch": cx.head.time,
         "hermetic": hermetic.record(),
-        "native_tools": crate::native::record(hermetic, opts.release),
+        "native_tools": cx.native.record(hermetic, opts.release),
+        "glibc_floor": cx.native.glibc,
     });
     if let (Some(i), Some(e)) = (inputs.as_object_mut(), extra.as_object()) {
         i.extend(e.clone());

@@ -69,21 +69,8 @@ pub fn run(project: &Project) -> Result<()> {
             ),
         },
     }
-    match run_capture(Command::new("cc").arg("--version")) {
-        Ok(v) => r.line(Level::Ok, "linker", format!("cc: {}", v.lines().next().unwrap_or("").trim())),
-        Err(_) => r.line(
-            Level::Fail,
-            "linker",
-            "no C compiler/linker `cc` on PATH: rustc links through it. Debian: `apt-get install gcc`",
-        ),
-    }
-    match run_capture(Command::new("objcopy").arg("--version")) {
-        Ok(v) => r.line(Level::Ok, "objcopy", format!("{} (splits release symbols)", v.lines().next().unwrap_or("").trim())),
-        Err(_) => r.line(
-            Level::Fail,
-            "objcopy",
-            "no `objcopy`: release builds use it to split debug symbols from binaries. Debian: `apt-get install binutils`",
-        ),
+    if let Some(pin) = &pin {
+        check_native(pin, &mut r);
     }
     match crate::process::find_on_path("diffoscope") {
         Some(_) => r.line(Level::Ok, "diffoscope", "installed: `rebuild` explains differences with it"),
@@ -224,6 +211,38 @@ fn check_toolchain(project: &Project, pin: &Pin, r: &mut Report) {
             ),
         ),
         Err(e) => r.line(Level::Fail, "active", format!("{e:#}")),
+    }
+}
+
+/// The pinned native tools: in the tool cache and intact, or where they will come from. Not
+/// fetched here: doctor only looks.
+fn check_native(pin: &Pin, r: &mut Report) {
+    let Some(native) = &pin.native else {
+        return r.line(
+            Level::Fail,
+            "native",
+            "toolchain.toml pins no [pin.native] tools",
+        );
+    };
+    let cache = match crate::toolcache::Cache::locate() {
+        Ok(c) => c,
+        Err(e) => return r.line(Level::Fail, "native", format!("{e:#}")),
+    };
+    for tool in native.tools.values() {
+        let what = crate::toolcache::describe(tool);
+        match cache.lookup(tool) {
+            Ok(Some(_)) => r.line(
+                Level::Ok,
+                "native",
+                format!("{what}: in the tool cache {}, intact; glibc floor {}", cache.root.display(), native.glibc),
+            ),
+            Ok(None) => r.line(
+                Level::Warn,
+                "native",
+                format!("{what}: not cached yet; the first build fetches it (PyPI or ${}), or run `cargo xtask tools fetch`", crate::toolcache::REGISTRY_VAR),
+            ),
+            Err(e) => r.line(Level::Fail, "native", format!("{e:#}")),
+        }
     }
 }
 

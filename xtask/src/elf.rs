@@ -81,9 +81,97 @@ pub fn locate(bytes: &[u8], offset: u64) -> Option<String> {
     })
 }
 
+/// Every dynamic symbol bound to a glibc symbol version (`GLIBC_2.x`), as (symbol, version):
+/// what the binary needs of the C library it will run against. Read from `.dynsym`,
+/// `.gnu.version` and `.gnu.version_r`; empty for a file that needs no versioned symbol.
+pub fn glibc_symbol_versions(bytes: &[u8]) -> Option<Vec<(String, String)>> {
+    let sections = sections(bytes)?;
+    let find = |name: &str| {
+        sections
+            .iter()
+            .find(|s| s.name == name && s.in_file)
+            .and_then(|s| {
+                let start = usize::try_from(s.offset).ok()?;
+                bytes.get(start..start.checked_add(usize::try_from(s.size).ok()?)?)
+            })
+    };
+    let (Some(dynsym), Some(dynstr), Some(versym), Some(verneed)) = (
+        find(".dynsym"),
+        find(".dynstr"),
+        find(".gnu.version"),
+        find(".gnu.version_r"),
+    ) else {
+        return Some(Vec::new());
+    };
+    let string = |at: u32| -> Option<String> {
+        let s = dynstr.get(at as usize..)?;
+        let end = s.iter().position(|&c| c == 0)?;
+        Some(String::from_utf8_lossy(&s[..end]).into_owned())
+    };
+    // Version index -> name, for the versions the binary needs.
+    let mut names = std::collections::BTreeMap::new();
+    let mut need = 0usize;
+    loop {
+        let count = u16_at(verneed, need + 2)?;
+        let mut aux = need.checked_add(u32_at(verneed, need + 8)? as usize)?;
+        for _ in 0..count {
+            let index = u16_at(verneed, aux + 6)?;
+            names.insert(index, string(u32_at(verneed, aux + 8)?)?);
+            match u32_at(verneed, aux + 12)? {
+                0 => break,
+                next => aux = aux.checked_add(next as usize)?,
+            }
+        }
+        match u32_at(verneed, need + 12)? {
+            0 => break,
+            next => need = need.checked_add(next as usize)?,
+        }
+    }
+    let mut out = Vec::new();
+    for i in 0..dynsym.len() / 24 {
+        let index = u16_at(versym, i * 2)? & 0x7fff;
+        if let Some(version) = names.get(&index).filter(|v| v.starts_with("GLIBC_")) {
+            out.push((string(u32_at(dynsym, i * 24)?)?, version.clone()));
+        }
+    }
+    Some(out)
+}
+
+/// Whether glibc symbol version `version` (`GLIBC_2.34`) is newer than `floor` (`2.28`).
+pub fn glibc_newer_than(version: &str, floor: &str) -> bool {
+    let parts = |v: &str| -> Vec<u32> { v.split('.').map(|p| p.parse().unwrap_or(0)).collect() };
+    let v = version.strip_prefix("GLIBC_").unwrap_or(version);
+    // GLIBC_PRIVATE and the like are not releases: never above a floor.
+    if !v.starts_with(|c: char| c.is_ascii_digit()) {
+        return false;
+    }
+    parts(v) > parts(floor)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reads_the_glibc_versions_this_test_binary_needs() {
+        let exe = std::fs::read(std::env::current_exe().unwrap()).unwrap();
+        let needs = glibc_symbol_versions(&exe).expect("an ELF file");
+        assert!(
+            needs
+                .iter()
+                .any(|(sym, v)| sym == "malloc" && v.starts_with("GLIBC_2.")),
+            "{needs:?}"
+        );
+    }
+
+    #[test]
+    fn compares_glibc_versions_as_numbers() {
+        assert!(glibc_newer_than("GLIBC_2.34", "2.28"));
+        assert!(glibc_newer_than("GLIBC_2.3.4", "2.3"));
+        assert!(!glibc_newer_than("GLIBC_2.9", "2.28"));
+        assert!(!glibc_newer_than("GLIBC_2.28", "2.28"));
+        assert!(!glibc_newer_than("GLIBC_PRIVATE", "2.28"));
+    }
 
     #[test]
     fn reads_this_test_binarys_own_sections() {

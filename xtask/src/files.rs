@@ -71,12 +71,16 @@ pub struct TempDir(std::path::PathBuf);
 impl TempDir {
     /// A new empty directory under the system temporary directory, named after `purpose`.
     pub fn new(purpose: &str) -> Result<TempDir> {
+        Self::new_in(&std::env::temp_dir(), purpose)
+    }
+
+    /// The same, under `parent` (on the file system the result will be renamed into).
+    pub fn new_in(parent: &Path, purpose: &str) -> Result<TempDir> {
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.subsec_nanos())
             .unwrap_or(0);
-        let path =
-            std::env::temp_dir().join(format!("keel-{purpose}-{}-{nanos:09}", std::process::id()));
+        let path = parent.join(format!("keel-{purpose}-{}-{nanos:09}", std::process::id()));
         fs::create_dir_all(&path).with_context(|| format!("creating {}", path.display()))?;
         Ok(TempDir(path))
     }

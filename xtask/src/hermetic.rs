@@ -4,11 +4,14 @@
 //! - `--locked --offline`;
 //! - the environment cleared down to an allow-list (TZ=UTC, LC_ALL=C, a private CARGO_HOME,
 //!   HOME and TMPDIR under target/keel/, SOURCE_DATE_EPOCH from HEAD's commit time);
+//! - no host toolchain: a build's PATH holds only the pinned Rust toolchain, and the linker
+//!   and C tools are the pinned native ones (`native`); tests also see /usr/bin and /bin;
 //! - `--remap-path-prefix` so no checkout path reaches an artifact;
 //! - on Linux, a fresh network namespace (see `sandbox`), unless `--no-sandbox`.
 //!
 //! The single deliberate exception is `online`, for `cargo xtask vendor`, which must download.
 
+use crate::native::Native;
 use crate::project::Project;
 use crate::toolchain::Active;
 use serde_json::{Value, json};
@@ -50,6 +53,9 @@ pub struct Hermetic {
     bin_dir: PathBuf,
     source_date_epoch: u64,
     sandbox: bool,
+    /// The pinned native tools; `None` only for invocations that compile nothing (metadata,
+    /// lock updates).
+    native: Option<Native>,
 }
 
 impl Hermetic {
@@ -65,6 +71,16 @@ impl Hermetic {
             bin_dir: active.bin_dir.clone(),
             source_date_epoch,
             sandbox,
+            native: None,
+        }
+    }
+
+    /// The setup for anything that compiles: a prepared build's toolchain, commit time and
+    /// pinned native tools.
+    pub fn for_build(project: &Project, cx: &crate::build::Prepared, sandbox: bool) -> Hermetic {
+        Hermetic {
+            native: Some(cx.native.clone()),
+            ..Hermetic::new(project, &cx.active, cx.head.time, sandbox)
         }
     }
 
@@ -134,29 +150,23 @@ impl Hermetic {
         cmd
     }
 
-    /// The directories a hermetic command's PATH holds, in order.
-    fn path_dirs(&self) -> [&Path; 3] {
-        [
-            self.bin_dir.as_path(),
-            Path::new("/usr/bin"),
-            Path::new("/bin"),
-        ]
-    }
-
-    /// Where `program` is on the hermetic PATH: the native tools (cc, ld, objcopy) a build uses.
-    pub fn find_program(&self, program: &str) -> Option<PathBuf> {
-        self.path_dirs()
-            .iter()
-            .map(|d| d.join(program))
-            .find(|p| p.is_file())
+    /// The directories a hermetic command's PATH holds, in order: for a build the pinned
+    /// toolchain alone, so nothing can pick up the host's cc, ld or objcopy; tests also get
+    /// the host's programs (git, sha256sum), which run but shape no artifact.
+    fn path_dirs(&self, purpose: Purpose) -> Vec<&Path> {
+        let mut dirs = vec![self.bin_dir.as_path()];
+        if purpose == Purpose::Test {
+            dirs.extend([Path::new("/usr/bin"), Path::new("/bin")]);
+        }
+        dirs
     }
 
     /// The fixed part of the environment: the same on every machine but for the paths.
-    fn fixed_env(&self) -> Vec<(&'static str, OsString)> {
+    fn fixed_env(&self, purpose: Purpose) -> Vec<(String, OsString)> {
         let dir = |name: &str| self.state.join(name).into_os_string();
         let path =
-            std::env::join_paths(self.path_dirs()).unwrap_or_else(|_| "/usr/bin:/bin".into());
-        vec![
+            std::env::join_paths(self.path_dirs(purpose)).expect("toolchain paths contain no ':'");
+        let mut env: Vec<(String, OsString)> = vec![
             ("PATH", path),
             ("CARGO_HOME", dir("cargo-home")),
             ("HOME", dir("home")),
@@ -177,14 +187,17 @@ impl Hermetic {
             ("LC_ALL", "C".into()),
             ("LANG", "C".into()),
         ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect();
+        if let Some(native) = &self.native {
+            env.extend(native.env());
+        }
+        env
     }
 
     fn env(&self, purpose: Purpose) -> Vec<(String, OsString)> {
-        let mut env: Vec<(String, OsString)> = self
-            .fixed_env()
-            .into_iter()
-            .map(|(k, v)| (k.to_owned(), v))
-            .collect();
+        let mut env = self.fixed_env(purpose);
         for (key, value) in std::env::vars_os() {
             let Some(key) = key.to_str() else { continue };
             let pass = PRESENTATION_VARS.contains(&key)
@@ -208,13 +221,18 @@ impl Hermetic {
 
     /// What was isolated, for the manifest. Names only: values hold machine-specific paths.
     pub fn record(&self) -> Value {
-        let set: Vec<&str> = self.fixed_env().into_iter().map(|(k, _)| k).collect();
+        let set: Vec<String> = self
+            .fixed_env(Purpose::Build)
+            .into_iter()
+            .map(|(k, _)| k)
+            .collect();
         json!({
             "network": if self.sandbox { "isolated: fresh network namespace, loopback only" }
                        else { "not isolated: --no-sandbox" },
             "sandbox": self.sandbox,
             "cargo_flags": ["--locked", "--offline"],
             "env_cleared": true,
+            "path": "the pinned Rust toolchain only (no host tools)",
             "env_set": set,
             "env_passed": PRESENTATION_VARS,
         })

@@ -8,7 +8,7 @@ use anyhow::{Context, Result, bail};
 
 pub fn run(project: &Project) -> Result<()> {
     let cx = build::prepare(project)?;
-    let hermetic = Hermetic::new(project, &cx.active, cx.head.time, true);
+    let hermetic = Hermetic::for_build(project, &cx, true);
     hermetic.prepare().context("creating target/keel")?;
     let mut failures = Vec::new();
     for (name, manifest) in [("workspace", PRODUCT.0), ("xtask", XTASK.0)] {

@@ -28,7 +28,9 @@ mod release;
 mod repro;
 mod sandbox;
 mod test;
+mod toolcache;
 mod toolchain;
+mod tools;
 mod vendor;
 mod verify;
 mod workspace;
@@ -261,6 +263,23 @@ fn cli() -> Command {
                 ),
         )
         .subcommand(
+            Command::new("tools")
+                .about("The pinned native tools (toolchain.toml [pin.native]) and the tool cache that holds them")
+                .long_about(
+                    "Every tool besides rustc that shapes an artifact (zig: C driver, linker, C runtime) is \
+                     pinned by version and sha256 and kept in a content-addressed cache shared by every clone \
+                     ($KEEL_TOOL_CACHE, else ~/.cache/keel/tools). A missing tool is fetched on first use: from \
+                     the Keel registry named by $KEEL_TOOLS_REGISTRY when set, else from PyPI with `pip download`.",
+                )
+                .subcommand(Command::new("list").about("What is pinned, and whether the cache holds it intact (the default)"))
+                .subcommand(Command::new("fetch").about("Fetch every pinned tool into the cache now (needs PyPI or a mirror)"))
+                .subcommand(
+                    Command::new("mirror")
+                        .about("Upload every pinned tool's archive to a Keel registry, for machines without PyPI")
+                        .arg(registry_arg.clone()),
+                ),
+        )
+        .subcommand(
             Command::new("doctor").about(
                 "Check this host: pinned toolchain, git, C linker, free disk, network sandbox; one line per check",
             ),
@@ -417,6 +436,17 @@ fn dispatch(matches: &ArgMatches) -> Result<()> {
             },
         ),
         Some(("lint", _)) => lint::run(&project),
+        Some(("tools", m)) => {
+            let (action, registry) = match m.subcommand() {
+                Some(("fetch", _)) => (tools::Action::Fetch, None),
+                Some(("mirror", m)) => (
+                    tools::Action::Mirror,
+                    m.get_one::<String>("registry").map(String::as_str),
+                ),
+                _ => (tools::Action::List, None),
+            };
+            tools::run(&project, action, registry)
+        }
         Some(("doctor", _)) => doctor::run(&project),
         Some(("bench", m)) => bench::run(
             &project,

@@ -1,56 +1,276 @@
-//! The host's native tools that shape artifacts beside rustc: the C compiler driver and
-//! linker rustc links through (`cc`, `ld`), and `objcopy`, which splits a release binary
-//! into the stripped executable that ships and its separate debug file. They are found on
-//! the hermetic PATH and run in the hermetic environment, like rustc. Their versions are
-//! build inputs, recorded in the manifest: a different binutils can mean different bytes.
+//! The native half of the toolchain: every tool besides rustc that shapes an artifact, and
+//! none from the host. `[pin.native]` in toolchain.toml pins them; see ARCHITECTURE.md,
+//! "The native toolchain", for why these:
+//!
+//! - zig (one pinned archive from the tool cache) is the C compiler driver, the linker (its
+//!   LLD) and the C runtime: startup objects, libunwind and stubs of the glibc floor, built
+//!   from its own sources. rustc links through `keel-link`; build scripts get `CC`, `CXX`,
+//!   `AR` and `RANLIB` wrappers around the same zig.
+//! - the debug split uses `rust-objcopy`, which the pinned Rust toolchain ships.
+//!
+//! The wrappers are generated under target/keel/native/ (they name this machine's cache).
 
-use crate::hermetic::{Hermetic, Purpose};
+use crate::hermetic::{Hermetic, Purpose, REMAPPED_ROOT};
 use crate::process::run_capture;
+use crate::project::Project;
+use crate::toolcache::{Cache, Cached};
+use crate::toolchain::{Active, Pin};
 use anyhow::{Context, Result, bail};
 use serde_json::{Value, json};
-use std::ffi::OsStr;
+use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
 
-const INSTALL_HINT: &str =
-    "install GNU binutils and a C compiler (Debian/Ubuntu: `apt-get install binutils gcc`)";
+/// Where zig's own sources appear in the debug info of C that build scripts compile.
+const REMAPPED_ZIG: &str = "/keel-native/zig";
 
-/// First line of `<program> --version`, or why there is none.
-fn version(hermetic: &Hermetic, program: &str) -> String {
-    let Some(path) = hermetic.find_program(program) else {
-        return format!("not found ({INSTALL_HINT})");
-    };
-    match run_capture(hermetic.tool(&path, Purpose::Build).arg("--version")) {
-        Ok(out) => out.lines().next().unwrap_or("").trim().to_owned(),
-        Err(e) => format!("`{program} --version` failed: {e:#}"),
+/// The pinned native tools, present and proven, with their wrappers written.
+#[derive(Debug, Clone)]
+pub struct Native {
+    pub zig: Cached,
+    /// The glibc floor: zig links against stubs of exactly this release.
+    pub glibc: String,
+    /// target/keel/native/bin: the wrappers.
+    pub bin: PathBuf,
+    zig_cache: PathBuf,
+    cache_root: PathBuf,
+    host: String,
+    /// The pinned Rust toolchain's objcopy.
+    objcopy: PathBuf,
+    /// The pinned Rust toolchain's lib/: rust-objcopy finds its LLVM there only when told
+    /// (its RUNPATH points elsewhere; rustup's proxies set LD_LIBRARY_PATH for it).
+    rust_lib: PathBuf,
+}
+
+impl Native {
+    /// Finds (fetching if need be) and proves every pinned tool, then writes the wrappers.
+    pub fn prepare(project: &Project, pin: &Pin, active: &Active) -> Result<Native> {
+        let Some(native) = &pin.native else {
+            bail!(
+                "toolchain.toml has no [pin.native]: this xtask links only with pinned native tools; \
+                 restore the table with `git checkout -- toolchain.toml`"
+            );
+        };
+        let cache = Cache::locate()?;
+        let zig = cache.ensure(project, native.tool("zig")?)?;
+        let objcopy = active
+            .bin_dir
+            .join("../lib/rustlib")
+            .join(&pin.host)
+            .join("bin/rust-objcopy");
+        let n = Native {
+            zig,
+            glibc: native.glibc.clone(),
+            bin: project.state().join("native/bin"),
+            zig_cache: cache.zig_cache(),
+            cache_root: cache.root.clone(),
+            host: pin.host.clone(),
+            objcopy,
+            rust_lib: active.bin_dir.join("../lib"),
+        };
+        n.write_wrappers(project)?;
+        Ok(n)
     }
-}
 
-/// The native tools' versions, for the manifest's inputs.
-pub fn record(hermetic: &Hermetic, split_symbols: bool) -> Value {
-    let mut tools = json!({ "cc": version(hermetic, "cc"), "ld": version(hermetic, "ld") });
-    if split_symbols {
-        tools["objcopy"] = json!(version(hermetic, "objcopy"));
+    /// zig's `-target`: the host architecture, at the glibc floor.
+    fn zig_target(&self) -> String {
+        let arch = self.host.split('-').next().unwrap_or("x86_64");
+        format!("{arch}-linux-gnu.{}", self.glibc)
     }
-    tools
-}
 
-pub struct Objcopy<'a> {
-    path: PathBuf,
-    hermetic: &'a Hermetic,
-}
+    fn write_wrappers(&self, project: &Project) -> Result<()> {
+        use std::os::unix::fs::PermissionsExt;
+        let zig_dir = self
+            .zig
+            .exe()
+            .parent()
+            .expect("zig is in a directory")
+            .to_path_buf();
+        let zig_name = self
+            .zig
+            .exe()
+            .file_name()
+            .expect("a file")
+            .to_string_lossy()
+            .into_owned();
+        let q = |p: &Path| shell_quote(&p.to_string_lossy());
+        let caches = format!(
+            "ZIG_GLOBAL_CACHE_DIR={c} ZIG_LOCAL_CACHE_DIR={c}",
+            c = q(&self.zig_cache)
+        );
+        let header = "#!/bin/sh\n# Generated by `cargo xtask` (xtask/src/native.rs) for this machine; do not edit.\n";
+        // The link runs zig from its own directory with a relative ZIG_LIB_DIR and
+        // PWD=/proc/self/cwd (which clang then records as the compilation directory): the
+        // debug info of the C runtime zig compiles for the link names no path of this machine.
+        // rustc passes absolute paths only, so the change of directory loses nothing.
+        let link = format!(
+            "{header}cd {dir} || exit 1\nPWD=/proc/self/cwd ZIG_LIB_DIR=lib {caches} exec ./{zig_name} cc -target {target} \"$@\"\n",
+            dir = q(&zig_dir),
+            target = self.zig_target(),
+        );
+        // C and C++ from build scripts: sources may be named relative to the caller, so no
+        // change of directory; the checkout and zig's headers are remapped instead.
+        let compile = |driver: &str| {
+            format!(
+                "{header}ZIG_LIB_DIR={lib} {caches} exec {zig} {driver} -target {target} \
+                 -ffile-prefix-map={root}={REMAPPED_ROOT} -ffile-prefix-map={zdir}={REMAPPED_ZIG} \"$@\"\n",
+                lib = q(&zig_dir.join("lib")),
+                zig = q(&self.zig.exe()),
+                target = self.zig_target(),
+                root = q(&project.root),
+                zdir = q(&zig_dir),
+            )
+        };
+        let plain = |sub: &str| format!("{header}exec {} {sub} \"$@\"\n", q(&self.zig.exe()));
+        std::fs::create_dir_all(&self.bin)
+            .with_context(|| format!("creating {}", self.bin.display()))?;
+        for (name, text) in [
+            ("keel-link", link),
+            ("keel-cc", compile("cc")),
+            ("keel-c++", compile("c++")),
+            ("keel-ar", plain("ar")),
+            ("keel-ranlib", plain("ranlib")),
+        ] {
+            let path = self.bin.join(name);
+            if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
+                crate::files::write_atomic(&path, text.as_bytes())?;
+            }
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755))?;
+        }
+        Ok(())
+    }
 
-impl<'a> Objcopy<'a> {
-    pub fn find(hermetic: &'a Hermetic) -> Result<Objcopy<'a>> {
-        match hermetic.find_program("objcopy") {
-            Some(path) => Ok(Objcopy { path, hermetic }),
-            None => bail!(
-                "objcopy is not installed: release builds need it to split the debug symbols from the binaries; {INSTALL_HINT}"
+    /// What a hermetic invocation adds to its environment: rustc's linker for the host
+    /// target, the C tools build scripts use, zig's caches, and (for tests) the tool cache.
+    pub fn env(&self) -> Vec<(String, OsString)> {
+        let linker_var = format!(
+            "CARGO_TARGET_{}_LINKER",
+            self.host.to_uppercase().replace(['-', '.'], "_")
+        );
+        let w = |n: &str| self.bin.join(n).into_os_string();
+        vec![
+            (linker_var, w("keel-link")),
+            ("CC".into(), w("keel-cc")),
+            ("CXX".into(), w("keel-c++")),
+            ("AR".into(), w("keel-ar")),
+            ("RANLIB".into(), w("keel-ranlib")),
+            (
+                "ZIG_GLOBAL_CACHE_DIR".into(),
+                self.zig_cache.clone().into_os_string(),
             ),
+            (
+                "ZIG_LOCAL_CACHE_DIR".into(),
+                self.zig_cache.clone().into_os_string(),
+            ),
+            (
+                crate::toolcache::CACHE_VAR.into(),
+                self.cache_root.clone().into_os_string(),
+            ),
+        ]
+    }
+
+    /// The manifest's `native_tools`: exactly the tools this build ran, each with its version
+    /// and what pins it.
+    pub fn record(&self, hermetic: &Hermetic, split_symbols: bool) -> Value {
+        let pin = &self.zig.pin;
+        let lld = self.first_line(hermetic, &self.zig.exe(), &["ld.lld", "--version"]);
+        // "LLD 20.1.2 (https://... 7ef7...) (compatible with GNU linkers)": name and version.
+        let lld = lld.split(" (").next().unwrap_or_default().to_owned();
+        let mut tools = json!({
+            "zig": {
+                "version": pin.version,
+                "archive": pin.file,
+                "sha256": pin.sha256,
+                "used_as": format!("C compiler driver, linker ({lld}), C runtime for glibc {}", self.glibc),
+            }
+        });
+        if split_symbols {
+            let version = self.first_line_matching(hermetic, &self.objcopy, "LLVM version");
+            tools["rust-objcopy"] = json!({
+                "version": version,
+                "sha256": crate::files::sha256_file(&self.objcopy).map(|(s, _)| s).unwrap_or_default(),
+                "pinned_by": "the Rust toolchain pin (toolchain.toml [pin] commit-hash)",
+                "used_as": "debug-info split",
+            });
+        }
+        tools
+    }
+
+    fn first_line(&self, hermetic: &Hermetic, program: &Path, args: &[&str]) -> String {
+        match run_capture(hermetic.tool(program, Purpose::Build).args(args)) {
+            Ok(out) => out.lines().next().unwrap_or("").trim().to_owned(),
+            Err(e) => format!("unknown ({e:#})"),
         }
     }
 
+    fn first_line_matching(&self, hermetic: &Hermetic, program: &Path, needle: &str) -> String {
+        let mut cmd = hermetic.tool(program, Purpose::Build);
+        cmd.env("LD_LIBRARY_PATH", &self.rust_lib).arg("--version");
+        match run_capture(&mut cmd) {
+            Ok(out) => out
+                .lines()
+                .find(|l| l.contains(needle))
+                .unwrap_or("")
+                .trim()
+                .to_owned(),
+            Err(e) => format!("unknown ({e:#})"),
+        }
+    }
+
+    pub fn objcopy<'a>(&'a self, hermetic: &'a Hermetic) -> Result<Objcopy<'a>> {
+        if !self.objcopy.is_file() {
+            bail!(
+                "{} is missing: the pinned Rust toolchain ships rust-objcopy, which splits the debug \
+                 symbols from release binaries; reinstall the toolchain (`rustup toolchain install` \
+                 as toolchain.toml says)",
+                self.objcopy.display()
+            );
+        }
+        Ok(Objcopy {
+            path: &self.objcopy,
+            lib: &self.rust_lib,
+            hermetic,
+        })
+    }
+}
+
+/// Refuses a binary that needs a glibc symbol version newer than the floor, naming the
+/// symbols: it would not start on the oldest system Keel promises to run on.
+pub fn check_glibc_floor(path: &Path, floor: &str) -> Result<()> {
+    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    let Some(needs) = crate::elf::glibc_symbol_versions(&bytes) else {
+        return Ok(()); // not an ELF file: nothing to check
+    };
+    let above: Vec<String> = needs
+        .iter()
+        .filter(|(_, v)| crate::elf::glibc_newer_than(v, floor))
+        .map(|(s, v)| format!("{s}@{v}"))
+        .collect();
+    if !above.is_empty() {
+        bail!(
+            "{} needs {}, newer than the glibc floor {floor} (toolchain.toml [pin.native] glibc): it \
+             would not start on a system with glibc {floor}; avoid the symbol, or raise the floor",
+            path.display(),
+            above.join(", ")
+        );
+    }
+    Ok(())
+}
+
+/// `'...'` for /bin/sh.
+fn shell_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "'\\''"))
+}
+
+pub struct Objcopy<'a> {
+    path: &'a Path,
+    lib: &'a Path,
+    hermetic: &'a Hermetic,
+}
+
+impl Objcopy<'_> {
     fn run(&self, cwd: &Path, args: &[&OsStr]) -> Result<()> {
-        let mut cmd = self.hermetic.tool(&self.path, Purpose::Build);
+        let mut cmd = self.hermetic.tool(self.path, Purpose::Build);
+        cmd.env("LD_LIBRARY_PATH", self.lib);
         run_capture(cmd.current_dir(cwd).args(args)).map(drop)
     }
 
@@ -79,5 +299,20 @@ impl<'a> Objcopy<'a> {
             ],
         )
         .with_context(|| format!("stripping {name}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_binary_above_the_floor_is_refused_naming_the_symbol() {
+        let exe = std::env::current_exe().unwrap();
+        // x86_64's oldest symbol versions are GLIBC_2.2.5: everything is above "2.2".
+        let err = check_glibc_floor(&exe, "2.2").unwrap_err().to_string();
+        assert!(err.contains("@GLIBC_2."), "{err}");
+        assert!(err.contains("newer than the glibc floor 2.2"), "{err}");
+        check_glibc_floor(&exe, "99.0").expect("nothing is newer than glibc 99.0");
     }
 }

@@ -27,9 +27,9 @@ pub const DIR: &str = "pipelines";
 
 /// The xtask commands a step may run: all but `pipeline` itself (main's tests keep this in
 /// step with the command line).
-pub const STEP_COMMANDS: [&str; 14] = [
+pub const STEP_COMMANDS: [&str; 15] = [
     "build", "package", "dist", "release", "rebuild", "publish", "registry", "repro", "test",
-    "verify", "vendor", "doctor", "lint", "bench",
+    "verify", "vendor", "tools", "doctor", "lint", "bench",
 ];
 const TAIL_LINES: usize = 40;
 

@@ -46,7 +46,7 @@ pub fn runner(pin: &Pin) -> Runner {
 
 pub fn run(project: &Project, opts: &Options) -> Result<()> {
     let cx = build::prepare(project)?;
-    let hermetic = Hermetic::new(project, &cx.active, cx.head.time, !opts.no_sandbox);
+    let hermetic = Hermetic::for_build(project, &cx, !opts.no_sandbox);
     hermetic.prepare().context("creating target/keel")?;
     let runner = runner(&cx.pin);
     if let Runner::CargoTest(why) = &runner {

@@ -21,6 +21,89 @@ pub struct Pin {
     pub targets: Vec<String>,
     /// Exact versions of tools outside the toolchain.
     pub tools: BTreeMap<String, String>,
+    /// `[pin.native]`: the native half of the toolchain. Absent in tags made before it was
+    /// pinned (their xtask links through the host's `cc`).
+    pub native: Option<NativePin>,
+}
+
+/// `[pin.native]`: the glibc floor and the archives the native tools come from.
+#[derive(Debug, Clone)]
+pub struct NativePin {
+    /// The oldest glibc the binaries must run on (`glibc = "2.28"`).
+    pub glibc: String,
+    /// `[pin.native.<name>]`, by name.
+    pub tools: BTreeMap<String, ToolPin>,
+}
+
+/// One pinned native tool: the exact archive it comes from, and where it is inside.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ToolPin {
+    pub name: String,
+    pub version: String,
+    /// The archive's file name (a wheel: a zip).
+    pub file: String,
+    /// sha256 of the archive, lower-case hex.
+    pub sha256: String,
+    /// `pip download` requirement, when PyPI distributes it (`ziglang==0.15.2`).
+    pub pypi: Option<String>,
+    /// The executable, relative to the unpacked archive.
+    pub exe: String,
+}
+
+impl NativePin {
+    fn parse(t: &toml::Table) -> Result<NativePin> {
+        let glibc = t
+            .get("glibc")
+            .and_then(|v| v.as_str())
+            .ok_or_else(|| anyhow!("missing string `glibc` (the glibc floor) in [pin.native]"))?;
+        if glibc.split('.').count() != 2 || glibc.split('.').any(|p| p.parse::<u32>().is_err()) {
+            bail!("[pin.native] glibc = {glibc:?} is not a glibc release such as \"2.28\"");
+        }
+        let mut tools = BTreeMap::new();
+        for (name, v) in t {
+            let Some(tool) = v.as_table() else { continue };
+            let field = |key: &str| -> Result<String> {
+                tool.get(key)
+                    .and_then(|v| v.as_str())
+                    .map(str::to_owned)
+                    .ok_or_else(|| anyhow!("missing string `{key}` in [pin.native.{name}]"))
+            };
+            let sha256 = field("sha256")?;
+            if sha256.len() != 64
+                || !sha256
+                    .bytes()
+                    .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+            {
+                bail!("[pin.native.{name}] sha256 must be 64 lower-case hex digits");
+            }
+            let exe = field("exe")?;
+            if exe.starts_with('/') || exe.split('/').any(|c| c == "..") {
+                bail!("[pin.native.{name}] exe = {exe:?} must be a path inside the archive");
+            }
+            tools.insert(
+                name.clone(),
+                ToolPin {
+                    name: name.clone(),
+                    version: field("version")?,
+                    file: field("file")?,
+                    sha256,
+                    pypi: tool.get("pypi").and_then(|v| v.as_str()).map(str::to_owned),
+                    exe,
+                },
+            );
+        }
+        Ok(NativePin {
+            glibc: glibc.to_owned(),
+            tools,
+        })
+    }
+
+    /// The tool `name`, which this xtask needs pinned.
+    pub fn tool(&self, name: &str) -> Result<&ToolPin> {
+        self.tools.get(name).ok_or_else(|| {
+            anyhow!("toolchain.toml pins no [pin.native.{name}], which builds need: add it (see ARCHITECTURE.md)")
+        })
+    }
 }
 
 impl Pin {
@@ -66,6 +149,13 @@ impl Pin {
                 "[toolchain] channel = {channel:?} but [pin] release = {release:?}: they must name the same version"
             );
         }
+        let native = match pin.get("native") {
+            None => None,
+            Some(t) => Some(NativePin::parse(
+                t.as_table()
+                    .ok_or_else(|| anyhow!("[pin.native] must be a table"))?,
+            )?),
+        };
         let mut tools = BTreeMap::new();
         if let Some(t) = pin.get("tools") {
             let t = t
@@ -86,6 +176,7 @@ impl Pin {
             host: str_field(pin, "pin", "host")?,
             targets: list(pin, "pin", "targets")?,
             tools,
+            native,
         })
     }
 
