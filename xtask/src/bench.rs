@@ -8,8 +8,9 @@ use serde_json::json;
 use std::process::Command;
 use std::time::Instant;
 
-pub const SUITES: [&str; 6] = [
+pub const SUITES: [&str; 7] = [
     "build-overhead",
+    "native",
     "rebuild",
     "tracker",
     "registry",
@@ -21,6 +22,7 @@ pub fn run(project: &Project, suite: &str, runs: usize) -> Result<()> {
     match suite {
         "build-overhead" => build_overhead(project, runs.max(1)),
         "rebuild" => rebuild_vs_cold_build(project),
+        "native" => native_vs_host_toolchain(project),
         "tracker" => example(project, "keel-tracker", "tracker-bench", &[]),
         "registry" => {
             let nginx = system_program(
@@ -243,6 +245,97 @@ fn rebuild_vs_cold_build(project: &Project) -> Result<()> {
         "{}",
         json!({"suite": "rebuild", "metric": "rebuild_vs_cold_release_build", "value": round(rebuild),
                "unit": "s", "baseline": round(cold), "ratio": round(rebuild / cold)})
+    );
+    Ok(())
+}
+
+/// Cold `cargo xtask build` and `cargo xtask dist` of HEAD (pinned native tools: zig links,
+/// rust-objcopy splits) against the same of the commit before `[pin.native]` existed (the
+/// host's cc and objcopy), each in a fresh clone, in this run. The tools are already cached;
+/// their first-use cost (fetching into an empty cache) is measured apart.
+fn native_vs_host_toolchain(project: &Project) -> Result<()> {
+    let git_out = |args: &[&str]| -> Result<String> {
+        let mut cmd = Command::new("git");
+        cmd.arg("-C").arg(&project.root).args(args);
+        Ok(crate::process::run_capture(&mut cmd)?.trim().to_owned())
+    };
+    let head = crate::git::head(project)?.commit;
+    let pinned_at = git_out(&[
+        "log",
+        "-1",
+        "--format=%H",
+        "-S[pin.native]",
+        "--",
+        "toolchain.toml",
+    ])?;
+    if pinned_at.is_empty() {
+        bail!("no commit added [pin.native] to toolchain.toml: nothing to compare with");
+    }
+    let base = git_out(&["rev-parse", &format!("{pinned_at}^")])?;
+    let pin = crate::toolchain::Pin::load(project)?;
+    let work = crate::files::TempDir::new("bench-native")?;
+
+    {
+        let cache = work.path().join("empty-tool-cache");
+        let mut cmd = crate::toolchain::cargo_for(&pin, "HEAD")?;
+        cmd.current_dir(&project.root)
+            .args(["xtask", "tools", "fetch"])
+            .env(crate::toolcache::CACHE_VAR, &cache);
+        println!("first use: fetching the pinned tools into an empty cache ...");
+        let t = time(cmd);
+        let size: u64 = pin
+            .native
+            .iter()
+            .flat_map(|n| n.tools.values())
+            .filter_map(|t| {
+                let archive = cache
+                    .join("sha256")
+                    .join(&t.sha256)
+                    .join("archive")
+                    .join(&t.file);
+                std::fs::metadata(archive).ok().map(|m| m.len())
+            })
+            .sum();
+        match t {
+            Ok(secs) => println!(
+                "  {secs:.1} s, {:.1} MiB downloaded",
+                size as f64 / 1048576.0
+            ),
+            Err(e) => println!("  not measured: {e:#}"),
+        }
+    }
+
+    let mut results = Vec::new();
+    for (label, rev) in [("host tools (before)", &base), ("pinned native", &head)] {
+        let dir = work.path().join(if rev == &head { "head" } else { "base" });
+        crate::rebuild::clone_at(project, rev, &dir)?;
+        let cargo = |args: &[&str]| -> Result<Command> {
+            let mut cmd = crate::toolchain::cargo_for(&pin, rev)?;
+            cmd.current_dir(&dir).args(args);
+            Ok(cmd)
+        };
+        println!("{label} ({}): cold `cargo xtask build` ...", &rev[..12]);
+        let build = time(cargo(&["xtask", "build"])?)?;
+        println!("  {build:.1} s; cold `cargo xtask dist` ...");
+        let dist = time(cargo(&["xtask", "dist"])?)?;
+        println!("  {dist:.1} s");
+        results.push((build, dist));
+    }
+    let ((b0, d0), (b1, d1)) = (results[0], results[1]);
+    println!(
+        "cold build {b1:.1} s vs {b0:.1} s: {:.3}x; cold dist {d1:.1} s vs {d0:.1} s: {:.3}x (target: at most 1.15x)",
+        b1 / b0,
+        d1 / d0
+    );
+    println!(
+        "{}",
+        json!({"suite": "native", "metric": "cold_build_pinned_vs_host_tools", "value": round(b1),
+               "unit": "s", "baseline": round(b0), "ratio": round(b1 / b0)})
+    );
+    println!(
+        "{}",
+        json!({"suite": "native", "metric": "cold_dist_pinned_vs_host_tools", "value": round(d1),
+               "unit": "s", "baseline": round(d0), "ratio": round(d1 / d0)})
     );
     Ok(())
 }
