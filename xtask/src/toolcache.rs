@@ -101,7 +101,8 @@ impl Cache {
                 entry.display()
             )
         })?;
-        write_atomic(&stamp, metadata_fingerprint(&cached.tree)?.as_bytes())?;
+        // A cache mounted read-only is proven again next time: the stamp only saves time.
+        let _ = write_atomic(&stamp, metadata_fingerprint(&cached.tree)?.as_bytes());
         Ok(Some(cached))
     }
 
