@@ -8,15 +8,61 @@ use serde_json::json;
 use std::process::Command;
 use std::time::Instant;
 
-pub const SUITES: [&str; 7] = [
-    "build-overhead",
-    "native",
-    "rebuild",
-    "tracker",
-    "registry",
-    "replication",
-    "ringmaster",
+/// Every suite and what it measures: the dispatcher's list and `bench --help` alike.
+pub const SUITES: [(&str, &str); 7] = [
+    (
+        "build-overhead",
+        "no-op `cargo xtask build --release` against no-op raw `cargo build --release --offline \
+         --locked`, and xtask's compile time from clean",
+    ),
+    (
+        "native",
+        "cold `cargo xtask build` and `dist` with the pinned native tools against the commit \
+         before them (host cc and objcopy), each in a fresh clone; first-use fetching apart",
+    ),
+    (
+        "rebuild",
+        "`cargo xtask rebuild <tag>` of HEAD (released in a scratch clone) against a cold \
+         `cargo xtask build --release` of the same commit in a fresh clone",
+    ),
+    (
+        "tracker",
+        "keel-tracker: added latency per request (8 threads) against direct calls, requests/s \
+         through it with a no-op channel, time to re-find the primary after a failover",
+    ),
+    (
+        "registry",
+        "keel-registry: sparse-index GETs/s against nginx serving the same files (nginx must be \
+         installed), and publish latency against the durable writes alone",
+    ),
+    (
+        "replication",
+        "three keel-kv replicas against a three-member etcd (etcd-server must be installed), \
+         fsync on, the same put load: committed puts/s, p50/p99, failover, 1 GiB catch-up",
+    ),
+    (
+        "ringmaster",
+        "three keel-ringmaster servers against a three-member ZooKeeper ensemble (zookeeper must \
+         be installed), the same create/set/get load: ops/s and p99, 1M-node start-to-ready",
+    ),
 ];
+
+/// The suites' names, for the command line's value parser.
+pub fn suite_names() -> Vec<&'static str> {
+    SUITES.iter().map(|(n, _)| *n).collect()
+}
+
+/// `bench --help`'s list of suites.
+pub fn suites_help() -> String {
+    let mut text = String::from("Suites:\n");
+    for (name, what) in SUITES {
+        text.push_str(&format!("  {name:<15} {what}\n"));
+    }
+    text.push_str(
+        "The last line printed is one JSON object: suite, metric, value, unit, baseline, ratio.",
+    );
+    text
+}
 
 pub fn run(project: &Project, suite: &str, runs: usize) -> Result<()> {
     match suite {
@@ -69,7 +115,7 @@ pub fn run(project: &Project, suite: &str, runs: usize) -> Result<()> {
         }
         other => bail!(
             "unknown bench suite {other:?}; available: {}",
-            SUITES.join(", ")
+            suite_names().join(", ")
         ),
     }
 }

@@ -310,18 +310,8 @@ fn cli() -> Command {
         .subcommand(
             Command::new("bench")
                 .about("Run a benchmark suite against a baseline measured in the same run")
-                .long_about(
-                    "Suites:\n  build-overhead  no-op `cargo xtask build --release` against no-op raw \
-                     `cargo build --release --offline --locked`, and xtask's compile time from clean.\n  \
-                     rebuild         `cargo xtask rebuild <tag>` of HEAD (released in a scratch clone) against a \
-                     cold `cargo xtask build --release` of the same commit in a fresh clone.\n  \
-                     tracker         keel-tracker: added latency per request (8 threads) against direct calls, \
-                     requests/s through it with a no-op channel, time to re-find the primary after a failover.\n  \
-                     registry        keel-registry: sparse-index GETs/s against nginx serving the same files (both on \
-                     loopback, nginx must be installed), and publish latency against the durable writes alone.\n\
-                     The last line printed is one JSON object: suite, metric, value, unit, baseline, ratio.",
-                )
-                .arg(Arg::new("suite").required(true).value_parser(bench::SUITES).help("Which suite"))
+                .long_about(bench::suites_help())
+                .arg(Arg::new("suite").required(true).value_parser(bench::suite_names()).help("Which suite"))
                 .arg(
                     Arg::new("runs")
                         .long("runs")
