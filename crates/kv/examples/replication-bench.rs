@@ -19,8 +19,9 @@
 
 use keel_kv::client::Client;
 use keel_replication::checkpoint::{self, Header};
-use keel_replication::local::{Children, Load, LocalRing, flag, flag_number, free_port};
 use keel_replication::types::{Member, Membership};
+use keel_service::load::Load;
+use keel_testkit::{Children, LocalRing, flag, flag_number, free_port};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::Path;

@@ -113,7 +113,7 @@ fn serve(args: &Args) -> Result<()> {
         bail!("missing --id\n\n{USAGE}");
     }
     let cluster = args.number("cluster", 0)?;
-    let peers = keel_replication::service::parse_members(args.required("peers")?)
+    let peers = keel_service::members::parse_members(args.required("peers")?)
         .map_err(|e| anyhow!("--peers: {e}"))?;
     let listen: std::net::SocketAddr = args
         .required("listen")?
@@ -156,7 +156,7 @@ fn serve(args: &Args) -> Result<()> {
     );
     runtime.block_on(async {
         tokio::spawn(crate::server::serve(listener, replica.clone()));
-        keel_replication::service::shutdown_signal().await?;
+        keel_service::shutdown::shutdown_signal().await?;
         anyhow::Ok(())
     })?;
     eprintln!("keel-kv replica {id}: shutting down");
@@ -169,7 +169,7 @@ fn serve(args: &Args) -> Result<()> {
 
 fn client(command: &str, args: &Args) -> Result<()> {
     args.only(&["servers", "clients", "seconds", "size", "timeout-ms"])?;
-    let servers = keel_replication::service::parse_members(args.required("servers")?)
+    let servers = keel_service::members::parse_members(args.required("servers")?)
         .map_err(|e| anyhow!("--servers: {e}"))?;
     let timeout = Duration::from_millis(args.number("timeout-ms", 10_000)?);
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -247,7 +247,7 @@ async fn load(client: Arc<Client>, args: &Args) -> Result<()> {
         all.extend(lat);
         errors += e;
     }
-    let load = keel_replication::local::Load::of(all, errors, started.elapsed());
+    let load = keel_service::load::Load::of(all, errors, started.elapsed());
     println!(
         "{{\"ops\":{},\"errors\":{errors},\"seconds\":{:.3},\"ops_per_sec\":{:.1},\"p50_us\":{},\"p99_us\":{}}}",
         load.ops,

@@ -3,7 +3,7 @@
 //! replica's "the primary is replica 3" becomes an address.
 
 use crate::proto::{self, KvError, Op, Reply, Request, Response, ServerStatus};
-use keel_replication::mux::Mux;
+use keel_service::mux::Mux;
 use keel_tracker::{Answer, Config, Connector, Failure, Policy, Tracker};
 use std::collections::HashMap;
 use std::net::SocketAddr;

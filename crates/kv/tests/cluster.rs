@@ -4,7 +4,7 @@
 //! Prints each failover's time (kill to first write acknowledged by the new primary).
 
 use keel_kv::client::Client;
-use keel_replication::local::LocalRing;
+use keel_testkit::LocalRing;
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};

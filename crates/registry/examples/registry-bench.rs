@@ -131,14 +131,6 @@ fn json(metric: &str, value: f64, unit: &str, baseline: f64) -> String {
     )
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 fn main() {
     let nginx = PathBuf::from(
         arg("--nginx")
@@ -213,7 +205,7 @@ fn main() {
     );
 
     // nginx over the same directory (its index/ files, static).
-    let port = free_port();
+    let port = keel_testkit::free_port().port();
     let conf = dir.join("nginx.conf");
     std::fs::write(
         &conf,

@@ -15,11 +15,8 @@
 pub mod checkpoint;
 pub mod core;
 pub mod frame;
-pub mod local;
-pub mod mux;
 pub mod node;
 pub mod replica;
-pub mod service;
 pub mod storage;
 pub mod types;
 mod wire;

@@ -2,11 +2,11 @@
 //! and a peer's bad input (a corrupt frame, another cluster's hello, an unknown member's
 //! ballot) is refused without disturbing the ring or its state.
 
-use keel_replication::local::free_port;
 use keel_replication::types::{Ballot, Message};
 use keel_replication::{
     Error, Member, NodeOptions, Replica, ReplicaConfig, RoleName, StateMachine,
 };
+use keel_testkit::free_port;
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::time::{Duration, Instant};

@@ -3,8 +3,8 @@
 //! peers checkpointed and cut their logs catches up by fetching a checkpoint, chunk by chunk
 //! onto its disk.
 
-use keel_replication::local::free_port;
 use keel_replication::{Member, NodeOptions, Replica, ReplicaConfig, RoleName, StateMachine};
+use keel_testkit::free_port;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};

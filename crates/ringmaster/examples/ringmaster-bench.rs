@@ -15,12 +15,13 @@
 
 use keel_replication::StateMachine;
 use keel_replication::checkpoint::{self, Header};
-use keel_replication::local::{Children, Load, LocalRing, flag, flag_number, free_port};
 use keel_replication::types::{Member, Membership};
 use keel_ringmaster::client::Client;
 use keel_ringmaster::proto::{CreateMode, Op};
 use keel_ringmaster::store::TreeSm;
 use keel_ringmaster::tree::{Tree, Txn};
+use keel_service::load::Load;
+use keel_testkit::{Children, LocalRing, flag, flag_number, free_port};
 use std::io::{BufReader, BufWriter, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::Path;

@@ -6,8 +6,8 @@ use crate::server::{OnSecondary, Server};
 use crate::store::{Memory, Replicated, Store};
 use crate::tree::Limits;
 use anyhow::{Context, Result, anyhow, bail};
-use keel_replication::service::parse_members;
 use keel_replication::{Member, NodeOptions, ReplicaConfig};
+use keel_service::members::parse_members;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -224,7 +224,7 @@ fn run_server<S: Store>(
         if let Some(m) = metrics {
             tokio::spawn(server.clone().serve_metrics(m));
         }
-        keel_replication::service::shutdown_signal().await?;
+        keel_service::shutdown::shutdown_signal().await?;
         anyhow::Ok(())
     })?;
     eprintln!("ringmaster server {id}: shutting down");
@@ -375,7 +375,7 @@ async fn cli(args: &Args) -> Result<()> {
     print_reply(&reply);
     if command == "hold" {
         println!("holding the session; stop this command (Ctrl-C, or kill) to end it");
-        keel_replication::service::shutdown_signal().await?;
+        keel_service::shutdown::shutdown_signal().await?;
     }
     let _ = client.close().await;
     Ok(())

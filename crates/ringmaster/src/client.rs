@@ -7,7 +7,7 @@ use crate::proto::{
     WatchKind, Welcome,
 };
 use keel_replication::frame;
-use keel_replication::mux::Mux;
+use keel_service::mux::Mux;
 use keel_tracker::{Answer, Config, Connector, Failure, Policy, Tracker};
 use std::collections::HashMap;
 use std::net::SocketAddr;

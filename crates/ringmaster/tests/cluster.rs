@@ -3,10 +3,10 @@
 //! clients carry on, no acknowledged write is lost, the ephemeral node of a client killed
 //! with SIGKILL vanishes when its session expires, and the watcher sees it.
 
-use keel_replication::local::LocalRing;
-use keel_replication::service::members_spec as spec;
 use keel_ringmaster::client::Client;
 use keel_ringmaster::proto::{CreateMode, Op, Reply};
+use keel_service::members::members_spec as spec;
+use keel_testkit::LocalRing;
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::mpsc;

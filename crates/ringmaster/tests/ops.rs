@@ -2,13 +2,13 @@
 //! replicated store (three servers in this process, keel-replication over loopback TCP).
 //! Every operation goes through the real client, protocol and server.
 
-use keel_replication::local::free_port;
 use keel_replication::{Member, NodeOptions, ReplicaConfig};
 use keel_ringmaster::client::Client;
 use keel_ringmaster::proto::{Code, CreateMode, Event, EventKind, Op, Reply, WatchKind};
 use keel_ringmaster::server::{OnSecondary, Server};
 use keel_ringmaster::store::{Memory, Replicated, Store};
 use keel_ringmaster::tree::Limits;
+use keel_testkit::free_port;
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;

@@ -1,5 +1,4 @@
-//! Conventions shared by the services built on this library (keel-kv, ringmaster): how a
-//! member list is written on a command line, and how a server waits to be told to stop.
+//! How a member list is written on a command line: `1=127.0.0.1:7101,2=127.0.0.1:7102`.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -37,25 +36,6 @@ pub fn members_spec(addrs: &[SocketAddr]) -> String {
         .map(|(i, a)| format!("{}={a}", i + 1))
         .collect::<Vec<_>>()
         .join(",")
-}
-
-/// Returns when the process receives SIGTERM or SIGINT, whichever comes first.
-pub async fn shutdown_signal() -> std::io::Result<()> {
-    use tokio::signal::unix::{SignalKind, signal};
-    let mut term = signal(SignalKind::terminate())?;
-    let mut int = signal(SignalKind::interrupt())?;
-    let (tx, mut rx) = tokio::sync::mpsc::channel::<()>(2);
-    let tx2 = tx.clone();
-    tokio::spawn(async move {
-        term.recv().await;
-        let _ = tx.send(()).await;
-    });
-    tokio::spawn(async move {
-        int.recv().await;
-        let _ = tx2.send(()).await;
-    });
-    rx.recv().await;
-    Ok(())
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! the client side of keel-kv's and ringmaster's protocols. Cancel-safe: whole frames are
 //! queued to a writer task, so a caller that gives up never leaves half a frame behind.
 
-use crate::frame;
+use keel_replication::frame;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::collections::HashMap;
