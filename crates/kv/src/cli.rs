@@ -3,87 +3,87 @@
 
 use crate::client::Client;
 use crate::sm::Kv;
-use anyhow::{Context, Result, anyhow, bail};
-use keel_replication::{Member, NodeOptions, Replica, ReplicaConfig};
-use std::collections::HashMap;
-use std::path::PathBuf;
+use anyhow::{Context, Result, bail};
+use clap::{Arg, ArgMatches, Command, value_parser};
+use keel_replication::Replica;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-const USAGE: &str = "usage:
-  keel-kv serve --id ID --cluster N --peers ID=HOST:PORT,... --listen HOST:PORT --dir DIR
-                [--election-timeout-ms MS] [--heartbeat-ms MS] [--checkpoint-interval SLOTS]
-  keel-kv put    --servers ID=HOST:PORT,... KEY VALUE
-  keel-kv get    --servers ID=HOST:PORT,... KEY
-  keel-kv delete --servers ID=HOST:PORT,... KEY
-  keel-kv status --servers ID=HOST:PORT,...
-  keel-kv load   --servers ID=HOST:PORT,... [--clients N] [--seconds S] [--size BYTES]
-
---peers are the replicas' replication addresses; --servers their client addresses.";
-
-struct Args {
-    flags: HashMap<String, String>,
-    positional: Vec<String>,
+/// The command line: `serve` runs a replica, the rest talk to a running ring.
+pub fn command() -> Command {
+    let servers =
+        || keel_service::cli::members("servers", "The replicas' client addresses").required(true);
+    let timeout = || {
+        Arg::new("timeout-ms")
+            .long("timeout-ms")
+            .value_name("MS")
+            .default_value("10000")
+            .value_parser(value_parser!(u64))
+            .help("How long a request may take, failovers included")
+    };
+    let client = |name: &'static str, about: &'static str| {
+        Command::new(name)
+            .about(about)
+            .arg(servers())
+            .arg(timeout())
+    };
+    let key = || Arg::new("key").value_name("KEY").required(true);
+    let number =
+        |name: &'static str, value: &'static str, default: &'static str, help: &'static str| {
+            Arg::new(name)
+                .long(name)
+                .value_name(value)
+                .default_value(default)
+                .value_parser(value_parser!(u64))
+                .help(help)
+        };
+    Command::new("keel-kv")
+        .about("A replicated key-value service on keel-replication")
+        .subcommand_required(true)
+        .arg_required_else_help(true)
+        .after_help(
+            "--peers are the replicas' replication addresses; --servers their client addresses.",
+        )
+        .subcommand(
+            Command::new("serve")
+                .about("Run one replica; prints a line with \"ready\" once it serves")
+                .args(keel_service::cli::serve_args())
+                .mut_arg("peers", |a| a.required(true))
+                .mut_arg("dir", |a| a.required(true)),
+        )
+        .subcommand(
+            client(
+                "put",
+                "Store VALUE under KEY; prints the slot it was chosen in",
+            )
+            .arg(key())
+            .arg(Arg::new("value").value_name("VALUE").required(true)),
+        )
+        .subcommand(client("get", "Print the value of KEY (linearizable)").arg(key()))
+        .subcommand(client("delete", "Remove KEY").arg(key()))
+        .subcommand(client("status", "Each replica's role, progress and health"))
+        .subcommand(
+            client(
+                "load",
+                "Put load for a while; prints ops/s and latency percentiles as JSON",
+            )
+            .arg(number("clients", "N", "16", "Concurrent callers"))
+            .arg(number("seconds", "S", "10", "How long"))
+            .arg(number("size", "BYTES", "64", "Value size")),
+        )
 }
 
-impl Args {
-    fn parse(args: impl Iterator<Item = String>) -> Result<Args> {
-        let mut flags = HashMap::new();
-        let mut positional = Vec::new();
-        let mut args = args.peekable();
-        while let Some(a) = args.next() {
-            if let Some(name) = a.strip_prefix("--") {
-                let value = args
-                    .next()
-                    .ok_or_else(|| anyhow!("--{name} needs a value\n\n{USAGE}"))?;
-                flags.insert(name.to_string(), value);
-            } else {
-                positional.push(a);
-            }
-        }
-        Ok(Args { flags, positional })
-    }
-
-    fn required(&self, name: &str) -> Result<&str> {
-        self.flags
-            .get(name)
-            .map(|s| s.as_str())
-            .ok_or_else(|| anyhow!("missing --{name}\n\n{USAGE}"))
-    }
-
-    fn number(&self, name: &str, default: u64) -> Result<u64> {
-        match self.flags.get(name) {
-            None => Ok(default),
-            Some(v) => v
-                .parse()
-                .map_err(|_| anyhow!("--{name} {v:?} is not a number")),
-        }
-    }
-
-    fn only(&self, allowed: &[&str]) -> Result<()> {
-        for name in self.flags.keys() {
-            if !allowed.contains(&name.as_str()) {
-                bail!("unknown option --{name}\n\n{USAGE}");
-            }
-        }
-        Ok(())
-    }
-}
-
-/// Runs `keel-kv` with `argv` (without the program name).
+/// Runs `keel-kv` with `argv` (without the program name). `--help` and usage errors are
+/// clap's: they print and exit (0 and 2).
 pub fn run(argv: Vec<String>) -> Result<()> {
     let _ = started();
-    let mut argv = argv.into_iter();
-    let command = argv.next().ok_or_else(|| anyhow!("{USAGE}"))?;
-    let args = Args::parse(argv)?;
-    match command.as_str() {
-        "serve" => serve(&args),
-        "put" | "get" | "delete" | "status" | "load" => client(&command, &args),
-        "help" | "--help" | "-h" => {
-            println!("{USAGE}");
-            Ok(())
-        }
-        other => bail!("unknown command {other:?}\n\n{USAGE}"),
+    let matches = command()
+        .try_get_matches_from(std::iter::once("keel-kv".to_owned()).chain(argv))
+        .unwrap_or_else(|e| e.exit());
+    match matches.subcommand() {
+        Some(("serve", m)) => serve(m),
+        Some((name, m)) => client(name, m),
+        None => unreachable!("a subcommand is required"),
     }
 }
 
@@ -93,43 +93,16 @@ fn started() -> Instant {
     *START.get_or_init(Instant::now)
 }
 
-fn serve(args: &Args) -> Result<()> {
+fn serve(m: &ArgMatches) -> Result<()> {
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_target(false)
         .init();
-    args.only(&[
-        "id",
-        "cluster",
-        "peers",
-        "listen",
-        "dir",
-        "election-timeout-ms",
-        "heartbeat-ms",
-        "checkpoint-interval",
-    ])?;
-    let id = args.number("id", u64::MAX)?;
-    if id == u64::MAX {
-        bail!("missing --id\n\n{USAGE}");
-    }
-    let cluster = args.number("cluster", 0)?;
-    let peers = keel_service::members::parse_members(args.required("peers")?)
-        .map_err(|e| anyhow!("--peers: {e}"))?;
-    let listen: std::net::SocketAddr = args
-        .required("listen")?
-        .parse()
-        .map_err(|e| anyhow!("--listen is not HOST:PORT: {e}"))?;
-    let dir = PathBuf::from(args.required("dir")?);
-    let mut options = NodeOptions::default();
-    options.protocol.election_timeout =
-        Duration::from_millis(args.number("election-timeout-ms", 1000)?);
-    options.protocol.heartbeat_interval = Duration::from_millis(args.number("heartbeat-ms", 100)?);
-    options.checkpoint_interval = args.number("checkpoint-interval", 100_000)?;
-    let members = peers
-        .iter()
-        .map(|(id, addr)| Member::new(*id, addr.to_string()))
-        .collect();
-
+    let config = keel_service::cli::replica_config(m).expect("--peers and --dir are required");
+    let (id, dir) = (config.id, config.dir.clone());
+    let listen = *m
+        .get_one::<std::net::SocketAddr>("listen")
+        .expect("required");
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .thread_name("keel-kv-clients")
@@ -138,14 +111,6 @@ fn serve(args: &Args) -> Result<()> {
     let listener = runtime
         .block_on(tokio::net::TcpListener::bind(listen))
         .with_context(|| format!("listening for clients on {listen}"))?;
-    let config = ReplicaConfig {
-        id,
-        cluster,
-        members,
-        listen: None,
-        dir: dir.clone(),
-        options,
-    };
     let replica = Replica::start(config, Kv::default())
         .with_context(|| format!("starting replica {id} in {}", dir.display()))?;
     let replica = Arc::new(replica);
@@ -167,32 +132,28 @@ fn serve(args: &Args) -> Result<()> {
     Ok(())
 }
 
-fn client(command: &str, args: &Args) -> Result<()> {
-    args.only(&["servers", "clients", "seconds", "size", "timeout-ms"])?;
-    let servers = keel_service::members::parse_members(args.required("servers")?)
-        .map_err(|e| anyhow!("--servers: {e}"))?;
-    let timeout = Duration::from_millis(args.number("timeout-ms", 10_000)?);
+fn client(command: &str, m: &ArgMatches) -> Result<()> {
+    let servers = keel_service::cli::members_of(m, "servers").expect("required");
+    let timeout = Duration::from_millis(*m.get_one::<u64>("timeout-ms").expect("has a default"));
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()?;
     runtime.block_on(async {
         let client = Arc::new(Client::new(servers, timeout));
-        let arg = |i: usize, what: &str| -> Result<&String> {
-            args.positional.get(i).ok_or_else(|| anyhow!("{command} needs {what}\n\n{USAGE}"))
-        };
+        let arg = |name: &str| m.get_one::<String>(name).expect("required");
         match command {
             "put" => {
-                let seq = client.put(arg(0, "KEY")?.as_bytes(), arg(1, "VALUE")?.as_bytes()).await?;
+                let seq = client.put(arg("key").as_bytes(), arg("value").as_bytes()).await?;
                 println!("ok (slot {seq})");
             }
             "delete" => {
-                let seq = client.delete(arg(0, "KEY")?.as_bytes()).await?;
+                let seq = client.delete(arg("key").as_bytes()).await?;
                 println!("ok (slot {seq})");
             }
-            "get" => match client.get(arg(0, "KEY")?.as_bytes()).await? {
+            "get" => match client.get(arg("key").as_bytes()).await? {
                 Some(v) => println!("{}", String::from_utf8_lossy(&v)),
-                None => bail!("no such key: {}", arg(0, "KEY")?),
+                None => bail!("no such key: {}", arg("key")),
             },
             "status" => {
                 for (id, status) in client.status().await {
@@ -205,7 +166,7 @@ fn client(command: &str, args: &Args) -> Result<()> {
                     }
                 }
             }
-            "load" => load(client.clone(), args).await?,
+            "load" => load(client.clone(), m).await?,
             _ => unreachable!(),
         }
         Ok(())
@@ -214,10 +175,9 @@ fn client(command: &str, args: &Args) -> Result<()> {
 
 /// Puts of `--size` bytes from `--clients` concurrent callers for `--seconds`: committed
 /// ops/s and latency percentiles, as one JSON line.
-async fn load(client: Arc<Client>, args: &Args) -> Result<()> {
-    let clients = args.number("clients", 16)? as usize;
-    let seconds = args.number("seconds", 10)?;
-    let size = args.number("size", 64)? as usize;
+async fn load(client: Arc<Client>, m: &ArgMatches) -> Result<()> {
+    let n = |name: &str| *m.get_one::<u64>(name).expect("has a default");
+    let (clients, seconds, size) = (n("clients") as usize, n("seconds"), n("size") as usize);
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let started = Instant::now();
     let mut tasks = Vec::new();
@@ -257,4 +217,12 @@ async fn load(client: Arc<Client>, args: &Args) -> Result<()> {
         load.p99_us
     );
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_command_line_is_well_formed() {
+        super::command().debug_assert();
+    }
 }

@@ -1,76 +1,107 @@
 //! `keel-registry`: run Keel's internal registry, or make a publish token for it.
 
+use clap::{Arg, ArgAction, Command, value_parser};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-const USAGE: &str = "\
-usage:
-  keel-registry serve --dir DIR [--addr ADDR] [--base-url URL] [--auth-required]
-      Serve the registry stored in DIR (created if missing) on ADDR (default 127.0.0.1:8520).
-      Cargo's index is at <URL>/index/ (use `sparse+<URL>/index/` in .cargo/config.toml).
-      --base-url is how clients reach it, when not http://ADDR (behind a proxy).
-      --auth-required makes every request, reads included, need a token.
-  keel-registry token new --dir DIR OWNER
-      Create a publish token for OWNER; prints it once (only its hash is stored).";
+/// The command line. `--dir` may come before or after the command, so it is global, and
+/// `run` requires it.
+fn command() -> Command {
+    Command::new("keel-registry")
+        .about("Keel's internal registry: Cargo's sparse index and web API, and versioned packages")
+        .subcommand_required(true)
+        .arg_required_else_help(true)
+        .arg(
+            Arg::new("dir")
+                .long("dir")
+                .value_name("DIR")
+                .value_parser(value_parser!(PathBuf))
+                .global(true)
+                .help("The directory that holds the registry (created if missing; required)"),
+        )
+        .subcommand(
+            Command::new("serve")
+                .about("Serve the registry stored in DIR")
+                .long_about(
+                    "Serve the registry stored in DIR. Cargo's index is at <URL>/index/ (use \
+                     `sparse+<URL>/index/` in .cargo/config.toml). The first line on stdout, once \
+                     ready, says where it listens.",
+                )
+                .arg(
+                    Arg::new("addr")
+                        .long("addr")
+                        .value_name("ADDR")
+                        .default_value("127.0.0.1:8520")
+                        .value_parser(value_parser!(SocketAddr))
+                        .help("Where to listen (port 0: any free port)"),
+                )
+                .arg(
+                    Arg::new("base-url")
+                        .long("base-url")
+                        .value_name("URL")
+                        .help("How clients reach it, when not http://ADDR (behind a proxy)"),
+                )
+                .arg(
+                    Arg::new("auth-required")
+                        .long("auth-required")
+                        .action(ArgAction::SetTrue)
+                        .help("Every request, reads included, needs a token"),
+                ),
+        )
+        .subcommand(
+            Command::new("token")
+                .about("Manage publish tokens")
+                .subcommand_required(true)
+                .subcommand(
+                    Command::new("new")
+                        .about("Create a publish token for OWNER; prints it once (only its hash is stored)")
+                        .arg(Arg::new("owner").value_name("OWNER").required(true)),
+                ),
+        )
+}
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match run(&args) {
+    let matches = command().get_matches();
+    let Some(dir) = matches.get_one::<PathBuf>("dir").cloned() else {
+        command()
+            .error(
+                clap::error::ErrorKind::MissingRequiredArgument,
+                "--dir DIR is required: the directory that holds the registry",
+            )
+            .exit()
+    };
+    let result = match matches.subcommand() {
+        Some(("serve", m)) => serve(
+            dir,
+            *m.get_one::<SocketAddr>("addr").expect("has a default"),
+            m.get_one::<String>("base-url").cloned(),
+            m.get_flag("auth-required"),
+        ),
+        Some(("token", m)) => {
+            let (_, m) = m.subcommand().expect("a subcommand is required");
+            let owner = m.get_one::<String>("owner").expect("required");
+            new_token(&dir, owner)
+        }
+        _ => unreachable!("a subcommand is required"),
+    };
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e}\n\n{USAGE}");
+            eprintln!("error: {e}");
             ExitCode::from(2)
         }
     }
 }
 
-fn run(args: &[String]) -> Result<(), String> {
-    let mut dir = None;
-    let mut addr: SocketAddr = "127.0.0.1:8520".parse().expect("valid");
-    let mut base_url = None;
-    let mut auth_required = false;
-    let mut rest = Vec::new();
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        let mut value = |flag: &str| it.next().cloned().ok_or(format!("{flag} needs a value"));
-        match a.as_str() {
-            "--dir" => dir = Some(PathBuf::from(value("--dir")?)),
-            "--addr" => {
-                let v = value("--addr")?;
-                addr = v
-                    .parse()
-                    .map_err(|_| format!("--addr {v:?} is not an address like 127.0.0.1:8520"))?;
-            }
-            "--base-url" => base_url = Some(value("--base-url")?),
-            "--auth-required" => auth_required = true,
-            "-h" | "--help" => {
-                println!("{USAGE}");
-                return Ok(());
-            }
-            flag if flag.starts_with('-') => return Err(format!("unknown option {flag}")),
-            _ => rest.push(a.clone()),
-        }
-    }
-    let dir = dir.ok_or("--dir DIR is required: the directory that holds the registry")?;
-    match rest
-        .iter()
-        .map(String::as_str)
-        .collect::<Vec<_>>()
-        .as_slice()
-    {
-        ["serve"] => serve(dir, addr, base_url, auth_required),
-        ["token", "new", owner] => {
-            let token = keel_registry::auth::new_token(&dir, owner).map_err(|e| e.to_string())?;
-            eprintln!(
-                "created a publish token for {owner} (shown once; only its hash is stored in {}):",
-                dir.join(keel_registry::auth::FILE).display()
-            );
-            println!("{token}");
-            Ok(())
-        }
-        other => Err(format!("unknown command {other:?}")),
-    }
+fn new_token(dir: &std::path::Path, owner: &str) -> Result<(), String> {
+    let token = keel_registry::auth::new_token(dir, owner).map_err(|e| e.to_string())?;
+    eprintln!(
+        "created a publish token for {owner} (shown once; only its hash is stored in {}):",
+        dir.join(keel_registry::auth::FILE).display()
+    );
+    println!("{token}");
+    Ok(())
 }
 
 fn serve(
@@ -120,4 +151,12 @@ async fn shutdown_signal() {
         _ = term.recv() => {}
     }
     tracing::info!("shutting down");
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_command_line_is_well_formed() {
+        super::command().debug_assert();
+    }
 }

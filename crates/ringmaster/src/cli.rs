@@ -6,84 +6,182 @@ use crate::server::{OnSecondary, Server};
 use crate::store::{Memory, Replicated, Store};
 use crate::tree::Limits;
 use anyhow::{Context, Result, anyhow, bail};
-use keel_replication::{Member, NodeOptions, ReplicaConfig};
-use keel_service::members::parse_members;
-use std::collections::HashMap;
+use clap::{Arg, ArgAction, ArgMatches, Command, value_parser};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-const USAGE: &str = "usage:
-  ringmaster serve --id ID --listen HOST:PORT (--memory | --cluster N --peers ID=HOST:PORT,... --dir DIR)
-                   [--servers ID=HOST:PORT,...] [--on-secondary forward|redirect] [--metrics HOST:PORT]
-                   [--max-in-flight N] [--election-timeout-ms MS] [--heartbeat-ms MS] [--checkpoint-interval SLOTS]
-  ringmaster cli --servers ID=HOST:PORT,... [--session-timeout-ms MS] [--timeout-ms MS] COMMAND
-    create PATH [DATA] [--ephemeral] [--sequential] [--parents] [--ok-if-exists]
-    get PATH | exists PATH | ls PATH [--after NAME] [--limit N] | tree PATH | sync | status
-    set PATH DATA [--version N]        delete PATH [--version N] [--cascade]
-    watch PATH [--children] [--persistent] [--count N]
-    multi OP... | batch OP...          (each OP one argument: \"create PATH DATA\", \"set PATH DATA\", \"delete PATH\")
-    hold PATH [DATA]                   (an ephemeral node, held until this command is stopped)
-
---peers: replication addresses; --servers / --listen: client addresses.";
-
-const SWITCHES: [&str; 8] = [
-    "ephemeral",
-    "sequential",
-    "parents",
-    "ok-if-exists",
-    "cascade",
-    "children",
-    "persistent",
-    "memory",
-];
-
-struct Args {
-    flags: HashMap<String, String>,
-    words: Vec<String>,
-}
-
-impl Args {
-    fn parse(argv: Vec<String>) -> Result<Args> {
-        let (mut flags, mut words) = (HashMap::new(), Vec::new());
-        let mut it = argv.into_iter();
-        while let Some(a) = it.next() {
-            match a.strip_prefix("--") {
-                Some(name) if SWITCHES.contains(&name) => {
-                    flags.insert(name.to_string(), String::new());
-                }
-                Some(name) => {
-                    let v = it
-                        .next()
-                        .ok_or_else(|| anyhow!("--{name} needs a value\n\n{USAGE}"))?;
-                    flags.insert(name.to_string(), v);
-                }
-                None => words.push(a),
-            }
-        }
-        Ok(Args { flags, words })
-    }
-    fn get(&self, name: &str) -> Option<&str> {
-        self.flags.get(name).map(String::as_str)
-    }
-    fn has(&self, name: &str) -> bool {
-        self.flags.contains_key(name)
-    }
-    fn required(&self, name: &str) -> Result<&str> {
-        self.get(name)
-            .ok_or_else(|| anyhow!("missing --{name}\n\n{USAGE}"))
-    }
-    fn number(&self, name: &str, default: u64) -> Result<u64> {
-        self.get(name).map_or(Ok(default), |v| {
-            v.parse()
-                .map_err(|_| anyhow!("--{name} {v:?} is not a number"))
-        })
-    }
-    fn word(&self, i: usize, what: &str) -> Result<&str> {
-        self.words
-            .get(i)
-            .map(String::as_str)
-            .ok_or_else(|| anyhow!("missing {what}\n\n{USAGE}"))
-    }
+/// The command line: `serve` runs a server; `cli` performs one operation against a ring.
+pub fn command() -> Command {
+    let flag = |name: &'static str, help: &'static str| {
+        Arg::new(name)
+            .long(name)
+            .action(ArgAction::SetTrue)
+            .help(help)
+    };
+    let number = |name: &'static str, value: &'static str, help: &'static str| {
+        Arg::new(name)
+            .long(name)
+            .value_name(value)
+            .value_parser(value_parser!(u64))
+            .help(help)
+    };
+    let path = || Arg::new("path").value_name("PATH").required(true);
+    let data = || {
+        Arg::new("data")
+            .value_name("DATA")
+            .help("The node's data (default: empty)")
+    };
+    let version = || {
+        Arg::new("version")
+            .long("version")
+            .value_name("N")
+            .value_parser(value_parser!(u32))
+            .help("Only if the node is at this version")
+    };
+    let ops = |name: &'static str, about: &'static str| {
+        Command::new(name).about(about).arg(
+            Arg::new("ops")
+                .value_name("OP")
+                .num_args(1..)
+                .required(true)
+                .help(
+                    "Each one argument: \"create PATH DATA\", \"set PATH DATA\" or \"delete PATH\"",
+                ),
+        )
+    };
+    let timeout = |name: &'static str, help: &'static str| {
+        Arg::new(name)
+            .long(name)
+            .value_name("MS")
+            .default_value("10000")
+            .value_parser(value_parser!(u64))
+            .global(true)
+            .help(help)
+    };
+    let serve = Command::new("serve")
+        .about("Run one server; prints a line with \"ready\" once it serves")
+        .args(keel_service::cli::serve_args())
+        .mut_arg("peers", |a| a.required_unless_present("memory"))
+        .mut_arg("dir", |a| a.required_unless_present("memory"))
+        .arg(
+            flag(
+                "memory",
+                "Keep the tree in memory, unreplicated (no --peers, --dir)",
+            )
+            .conflicts_with_all(["peers", "dir"]),
+        )
+        .arg(keel_service::cli::members(
+            "servers",
+            "Every server's client address, for redirecting and forwarding",
+        ))
+        .arg(
+            Arg::new("on-secondary")
+                .long("on-secondary")
+                .value_name("WHAT")
+                .value_parser(["forward", "redirect"])
+                .default_value("forward")
+                .help("What a secondary does with a write"),
+        )
+        .arg(
+            Arg::new("metrics")
+                .long("metrics")
+                .value_name("HOST:PORT")
+                .value_parser(value_parser!(std::net::SocketAddr))
+                .help("Serve metrics over HTTP here"),
+        )
+        .arg(number("max-in-flight", "N", "Requests in progress at once").default_value("1024"));
+    let cli = Command::new("cli")
+        .about("Perform one operation and print its result")
+        .subcommand_required(true)
+        .arg(
+            // Global (it may follow the operation), so clap cannot require it: `cli` does.
+            keel_service::cli::members("servers", "The servers' client addresses (required)")
+                .global(true),
+        )
+        .arg(timeout(
+            "timeout-ms",
+            "How long a request may take, failovers included",
+        ))
+        .arg(timeout(
+            "session-timeout-ms",
+            "How long the session (and its ephemeral nodes) outlives this client",
+        ))
+        .subcommand(
+            Command::new("create")
+                .about("Create a node")
+                .arg(path())
+                .arg(data())
+                .arg(flag("ephemeral", "Removed when the session ends"))
+                .arg(flag("sequential", "Append a sequence number to the name"))
+                .arg(flag("parents", "Create missing parents"))
+                .arg(flag("ok-if-exists", "Succeed if the node exists")),
+        )
+        .subcommand(Command::new("get").about("Print a node's data").arg(path()))
+        .subcommand(
+            Command::new("exists")
+                .about("Print a node's stat, if it exists")
+                .arg(path()),
+        )
+        .subcommand(
+            Command::new("ls")
+                .about("List a node's children, a page at a time")
+                .arg(path())
+                .arg(
+                    Arg::new("after")
+                        .long("after")
+                        .value_name("NAME")
+                        .help("Start after this child"),
+                )
+                .arg(number("limit", "N", "At most this many (0: all)").default_value("0")),
+        )
+        .subcommand(
+            Command::new("tree")
+                .about("Print a subtree with its data")
+                .arg(path()),
+        )
+        .subcommand(Command::new("sync").about("Wait until this server has caught up"))
+        .subcommand(Command::new("status").about("The server's status"))
+        .subcommand(
+            Command::new("set")
+                .about("Set a node's data")
+                .arg(path())
+                .arg(data())
+                .arg(version()),
+        )
+        .subcommand(
+            Command::new("delete")
+                .about("Delete a node")
+                .arg(path())
+                .arg(version())
+                .arg(flag("cascade", "Delete its descendants too")),
+        )
+        .subcommand(
+            Command::new("watch")
+                .about("Watch a node and print its events")
+                .arg(path())
+                .arg(flag("children", "Watch its children, not its data"))
+                .arg(flag("persistent", "Keep watching after the first event"))
+                .arg(number(
+                    "count",
+                    "N",
+                    "Stop after this many events (default: 1, persistent: no limit)",
+                )),
+        )
+        .subcommand(ops("multi", "All operations or none"))
+        .subcommand(ops("batch", "Each operation on its own, in order"))
+        .subcommand(
+            Command::new("hold")
+                .about("Create an ephemeral node and hold it until this command is stopped")
+                .arg(path())
+                .arg(data()),
+        );
+    Command::new("ringmaster")
+        .about("Coordination service with ZooKeeper-superset semantics")
+        .subcommand_required(true)
+        .arg_required_else_help(true)
+        .after_help("--peers: replication addresses; --servers / --listen: client addresses.")
+        .subcommand(serve)
+        .subcommand(cli)
 }
 
 fn started() -> Instant {
@@ -91,57 +189,46 @@ fn started() -> Instant {
     *START.get_or_init(Instant::now)
 }
 
-/// Runs `ringmaster` with `argv` (without the program name).
+/// Runs `ringmaster` with `argv` (without the program name). `--help` and usage errors are
+/// clap's: they print and exit (0 and 2).
 pub fn run(argv: Vec<String>) -> Result<()> {
     let _ = started();
-    let mut argv = argv.into_iter();
-    let command = argv.next().ok_or_else(|| anyhow!("{USAGE}"))?;
-    let args = Args::parse(argv.collect())?;
+    let matches = command()
+        .try_get_matches_from(std::iter::once("ringmaster".to_owned()).chain(argv))
+        .unwrap_or_else(|e| e.exit());
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .thread_name("ringmaster")
         .enable_all()
         .build()?;
-    match command.as_str() {
-        "serve" => serve(&runtime, &args),
-        "cli" => runtime.block_on(cli(&args)),
-        "help" | "--help" | "-h" => {
-            println!("{USAGE}");
-            Ok(())
-        }
-        other => bail!("unknown command {other:?}\n\n{USAGE}"),
+    match matches.subcommand() {
+        Some(("serve", m)) => serve(&runtime, m),
+        Some(("cli", m)) => runtime.block_on(cli(m)),
+        _ => unreachable!("a subcommand is required"),
     }
 }
 
-fn serve(runtime: &tokio::runtime::Runtime, args: &Args) -> Result<()> {
+fn serve(runtime: &tokio::runtime::Runtime, m: &ArgMatches) -> Result<()> {
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_target(false)
         .init();
-    let id = args
-        .required("id")?
-        .parse::<u64>()
-        .map_err(|_| anyhow!("--id is not a number"))?;
-    let listen: std::net::SocketAddr = args
-        .required("listen")?
-        .parse()
-        .map_err(|e| anyhow!("--listen is not HOST:PORT: {e}"))?;
-    let on_secondary = match args.get("on-secondary").unwrap_or("forward") {
-        "forward" => OnSecondary::Forward,
-        "redirect" => OnSecondary::Redirect,
-        other => bail!("--on-secondary {other:?}: say forward or redirect"),
+    let id = *m.get_one::<u64>("id").expect("required");
+    let listen = *m
+        .get_one::<std::net::SocketAddr>("listen")
+        .expect("required");
+    let on_secondary = match m.get_one::<String>("on-secondary").map(String::as_str) {
+        Some("redirect") => OnSecondary::Redirect,
+        _ => OnSecondary::Forward,
     };
-    let servers = match args.get("servers") {
-        Some(s) => parse_members(s).map_err(|e| anyhow!("--servers: {e}"))?,
-        None => HashMap::new(),
-    };
+    let servers = keel_service::cli::members_of(m, "servers").unwrap_or_default();
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
     let limits = Limits::default();
-    let max_in_flight = args.number("max-in-flight", 1024)? as usize;
+    let max_in_flight = *m.get_one::<u64>("max-in-flight").expect("has a default") as usize;
     let listener = runtime
         .block_on(tokio::net::TcpListener::bind(listen))
         .with_context(|| format!("listening on {listen}"))?;
-    let metrics = match args.get("metrics") {
+    let metrics = match m.get_one::<std::net::SocketAddr>("metrics") {
         Some(a) => Some(
             runtime
                 .block_on(tokio::net::TcpListener::bind(a))
@@ -155,38 +242,18 @@ fn serve(runtime: &tokio::runtime::Runtime, args: &Args) -> Result<()> {
         metrics,
         events: rx,
     };
-    if args.has("memory") {
-        let server = Server::new(
-            id,
-            Memory::new(limits, tx),
-            on_secondary,
-            servers,
-            max_in_flight,
-        );
-        run_server(runtime, server, endpoints)
-    } else {
-        let peers = parse_members(args.required("peers")?).map_err(|e| anyhow!("--peers: {e}"))?;
-        let mut options = NodeOptions::default();
-        options.protocol.election_timeout =
-            Duration::from_millis(args.number("election-timeout-ms", 1000)?);
-        options.protocol.heartbeat_interval =
-            Duration::from_millis(args.number("heartbeat-ms", 100)?);
-        options.checkpoint_interval = args.number("checkpoint-interval", 100_000)?;
-        let config = ReplicaConfig {
-            id,
-            cluster: args.number("cluster", 0)?,
-            members: peers
-                .iter()
-                .map(|(id, a)| Member::new(*id, a.to_string()))
-                .collect(),
-            listen: None,
-            dir: args.required("dir")?.into(),
-            options,
-        };
-        let store =
-            Replicated::start(config, limits, tx).context("starting the replicated store")?;
-        let server = Server::new(id, store, on_secondary, servers, max_in_flight);
-        run_server(runtime, server, endpoints)
+    match keel_service::cli::replica_config(m) {
+        None => {
+            let store = Memory::new(limits, tx);
+            let server = Server::new(id, store, on_secondary, servers, max_in_flight);
+            run_server(runtime, server, endpoints)
+        }
+        Some(config) => {
+            let store =
+                Replicated::start(config, limits, tx).context("starting the replicated store")?;
+            let server = Server::new(id, store, on_secondary, servers, max_in_flight);
+            run_server(runtime, server, endpoints)
+        }
     }
 }
 
@@ -260,27 +327,38 @@ fn parse_op(spec: &str) -> Result<Op> {
     })
 }
 
-async fn cli(args: &Args) -> Result<()> {
-    let servers =
-        parse_members(args.required("servers")?).map_err(|e| anyhow!("--servers: {e}"))?;
-    let command = args.word(0, "a command")?;
-    let timeout = Duration::from_millis(args.number("timeout-ms", 10_000)?);
+async fn cli(m: &ArgMatches) -> Result<()> {
+    let Some(servers) = keel_service::cli::members_of(m, "servers") else {
+        command()
+            .error(
+                clap::error::ErrorKind::MissingRequiredArgument,
+                "ringmaster cli needs --servers ID=HOST:PORT,...: the servers' client addresses",
+            )
+            .exit()
+    };
+    let ms = |name: &str| Duration::from_millis(*m.get_one::<u64>(name).expect("has a default"));
+    let timeout = ms("timeout-ms");
     // Ephemeral nodes of a session outlive a dead client by this much.
-    let session_timeout = Duration::from_millis(args.number("session-timeout-ms", 10_000)?);
+    let session_timeout = ms("session-timeout-ms");
+    let (command, args) = m.subcommand().expect("a subcommand is required");
     let (client, mut events) = Client::connect(servers, timeout, session_timeout).await?;
-    let path = || args.word(1, "PATH");
-    let data = |i: usize| {
-        args.words
-            .get(i)
+    let path = || -> Result<&str> { Ok(args.get_one::<String>("path").expect("required")) };
+    let data = |_: usize| {
+        args.try_get_one::<String>("data")
+            .ok()
+            .flatten()
             .map(|s| s.as_bytes().to_vec())
             .unwrap_or_default()
     };
-    let version = args
-        .get("version")
-        .map(|v| v.parse::<u32>())
-        .transpose()
-        .map_err(|_| anyhow!("--version is not a number"))?;
-    let mode = match (args.has("ephemeral"), args.has("sequential")) {
+    let has = |name: &str| {
+        args.try_get_one::<bool>(name)
+            .ok()
+            .flatten()
+            .copied()
+            .unwrap_or(false)
+    };
+    let version = args.try_get_one::<u32>("version").ok().flatten().copied();
+    let mode = match (has("ephemeral"), has("sequential")) {
         (false, false) => CreateMode::Persistent,
         (true, false) => CreateMode::Ephemeral,
         (false, true) => CreateMode::PersistentSequential,
@@ -291,8 +369,8 @@ async fn cli(args: &Args) -> Result<()> {
             path: path()?.into(),
             data: data(2),
             mode,
-            make_parents: args.has("parents"),
-            ok_if_exists: args.has("ok-if-exists"),
+            make_parents: has("parents"),
+            ok_if_exists: has("ok-if-exists"),
         },
         "hold" => Op::Create {
             path: path()?.into(),
@@ -317,13 +395,13 @@ async fn cli(args: &Args) -> Result<()> {
         "delete" => Op::Delete {
             path: path()?.into(),
             version,
-            cascade: args.has("cascade"),
+            cascade: has("cascade"),
         },
         "ls" => Op::GetChildren {
             path: path()?.into(),
             watch: None,
-            after: args.get("after").map(str::to_string),
-            limit: args.number("limit", 0)? as u32,
+            after: args.get_one::<String>("after").cloned(),
+            limit: *args.get_one::<u64>("limit").expect("has a default") as u32,
         },
         "tree" => Op::GetSubtree {
             path: path()?.into(),
@@ -331,8 +409,9 @@ async fn cli(args: &Args) -> Result<()> {
         "sync" => Op::Sync,
         "status" => Op::Status,
         "multi" | "batch" => {
-            let ops = args.words[1..]
-                .iter()
+            let ops = args
+                .get_many::<String>("ops")
+                .expect("required")
                 .map(|s| parse_op(s))
                 .collect::<Result<Vec<_>>>()?;
             if command == "multi" {
@@ -342,19 +421,22 @@ async fn cli(args: &Args) -> Result<()> {
             }
         }
         "watch" => {
-            let kind = if args.has("children") {
+            let kind = if has("children") {
                 WatchKind::Children
             } else {
                 WatchKind::Data
             };
-            let persistent = args.has("persistent");
+            let persistent = has("persistent");
             client.watch(path()?, kind, persistent).await?;
             println!(
                 "watching {} ({kind:?}{})",
                 path()?,
                 if persistent { ", persistent" } else { "" }
             );
-            let count = args.number("count", if persistent { u64::MAX } else { 1 })?;
+            let count = args
+                .get_one::<u64>("count")
+                .copied()
+                .unwrap_or(if persistent { u64::MAX } else { 1 });
             for _ in 0..count {
                 let Some(e) = events.recv().await else { break };
                 println!("{:?} {} zxid {}", e.kind, e.path, e.zxid);
@@ -362,7 +444,7 @@ async fn cli(args: &Args) -> Result<()> {
             let _ = client.close().await;
             return Ok(());
         }
-        other => bail!("unknown cli command {other:?}\n\n{USAGE}"),
+        other => unreachable!("clap knows no cli command {other:?}"),
     };
     let reply = client.call(op).await;
     let reply = match reply {
@@ -422,5 +504,13 @@ fn print_reply(reply: &Reply) {
         Reply::Session { id, .. } => println!("session {id:#x}"),
         Reply::Status(s) => println!("{s:?}"),
         Reply::Event(e) => println!("{e:?}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_command_line_is_well_formed() {
+        super::command().debug_assert();
     }
 }

@@ -3,6 +3,7 @@
 //! a command line ([`members`]), how a server waits to be stopped ([`shutdown`]), and how a
 //! load run is summarized ([`load`]). The consensus library itself knows nothing of these.
 
+pub mod cli;
 pub mod load;
 pub mod members;
 pub mod mux;
