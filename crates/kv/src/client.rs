@@ -4,12 +4,11 @@
 
 use crate::proto::{self, KvError, Op, Reply, Request, Response, ServerStatus};
 use keel_service::mux::Mux;
-use keel_tracker::{Answer, Config, Connector, Failure, Policy, Tracker};
+use keel_service::tracking::Servers;
+use keel_tracker::{Answer, Connector, Failure, Policy, Tracker};
 use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::time::Duration;
-use tokio::net::TcpStream;
 
 /// One connection to a server, carrying many requests at once (cancel-safe).
 #[derive(Debug)]
@@ -17,13 +16,7 @@ pub struct Conn(Mux<Response>);
 
 impl Conn {
     pub async fn open(addr: SocketAddr) -> std::io::Result<Conn> {
-        let stream = tokio::time::timeout(Duration::from_secs(2), TcpStream::connect(addr))
-            .await
-            .map_err(|_| {
-                std::io::Error::new(std::io::ErrorKind::TimedOut, "connect timed out")
-            })??;
-        stream.set_nodelay(true).ok();
-        let (read, write) = stream.into_split();
+        let (read, write) = keel_service::tracking::connect(addr).await?.into_split();
         Ok(Conn(Mux::start(
             read,
             write,
@@ -42,12 +35,12 @@ impl Conn {
 /// How the tracker reaches keel-kv servers.
 #[derive(Debug, Clone)]
 pub struct KvConnector {
-    servers: Arc<HashMap<u64, SocketAddr>>,
+    servers: Servers,
 }
 
 impl KvConnector {
     fn addr_of(&self, id: Option<u64>) -> Option<SocketAddr> {
-        id.and_then(|id| self.servers.get(&id).copied())
+        self.servers.addr_of(id)
     }
 }
 
@@ -99,18 +92,9 @@ impl Client {
     /// A client of the servers in `servers` (replica id → client address), on the current
     /// tokio runtime.
     pub fn new(servers: HashMap<u64, SocketAddr>, timeout: Duration) -> Client {
-        let mut addrs: Vec<SocketAddr> = servers.values().copied().collect();
-        addrs.sort();
-        let connector = KvConnector {
-            servers: Arc::new(servers),
-        };
-        let mut config = Config::new(addrs);
-        config.max_in_flight = 4096;
-        config.max_queued = 65536;
-        config.query_timeout = Duration::from_millis(500);
-        // Re-ask quickly while an election is under way: they take tens of milliseconds.
-        config.backoff_min = Duration::from_millis(5);
-        config.backoff_max = Duration::from_millis(50);
+        let servers = Servers::new(servers);
+        let config = servers.tracker_config();
+        let connector = KvConnector { servers };
         let tracker = Tracker::new(connector.clone(), config, tokio::runtime::Handle::current());
         // Writes here are idempotent puts/deletes, so a request cut off by a failover may be
         // retried on the next primary.
@@ -183,14 +167,7 @@ impl Client {
     /// Every server's status (those that answer).
     pub async fn status(&self) -> Vec<(u64, Result<ServerStatus, String>)> {
         let mut out = Vec::new();
-        let mut servers: Vec<(u64, SocketAddr)> = self
-            .connector
-            .servers
-            .iter()
-            .map(|(i, a)| (*i, *a))
-            .collect();
-        servers.sort();
-        for (id, addr) in servers {
+        for (id, addr) in self.connector.servers.by_id() {
             let status = match Conn::open(addr).await {
                 Err(e) => Err(format!("unreachable at {addr}: {e}")),
                 Ok(conn) => match conn.call(Op::Status).await {

@@ -8,13 +8,13 @@ use crate::proto::{
 };
 use keel_replication::frame;
 use keel_service::mux::Mux;
-use keel_tracker::{Answer, Config, Connector, Failure, Policy, Tracker};
+use keel_service::tracking::Servers;
+use keel_tracker::{Answer, Connector, Failure, Policy, Tracker};
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::net::TcpStream;
 use tokio::sync::mpsc;
 
 /// One connection to a server, many requests at once; cancel-safe (whole frames are queued
@@ -34,12 +34,9 @@ impl Conn {
         addr: SocketAddr,
         events: Option<mpsc::UnboundedSender<Event>>,
     ) -> Result<Conn, String> {
-        let connect = tokio::time::timeout(Duration::from_secs(2), TcpStream::connect(addr));
-        let stream = connect
+        let stream = keel_service::tracking::connect(addr)
             .await
-            .map_err(|_| format!("connecting to {addr} timed out"))?
             .map_err(|e| format!("connecting to {addr}: {e}"))?;
-        stream.set_nodelay(true).ok();
         let (mut read, mut write) = stream.into_split();
         let mut hello = Vec::new();
         frame::put_value(
@@ -113,13 +110,13 @@ impl Conn {
 /// How keel-tracker reaches ringmaster servers.
 #[derive(Debug, Clone)]
 pub struct RmConnector {
-    servers: Arc<HashMap<u64, SocketAddr>>,
+    servers: Servers,
     events: mpsc::UnboundedSender<Event>,
 }
 
 impl RmConnector {
     fn addr_of(&self, id: Option<u64>) -> Option<SocketAddr> {
-        id.and_then(|id| self.servers.get(&id).copied())
+        self.servers.addr_of(id)
     }
 }
 
@@ -177,19 +174,10 @@ impl Client {
         timeout: Duration,
         session_timeout: Duration,
     ) -> Result<(Client, mpsc::UnboundedReceiver<Event>), Error> {
-        let mut addrs: Vec<SocketAddr> = servers.values().copied().collect();
-        addrs.sort();
+        let servers = Servers::new(servers);
+        let config = servers.tracker_config();
         let (events, rx) = mpsc::unbounded_channel();
-        let connector = RmConnector {
-            servers: Arc::new(servers),
-            events,
-        };
-        let mut config = Config::new(addrs);
-        config.query_timeout = Duration::from_millis(500);
-        config.backoff_min = Duration::from_millis(5);
-        config.backoff_max = Duration::from_millis(50);
-        config.max_in_flight = 4096;
-        config.max_queued = 65536;
+        let connector = RmConnector { servers, events };
         let tracker = Tracker::new(connector, config, tokio::runtime::Handle::current());
         let inner = Arc::new(Inner {
             tracker,

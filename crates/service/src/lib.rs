@@ -8,3 +8,4 @@ pub mod load;
 pub mod members;
 pub mod mux;
 pub mod shutdown;
+pub mod tracking;
