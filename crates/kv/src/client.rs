@@ -80,6 +80,20 @@ pub enum ClientError {
     Unexpected(Box<Reply>),
 }
 
+/// Why a server gave no status.
+#[derive(Debug, thiserror::Error)]
+pub enum StatusError {
+    #[error("unreachable at {addr}: {source}")]
+    Unreachable {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("{addr} closed the connection before answering")]
+    Closed { addr: SocketAddr },
+    #[error("unexpected answer: {0:?}")]
+    Unexpected(Box<Result<Reply, KvError>>),
+}
+
 /// A keel-kv client.
 #[derive(Debug)]
 pub struct Client {
@@ -164,15 +178,16 @@ impl Client {
         }
     }
 
-    /// Every server's status (those that answer).
-    pub async fn status(&self) -> Vec<(u64, Result<ServerStatus, String>)> {
+    /// Every server's status, or why it gave none.
+    pub async fn status(&self) -> Vec<(u64, Result<ServerStatus, StatusError>)> {
         let mut out = Vec::new();
         for (id, addr) in self.connector.servers.by_id() {
             let status = match Conn::open(addr).await {
-                Err(e) => Err(format!("unreachable at {addr}: {e}")),
+                Err(source) => Err(StatusError::Unreachable { addr, source }),
                 Ok(conn) => match conn.call(Op::Status).await {
                     Some(Ok(Reply::Status(s))) => Ok(s),
-                    other => Err(format!("unexpected answer: {other:?}")),
+                    None => Err(StatusError::Closed { addr }),
+                    Some(other) => Err(StatusError::Unexpected(Box::new(other))),
                 },
             };
             out.push((id, status));

@@ -94,7 +94,7 @@ pub enum KvError {
 pub async fn read_frame<R: AsyncRead + Unpin>(
     input: &mut R,
     buf: &mut Vec<u8>,
-) -> Result<bool, String> {
+) -> Result<bool, frame::ReadError> {
     frame::read(input, buf, MAX_FRAME).await
 }
 

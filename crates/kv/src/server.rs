@@ -46,7 +46,7 @@ async fn connection(stream: TcpStream, replica: Arc<Replica<Kv>>) -> Result<(), 
                     result: Err(KvError::BadRequest(format!("malformed frame: {e}"))),
                 };
                 let _ = tx.send(proto::encode(&response));
-                break Err(e);
+                break Err(e.to_string());
             }
         }
         let request: Request = match postcard::from_bytes(&buf) {

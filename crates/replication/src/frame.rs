@@ -21,6 +21,16 @@ pub enum FrameError {
     Decode(String),
 }
 
+/// Why a frame could not be read from a stream: the stream failed, or what came is not a
+/// frame (too large, or its checksum does not hold).
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error("reading a frame: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("corrupt frame: {0}")]
+    Frame(#[from] FrameError),
+}
+
 /// Appends `payload` as one frame to `out`.
 pub fn put(out: &mut Vec<u8>, payload: &[u8]) {
     out.extend_from_slice(&(payload.len() as u32).to_le_bytes());
@@ -83,17 +93,17 @@ pub async fn read<R: AsyncRead + Unpin>(
     input: &mut R,
     buf: &mut Vec<u8>,
     limit: usize,
-) -> Result<bool, String> {
+) -> Result<bool, ReadError> {
     let mut header = [0u8; HEADER];
     match input.read_exact(&mut header).await {
         Ok(_) => {}
         Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Ok(false),
-        Err(e) => return Err(e.to_string()),
+        Err(e) => return Err(e.into()),
     }
-    let len = length(&header, limit).map_err(|e| e.to_string())?;
+    let len = length(&header, limit)?;
     buf.resize(len, 0);
-    input.read_exact(buf).await.map_err(|e| e.to_string())?;
-    check(&header, buf).map_err(|e| format!("corrupt frame: {e}"))?;
+    input.read_exact(buf).await?;
+    check(&header, buf)?;
     Ok(true)
 }
 

@@ -68,7 +68,10 @@ async fn read_peer<E: From<Incoming>>(
 ) -> Result<(), String> {
     stream.set_nodelay(true).ok();
     let mut buf = Vec::new();
-    if !frame::read(&mut stream, &mut buf, MAX_FRAME).await? {
+    if !frame::read(&mut stream, &mut buf, MAX_FRAME)
+        .await
+        .map_err(|e| e.to_string())?
+    {
         return Ok(());
     }
     let hello: Hello = frame::decode(&buf).map_err(|e| format!("bad hello: {e}"))?;
@@ -92,7 +95,10 @@ async fn read_peer<E: From<Incoming>>(
     if hello.from == me {
         return Err("a peer claims this replica's own id".into());
     }
-    while frame::read(&mut stream, &mut buf, MAX_FRAME).await? {
+    while frame::read(&mut stream, &mut buf, MAX_FRAME)
+        .await
+        .map_err(|e| e.to_string())?
+    {
         let message: Message = frame::decode(&buf)
             .map_err(|e| format!("corrupt message from replica {}: {e}", hello.from))?;
         if events

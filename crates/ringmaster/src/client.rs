@@ -25,18 +25,41 @@ pub struct Conn {
     pub server: u64,
 }
 
+/// Why a connection to a server could not be opened.
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    #[error("connecting to {addr}: {source}")]
+    Io {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("{addr}: {source}")]
+    Frame {
+        addr: SocketAddr,
+        source: frame::ReadError,
+    },
+    #[error("{addr} closed the connection during the hello")]
+    Closed { addr: SocketAddr },
+    #[error("{addr} refused the connection: {refusal}")]
+    Refused {
+        addr: SocketAddr,
+        refusal: crate::proto::Error,
+    },
+    #[error("{addr} is not a ringmaster server")]
+    NotRingmaster { addr: SocketAddr },
+}
+
 impl Conn {
-    pub async fn open(addr: SocketAddr) -> Result<Conn, String> {
+    pub async fn open(addr: SocketAddr) -> Result<Conn, ConnectError> {
         Self::open_with_events(addr, None).await
     }
 
     pub async fn open_with_events(
         addr: SocketAddr,
         events: Option<mpsc::UnboundedSender<Event>>,
-    ) -> Result<Conn, String> {
-        let stream = keel_service::tracking::connect(addr)
-            .await
-            .map_err(|e| format!("connecting to {addr}: {e}"))?;
+    ) -> Result<Conn, ConnectError> {
+        let io = |source| ConnectError::Io { addr, source };
+        let stream = keel_service::tracking::connect(addr).await.map_err(io)?;
         let (mut read, mut write) = stream.into_split();
         let mut hello = Vec::new();
         frame::put_value(
@@ -48,18 +71,24 @@ impl Conn {
         );
         tokio::io::AsyncWriteExt::write_all(&mut write, &hello)
             .await
-            .map_err(|e| e.to_string())?;
+            .map_err(io)?;
         let mut buf = Vec::new();
-        if !frame::read(&mut read, &mut buf, proto::MAX_FRAME).await? {
-            return Err(format!("{addr} closed the connection during the hello"));
+        if !frame::read(&mut read, &mut buf, proto::MAX_FRAME)
+            .await
+            .map_err(|source| ConnectError::Frame { addr, source })?
+        {
+            return Err(ConnectError::Closed { addr });
         }
         let welcome: Welcome = match postcard::from_bytes(&buf) {
             Ok(w) => w,
             Err(_) => {
                 let refusal: Result<Response, _> = postcard::from_bytes(&buf);
                 return Err(match refusal {
-                    Ok(Response { result: Err(e), .. }) => e.to_string(),
-                    _ => format!("{addr} is not a ringmaster server"),
+                    Ok(Response {
+                        result: Err(refusal),
+                        ..
+                    }) => ConnectError::Refused { addr, refusal },
+                    _ => ConnectError::NotRingmaster { addr },
                 });
             }
         };

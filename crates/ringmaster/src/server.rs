@@ -254,7 +254,7 @@ impl<S: Store> Server<S> {
                         Code::MalformedFrame,
                         format!("malformed frame: {e}; closing the connection"),
                     ));
-                    break Err(e);
+                    break Err(e.to_string());
                 }
             }
             let request: Request = match postcard::from_bytes(&buf) {
