@@ -28,15 +28,7 @@ pub fn command() -> Command {
             .arg(timeout())
     };
     let key = || Arg::new("key").value_name("KEY").required(true);
-    let number =
-        |name: &'static str, value: &'static str, default: &'static str, help: &'static str| {
-            Arg::new(name)
-                .long(name)
-                .value_name(value)
-                .default_value(default)
-                .value_parser(value_parser!(u64))
-                .help(help)
-        };
+    let number = keel_service::cli::number;
     Command::new("keel-kv")
         .about("A replicated key-value service on keel-replication")
         .subcommand_required(true)

@@ -25,7 +25,8 @@ pub fn members_of(m: &ArgMatches, name: &str) -> Option<HashMap<u64, SocketAddr>
     m.get_one::<HashMap<u64, SocketAddr>>(name).cloned()
 }
 
-fn number(
+/// A number flag `--NAME VALUE` with a default.
+pub fn number(
     name: &'static str,
     value: &'static str,
     default: &'static str,

@@ -190,3 +190,42 @@ pub fn flag_number(name: &str, default: u64) -> u64 {
         })
         .unwrap_or(default)
 }
+
+/// A program's command line as a user meets it, for tests: `--help` that succeeds and names
+/// what it should, and usage errors refused with exit code 2 naming the cause.
+#[derive(Debug, Clone, Copy)]
+pub struct Cli(pub &'static str);
+
+impl Cli {
+    fn run(&self, args: &[&str]) -> (Option<i32>, String) {
+        let out = Command::new(self.0)
+            .args(args)
+            .output()
+            .expect("starting the program");
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        (out.status.code(), text)
+    }
+
+    /// `args` succeed and print every needle.
+    pub fn helps(&self, args: &[&str], needles: &[&str]) {
+        let (code, text) = self.run(args);
+        assert_eq!(code, Some(0), "{args:?}:\n{text}");
+        for n in needles {
+            assert!(text.contains(n), "{args:?} help lacks {n:?}:\n{text}");
+        }
+    }
+
+    /// `args` are refused: exit code 2 (a usage error, not a crash) and every needle shown.
+    pub fn refused(&self, args: &[&str], needles: &[&str]) {
+        let (code, text) = self.run(args);
+        assert_eq!(code, Some(2), "{args:?}:\n{text}");
+        assert!(!text.contains("panicked"), "{text}");
+        for n in needles {
+            assert!(text.contains(n), "{args:?} lacks {n:?}:\n{text}");
+        }
+    }
+}
