@@ -15,7 +15,7 @@
 use crate::index::{self, Line, NewCrate};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
-use std::fs::{self, File};
+use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -56,17 +56,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let dir = path.parent().expect("storage paths have a parent");
     fs::create_dir_all(dir)?;
     let tmp = dir.join(format!(".tmp-{}-{}", std::process::id(), fastrand_suffix()));
-    let result = (|| {
-        let mut f = File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        fs::rename(&tmp, path)?;
-        File::open(dir)?.sync_all()
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result
+    keel_durable::replace_with(path, &tmp, |f| f.write_all(bytes))
 }
 
 /// A per-write unique suffix without a random-number dependency.

@@ -3,6 +3,7 @@
 //! lose unsynced writes and tear them.
 
 use crate::types::Slot;
+use keel_durable::sync_dir;
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
@@ -97,22 +98,12 @@ impl FsDisk {
         path: &Path,
         write: &mut dyn FnMut(&mut File) -> io::Result<()>,
     ) -> io::Result<()> {
-        let tmp = path.with_extension("tmp");
-        let mut file = File::create(&tmp)?;
-        write(&mut file)?;
-        file.sync_all()?;
-        drop(file);
-        fs::rename(&tmp, path)?;
-        sync_dir(&self.dir)
+        keel_durable::replace_with(path, &path.with_extension("tmp"), |f| write(f))
     }
 }
 
 fn annotate(e: io::Error, path: &Path, what: &str) -> io::Error {
     io::Error::new(e.kind(), format!("{what} {}: {e}", path.display()))
-}
-
-fn sync_dir(dir: &Path) -> io::Result<()> {
-    File::open(dir)?.sync_all()
 }
 
 impl Disk for FsDisk {
