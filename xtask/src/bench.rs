@@ -134,26 +134,6 @@ fn system_program(name: &str, why: &str, package: &str) -> Result<std::path::Pat
         })
 }
 
-/// `cargo <args>` as a user would type it in the checkout: through rustup's proxy, without
-/// the variables `cargo run` set for xtask itself.
-fn user_cargo(project: &Project, args: &[&str]) -> Command {
-    let mut cmd = Command::new("cargo");
-    cmd.current_dir(&project.root).args(args);
-    for (key, _) in std::env::vars_os() {
-        let k = key.to_string_lossy();
-        if k == "CARGO"
-            || k.starts_with("CARGO_PKG_")
-            || k.starts_with("CARGO_MANIFEST_")
-            || k == "CARGO_CRATE_NAME"
-            || k == "CARGO_BIN_NAME"
-            || k == "CARGO_PRIMARY_PACKAGE"
-        {
-            cmd.env_remove(&key);
-        }
-    }
-    cmd
-}
-
 /// Wall time of one run, in seconds; a failing run is an error showing its output.
 fn time(mut cmd: Command) -> Result<f64> {
     let start = Instant::now();
@@ -191,7 +171,7 @@ fn build_overhead(project: &Project, runs: usize) -> Result<()> {
     }
     let scratch_str = scratch.to_string_lossy().into_owned();
     println!("compiling xtask from clean ...");
-    let cold = time(user_cargo(
+    let cold = time(crate::hermetic::as_user(
         project,
         &[
             "build",
@@ -207,13 +187,13 @@ fn build_overhead(project: &Project, runs: usize) -> Result<()> {
     println!("  xtask cold compile: {cold:.2} s (target: under 30 s)");
 
     println!("warming both builds ...");
-    time(user_cargo(project, &xtask))?;
-    time(user_cargo(project, &raw))?;
+    time(crate::hermetic::as_user(project, &xtask))?;
+    time(crate::hermetic::as_user(project, &raw))?;
     let (mut with_xtask, mut plain) = (Vec::new(), Vec::new());
     for i in 0..runs {
         // Interleaved, so drift on the machine affects both alike.
-        with_xtask.push(time(user_cargo(project, &xtask))?);
-        plain.push(time(user_cargo(project, &raw))?);
+        with_xtask.push(time(crate::hermetic::as_user(project, &xtask))?);
+        plain.push(time(crate::hermetic::as_user(project, &raw))?);
         println!(
             "  run {}: cargo xtask build --release {:.1} ms, cargo build --release {:.1} ms",
             i + 1,
@@ -249,12 +229,12 @@ fn round(x: f64) -> f64 {
 /// the tag exists only there. Both sides start cold: a fresh clone compiles xtask too.
 fn rebuild_vs_cold_build(project: &Project) -> Result<()> {
     let head = crate::git::head(project)?;
-    let version = crate::build::workspace_version(project)?;
-    let tag = crate::release::tag_name(&version);
+    let version = crate::session::workspace_version(project)?;
+    let tag = crate::git::tag_name(&version);
     let pin = crate::toolchain::Pin::load(project)?;
     let work = crate::files::TempDir::new("bench-rebuild")?;
     let cargo = |dir: &std::path::Path, args: &[&str]| -> Result<Command> {
-        let mut cmd = crate::toolchain::cargo_for(&pin, "HEAD")?;
+        let mut cmd = crate::hermetic::other_checkout(&pin, "HEAD")?;
         cmd.current_dir(dir).args(args);
         Ok(cmd)
     };
@@ -263,7 +243,7 @@ fn rebuild_vs_cold_build(project: &Project) -> Result<()> {
     };
 
     let released = work.path().join("released");
-    crate::rebuild::clone_at(project, &head.commit, &released)?;
+    crate::git::clone_at(project, &head.commit, &released)?;
     let _ = git(&released, &["tag", "-d", &tag]); // a clone carries the real tag, if any
     git(&released, &["config", "user.name", "Keel bench"])?;
     git(&released, &["config", "user.email", "bench@keel.invalid"])?;
@@ -277,7 +257,7 @@ fn rebuild_vs_cold_build(project: &Project) -> Result<()> {
     )?)?;
 
     let plain = work.path().join("plain");
-    crate::rebuild::clone_at(project, &head.commit, &plain)?;
+    crate::git::clone_at(project, &head.commit, &plain)?;
     println!("baseline: cold `cargo xtask build --release` in a fresh clone ...");
     let cold = time(cargo(&plain, &["xtask", "build", "--release"])?)?;
     println!("  {cold:.1} s");
@@ -323,7 +303,7 @@ fn native_vs_host_toolchain(project: &Project) -> Result<()> {
 
     {
         let cache = work.path().join("empty-tool-cache");
-        let mut cmd = crate::toolchain::cargo_for(&pin, "HEAD")?;
+        let mut cmd = crate::hermetic::other_checkout(&pin, "HEAD")?;
         cmd.current_dir(&project.root)
             .args(["xtask", "tools", "fetch"])
             .env(crate::toolcache::CACHE_VAR, &cache);
@@ -354,9 +334,9 @@ fn native_vs_host_toolchain(project: &Project) -> Result<()> {
     let mut results = Vec::new();
     for (label, rev) in [("host tools (before)", &base), ("pinned native", &head)] {
         let dir = work.path().join(if rev == &head { "head" } else { "base" });
-        crate::rebuild::clone_at(project, rev, &dir)?;
+        crate::git::clone_at(project, rev, &dir)?;
         let cargo = |args: &[&str]| -> Result<Command> {
-            let mut cmd = crate::toolchain::cargo_for(&pin, rev)?;
+            let mut cmd = crate::hermetic::other_checkout(&pin, rev)?;
             cmd.current_dir(&dir).args(args);
             Ok(cmd)
         };
@@ -389,7 +369,7 @@ fn native_vs_host_toolchain(project: &Project) -> Result<()> {
 /// A benchmark that lives with its crate, as an example program: built and run in release
 /// through the hermetic cargo, its output (JSON last line included) passed through.
 fn example(project: &Project, package: &str, name: &str, args: &[String]) -> Result<()> {
-    let cx = crate::build::prepare(project)?;
+    let cx = crate::session::prepare(project)?;
     let hermetic = crate::hermetic::Hermetic::for_build(project, &cx, true);
     hermetic.prepare()?;
     let mut cmd = hermetic.cargo("run", crate::hermetic::Purpose::Build);
@@ -405,7 +385,7 @@ fn example(project: &Project, package: &str, name: &str, args: &[String]) -> Res
         "--",
     ]);
     cmd.args(args);
-    let status = crate::build::spawn(&mut cmd, &hermetic)?.wait()?;
+    let status = crate::session::spawn(&mut cmd, &hermetic)?.wait()?;
     if !status.success() {
         bail!("the {name} benchmark failed ({status}); its output is above");
     }

@@ -6,11 +6,11 @@
 //! and `rebuild <tag>` runs the tag's own `dist` and compares with the release manifest. Its
 //! name, its output paths and the manifest schema must therefore stay stable.
 
-use crate::build::{self, Options, Session, spawn};
 use crate::files::write_atomic;
 use crate::hermetic::Purpose;
 use crate::manifest::{Artifact, Kind, Manifest, RELEASE_FILE_NAME, SUMS_FILE_NAME};
 use crate::project::{PRODUCT, Project};
+use crate::session::{self, Options, Session, spawn};
 use anyhow::{Context, Result, bail};
 
 /// Where `.crate` files go inside target/dist/.
@@ -19,7 +19,7 @@ pub const CRATES_DIR: &str = "crates";
 pub fn run(project: &Project, opts: &Options) -> Result<()> {
     let session = Session::start(project, opts)?;
     let manifest = produce(&session)?;
-    build::report(&session, &manifest);
+    session::report(&session, &manifest);
     println!("  target/dist/{RELEASE_FILE_NAME}\n  target/dist/{SUMS_FILE_NAME}");
     Ok(())
 }

@@ -5,8 +5,8 @@ use crate::git;
 use crate::process::{find_on_path, run_capture};
 use crate::project::Project;
 use crate::sandbox;
-use crate::test::{Runner, runner};
 use crate::toolchain::{Active, Pin};
+use crate::toolchain::{Runner, runner};
 use anyhow::{Result, bail};
 use std::process::Command;
 

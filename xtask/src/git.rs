@@ -99,3 +99,30 @@ pub fn status(project: &Project) -> Result<Vec<String>> {
     .map(str::to_owned)
     .collect())
 }
+
+/// The line of a release tag's message that carries the manifest's hash.
+pub const TAG_MANIFEST_LINE: &str = "release-manifest.json sha256: ";
+
+/// The tag a release of `version` gets.
+pub fn tag_name(version: &str) -> String {
+    format!("v{version}")
+}
+
+/// Makes a clone of the repository at `commit`, sharing its objects, at `dest`.
+pub fn clone_at(project: &Project, commit: &str, dest: &std::path::Path) -> Result<()> {
+    crate::process::run_capture(
+        std::process::Command::new("git")
+            .args(["clone", "--quiet", "--shared", "--no-checkout"])
+            .arg(&project.root)
+            .arg(dest),
+    )
+    .context("cloning the repository for the rebuild")?;
+    crate::process::run_capture(
+        std::process::Command::new("git")
+            .arg("-C")
+            .arg(dest)
+            .args(["checkout", "--quiet", "--detach", commit]),
+    )
+    .context("checking out the tag in the rebuild's clone")?;
+    Ok(())
+}

@@ -13,7 +13,7 @@
 
 use crate::native::Native;
 use crate::project::Project;
-use crate::toolchain::Active;
+use crate::toolchain::{Active, Pin};
 use serde_json::{Value, json};
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -77,7 +77,7 @@ impl Hermetic {
 
     /// The setup for anything that compiles: a prepared build's toolchain, commit time and
     /// pinned native tools.
-    pub fn for_build(project: &Project, cx: &crate::build::Prepared, sandbox: bool) -> Hermetic {
+    pub fn for_build(project: &Project, cx: &crate::session::Prepared, sandbox: bool) -> Hermetic {
         Hermetic {
             native: Some(cx.native.clone()),
             ..Hermetic::new(project, &cx.active, cx.head.time, sandbox)
@@ -284,4 +284,88 @@ fn outside(project: &Project) -> PathBuf {
     };
     let tmp = std::env::temp_dir();
     if clean(&tmp) { tmp } else { PathBuf::from("/") }
+}
+
+// The two documented exceptions to the hermetic setup above, both for cargo runs that are not
+// this checkout's builds: cargo as a user types it (benchmark baselines), and another
+// checkout's own xtask (`rebuild` of a tag, `repro`'s clones), which then builds through its
+// own `hermetic`.
+
+/// The variables cargo and rustup set for this xtask's own run (`cargo xtask` is `cargo run`),
+/// removed so the command behaves as if started from a shell.
+fn clear_xtask_env(cmd: &mut Command) {
+    for (key, _) in std::env::vars_os() {
+        let Some(key) = key.to_str() else { continue };
+        let set_for_us = key == "CARGO"
+            || (key.starts_with("CARGO_") && key != "CARGO_HOME")
+            || key.starts_with("RUSTUP_TOOLCHAIN")
+            || key.starts_with("RUSTC")
+            || key.starts_with("RUSTDOC")
+            || key == "RUSTFLAGS";
+        if set_for_us {
+            cmd.env_remove(key);
+        }
+    }
+}
+
+/// `cargo <args>` in the checkout as a user would type it: through rustup's proxy, without
+/// the variables `cargo run` set for xtask itself. For benchmarks' baselines only.
+pub fn as_user(project: &Project, args: &[&str]) -> Command {
+    let mut cmd = Command::new("cargo");
+    cmd.current_dir(&project.root).args(args);
+    clear_xtask_env(&mut cmd);
+    cmd
+}
+
+/// `cargo` of `pin`'s toolchain, for building ANOTHER checkout with its own xtask (`rebuild`
+/// of a tag, `repro`'s clones). Through rustup when it is installed (`rustup run <channel>
+/// cargo`; never installing anything), else the cargo on PATH if it is the pinned release.
+/// The variables cargo and rustup set for this xtask are removed, so that checkout's xtask
+/// sees only its own toolchain.
+pub fn other_checkout(pin: &Pin, whose: &str) -> anyhow::Result<Command> {
+    use anyhow::{Context, bail};
+    let mut cmd = match crate::process::find_on_path("rustup") {
+        Some(rustup) => {
+            let list =
+                crate::process::run_capture(Command::new(&rustup).args(["toolchain", "list"]))
+                    .context("running `rustup toolchain list`")?;
+            let installed = list.lines().any(|l| {
+                l.split_whitespace().next().is_some_and(|t| {
+                    t == pin.channel || t.starts_with(&format!("{}-", pin.channel))
+                })
+            });
+            if !installed {
+                bail!(
+                    "{whose} pins Rust {}, which is not installed here. Install it with:\n  {}",
+                    pin.channel,
+                    pin.install_hint()
+                );
+            }
+            let mut cmd = Command::new(rustup);
+            cmd.args(["run", &pin.channel, "cargo"]);
+            cmd
+        }
+        None => {
+            let vv = crate::process::run_capture(Command::new("rustc").arg("-vV")).with_context(
+                || "running `rustc -vV` (no rustup on PATH, so the toolchain on PATH is used)",
+            )?;
+            if !vv
+                .lines()
+                .any(|l| l.strip_prefix("release:").map(str::trim) == Some(&pin.release))
+            {
+                bail!(
+                    "{whose} pins Rust {}, but rustup is not installed and the rustc on PATH is {}. \
+                     Put Rust {} first on PATH, or install rustup and run:\n  {}",
+                    pin.release,
+                    vv.lines().next().unwrap_or("unknown"),
+                    pin.release,
+                    pin.install_hint()
+                );
+            }
+            Command::new("cargo")
+        }
+    };
+    clear_xtask_env(&mut cmd);
+    cmd.env("RUSTUP_AUTO_INSTALL", "0");
+    Ok(cmd)
 }

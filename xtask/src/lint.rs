@@ -1,13 +1,13 @@
 //! `cargo xtask lint`: formatting checked (`cargo fmt --check`) and clippy with warnings
 //! denied, for the product workspace and xtask, through the same hermetic cargo as builds.
 
-use crate::build::{self, spawn};
 use crate::hermetic::{Hermetic, Purpose};
 use crate::project::{PRODUCT, Project, XTASK};
+use crate::session::{self, spawn};
 use anyhow::{Context, Result, bail};
 
 pub fn run(project: &Project) -> Result<()> {
-    let cx = build::prepare(project)?;
+    let cx = session::prepare(project)?;
     let hermetic = Hermetic::for_build(project, &cx, true);
     hermetic.prepare().context("creating target/keel")?;
     let mut failures = Vec::new();

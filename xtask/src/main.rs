@@ -27,11 +27,13 @@ mod registry_server;
 mod release;
 mod repro;
 mod sandbox;
+mod session;
 mod test;
 mod toolcache;
 mod toolchain;
 mod tools;
 mod vendor;
+mod verdict;
 mod verify;
 mod workspace;
 mod yanked;
@@ -330,8 +332,8 @@ fn strings(m: &ArgMatches, id: &str) -> Vec<String> {
 }
 
 /// The options of `package`, `dist` and `release`: always the whole workspace, release profile.
-fn build_options(m: &ArgMatches) -> build::Options {
-    build::Options {
+fn build_options(m: &ArgMatches) -> session::Options {
+    session::Options {
         release: true,
         packages: Vec::new(),
         no_sandbox: m.get_flag("no-sandbox"),
@@ -362,7 +364,7 @@ fn dispatch(matches: &ArgMatches) -> Result<()> {
         }
         Some(("build", m)) => build::run(
             &project,
-            &build::Options {
+            &session::Options {
                 release: m.get_flag("release"),
                 packages: strings(m, "package"),
                 no_sandbox: m.get_flag("no-sandbox"),

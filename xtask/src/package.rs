@@ -17,9 +17,9 @@
 //! writer; each is a manifest artifact of kind `package`.
 
 use crate::archive::{self, Entry};
-use crate::build::{self, Options, Session};
 use crate::manifest::{Artifact, Kind, Manifest};
 use crate::project::Project;
+use crate::session::{self, Options, Session};
 use crate::workspace::Member;
 use anyhow::{Context, Result, bail};
 use std::collections::BTreeSet;
@@ -269,7 +269,7 @@ pub fn run(project: &Project, opts: &Options) -> Result<()> {
     let session = Session::start(project, opts)?;
     let manifest = packaged(&session)?;
     manifest.write(&project.dist())?;
-    build::report(&session, &manifest);
+    session::report(&session, &manifest);
     Ok(())
 }
 

@@ -4,14 +4,16 @@
 //! every artifact is identical (and nothing about the manifest or the stored copies is off).
 
 use crate::files::{TempDir, copy_tree, sha256_bytes, sha256_file};
-use crate::manifest::{Artifact, Manifest, RELEASE_FILE_NAME};
+use crate::git::clone_at;
+use crate::git::{TAG_MANIFEST_LINE, tag_name};
+use crate::hermetic::other_checkout;
+use crate::manifest::{Manifest, RELEASE_FILE_NAME};
 use crate::process::{find_on_path, run_capture};
 use crate::project::Project;
-use crate::release::{TAG_MANIFEST_LINE, tag_name};
-use crate::toolchain::{Pin, cargo_for};
+use crate::toolchain::Pin;
+use crate::verdict::{Verdict, compare, print_verdicts};
 use crate::{elf, git};
 use anyhow::{Context, Result, bail};
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
@@ -73,7 +75,7 @@ pub fn run(project: &Project, opts: &Options) -> Result<()> {
             )
         })?;
     let pin = Pin::parse(&pin_text).with_context(|| format!("tag {tag}'s toolchain.toml"))?;
-    let mut cargo = cargo_for(&pin, &format!("tag {tag}"))?;
+    let mut cargo = other_checkout(&pin, &format!("tag {tag}"))?;
 
     let work = TempDir::new(&format!("rebuild-{tag}"))?;
     let src = work.path().join("src");
@@ -359,91 +361,6 @@ fn check_stored(dir: &Path, expected: &Manifest) -> Vec<String> {
         }
     }
     problems
-}
-
-/// Makes a clone of the repository at `commit`, sharing its objects, at `dest`.
-pub fn clone_at(project: &Project, commit: &str, dest: &Path) -> Result<()> {
-    run_capture(
-        Command::new("git")
-            .args(["clone", "--quiet", "--shared", "--no-checkout"])
-            .arg(&project.root)
-            .arg(dest),
-    )
-    .context("cloning the repository for the rebuild")?;
-    run_capture(
-        Command::new("git")
-            .arg("-C")
-            .arg(dest)
-            .args(["checkout", "--quiet", "--detach", commit]),
-    )
-    .context("checking out the tag in the rebuild's clone")?;
-    Ok(())
-}
-
-#[derive(Debug)]
-pub struct Verdict {
-    pub path: String,
-    pub kind: &'static str,
-    pub expected: Option<Artifact>,
-    pub rebuilt: Option<Artifact>,
-    pub same: bool,
-}
-
-impl Verdict {
-    fn line(&self, width: usize) -> String {
-        let head = |word: &str| format!("{word:<10} {:<8} {:<width$}", self.kind, self.path);
-        match (&self.expected, &self.rebuilt) {
-            (Some(e), Some(_)) if self.same => {
-                format!("{}  sha256 {}", head("identical"), e.sha256)
-            }
-            (Some(e), Some(r)) => format!(
-                "{}  expected sha256 {} ({} bytes), got {} ({} bytes)",
-                head("DIFFERENT"),
-                e.sha256,
-                e.size,
-                r.sha256,
-                r.size
-            ),
-            (Some(_), None) => format!("{}  (not produced by the rebuild)", head("MISSING")),
-            (None, _) => format!("{}  (produced, but not in the manifest)", head("EXTRA")),
-        }
-    }
-}
-
-/// Prints one aligned line per artifact.
-pub fn print_verdicts(verdicts: &[Verdict]) {
-    let width = verdicts.iter().map(|v| v.path.len()).max().unwrap_or(0);
-    for v in verdicts {
-        println!("  {}", v.line(width));
-    }
-}
-
-/// Artifact by artifact: every path in either manifest, in order.
-pub fn compare(expected: &Manifest, rebuilt: &Manifest) -> Vec<Verdict> {
-    let index = |m: &Manifest| -> BTreeMap<String, Artifact> {
-        m.artifacts
-            .iter()
-            .map(|a| (a.path.clone(), a.clone()))
-            .collect()
-    };
-    let (e, r) = (index(expected), index(rebuilt));
-    let mut paths: Vec<&String> = e.keys().chain(r.keys()).collect();
-    paths.sort();
-    paths.dedup();
-    paths
-        .into_iter()
-        .map(|p| {
-            let (ea, ra) = (e.get(p).cloned(), r.get(p).cloned());
-            let same = matches!((&ea, &ra), (Some(a), Some(b)) if a.sha256 == b.sha256 && a.size == b.size && a.kind == b.kind);
-            Verdict {
-                path: p.clone(),
-                kind: ea.as_ref().or(ra.as_ref()).map(|a| a.kind.as_str()).unwrap_or("?"),
-                expected: ea,
-                rebuilt: ra,
-                same,
-            }
-        })
-        .collect()
 }
 
 /// Keeps both copies of a differing artifact, says where they first differ, and runs

@@ -3,7 +3,7 @@
 //! `token new --dir DIR OWNER`. The server itself runs outside the build sandbox: it must
 //! be reachable.
 
-use crate::build::{self, Options, Session};
+use crate::session::{self, Options, Session};
 use anyhow::{Context, Result, bail};
 use std::os::unix::process::CommandExt;
 
@@ -15,7 +15,7 @@ pub fn run(project: &crate::project::Project, args: &[String]) -> Result<()> {
         jobs: None,
     };
     let session = Session::start(project, &opts)?;
-    let exe = build::cargo_build(&session.hermetic, &opts)?
+    let exe = session::cargo_build(&session.hermetic, &opts)?
         .into_iter()
         .find(|p| p.file_name().is_some_and(|n| n == "keel-registry"))
         .context("cargo built no keel-registry executable")?;

@@ -4,21 +4,15 @@
 //! records the release manifest's sha256 so `rebuild` can tell a tampered manifest.
 //! Publishing to the registry arrives with the registry; until then `--no-publish` is required.
 
-use crate::build::{Options, Session, workspace_version};
 use crate::files::{sha256_bytes, write_atomic};
+use crate::git::{TAG_MANIFEST_LINE, tag_name};
 use crate::manifest::{Manifest, RELEASE_FILE_NAME, SUMS_FILE_NAME};
 use crate::process::run_capture;
 use crate::project::{PRODUCT, Project};
+use crate::session::{Options, Session, workspace_version};
 use crate::{dist, git};
 use anyhow::{Context, Result, bail};
 use std::path::Path;
-
-/// The line of a release tag's message that carries the manifest's hash.
-pub const TAG_MANIFEST_LINE: &str = "release-manifest.json sha256: ";
-
-pub fn tag_name(version: &str) -> String {
-    format!("v{version}")
-}
 
 /// `publish`: `None` for --no-publish, else the registry to publish to (default `keel`).
 pub fn run(
@@ -51,7 +45,7 @@ pub fn run(
 
     // The whole pre-flight (pin, toolchain, vendor, locks, the registry and its token)
     // before anything is changed.
-    crate::build::prepare(project)?;
+    crate::session::prepare(project)?;
     let registry = match &publish {
         None => None,
         Some(name) => {

@@ -6,10 +6,12 @@
 
 use crate::files::TempDir;
 use crate::git;
+use crate::git::clone_at;
+use crate::hermetic::other_checkout;
 use crate::manifest::{Manifest, RELEASE_FILE_NAME};
 use crate::project::Project;
-use crate::rebuild::{clone_at, compare};
-use crate::toolchain::{Pin, cargo_for};
+use crate::toolchain::Pin;
+use crate::verdict::compare;
 use anyhow::{Context, Result, bail};
 use std::os::unix::process::CommandExt;
 use std::path::Path;
@@ -147,7 +149,7 @@ pub fn run(project: &Project, quick: bool) -> Result<()> {
     let verdicts = compare(&manifests[0].0, &manifests[1].0);
     let identical = verdicts.iter().filter(|v| v.same).count();
     println!("\nrepro: per-artifact verdict (A against B)");
-    crate::rebuild::print_verdicts(&verdicts);
+    crate::verdict::print_verdicts(&verdicts);
     let manifests_equal = manifests[0].1 == manifests[1].1;
     println!(
         "{identical}/{} artifacts identical; release manifests {}; {:.1} s",
@@ -170,7 +172,7 @@ pub fn run(project: &Project, quick: bool) -> Result<()> {
 }
 
 fn build(pin: &Pin, c: &Conditions, dir: &Path, work: &Path) -> Result<()> {
-    let mut cmd: Command = cargo_for(pin, "HEAD")?;
+    let mut cmd: Command = other_checkout(pin, "HEAD")?;
     cmd.current_dir(dir)
         .args(["xtask", "dist"])
         .env("TZ", c.tz)

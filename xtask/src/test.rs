@@ -2,14 +2,11 @@
 //! invocation as builds. cargo-nextest runs them when toolchain.toml pins it and that exact
 //! version is installed; otherwise `cargo test`.
 
-use crate::build::{self, spawn};
 use crate::hermetic::{Hermetic, Purpose};
-use crate::process::{find_on_path, run_capture};
 use crate::project::{PRODUCT, Project, XTASK};
-use crate::toolchain::Pin;
+use crate::session::{self, spawn};
+use crate::toolchain::{Runner, runner};
 use anyhow::{Context, Result, bail};
-use std::path::PathBuf;
-use std::process::Command;
 
 #[derive(Debug, Clone, Default)]
 pub struct Options {
@@ -19,33 +16,8 @@ pub struct Options {
     pub runner_args: Vec<String>,
 }
 
-/// The test runner this machine will use, and why.
-pub enum Runner {
-    Nextest(PathBuf),
-    CargoTest(String),
-}
-
-pub fn runner(pin: &Pin) -> Runner {
-    let Some(pinned) = pin.tools.get("cargo-nextest") else {
-        return Runner::CargoTest("toolchain.toml pins no cargo-nextest".into());
-    };
-    let Some(path) = find_on_path("cargo-nextest") else {
-        return Runner::CargoTest(format!(
-            "cargo-nextest is not installed (`cargo install cargo-nextest --version ={pinned} --locked` for faster runs)"
-        ));
-    };
-    match run_capture(Command::new(&path).arg("--version")) {
-        Ok(v) if v.split_whitespace().nth(1) == Some(pinned.as_str()) => Runner::Nextest(path),
-        Ok(v) => Runner::CargoTest(format!(
-            "installed {} is not the pinned cargo-nextest {pinned}",
-            v.lines().next().unwrap_or("").trim()
-        )),
-        Err(e) => Runner::CargoTest(format!("cargo-nextest --version failed: {e:#}")),
-    }
-}
-
 pub fn run(project: &Project, opts: &Options) -> Result<()> {
-    let cx = build::prepare(project)?;
+    let cx = session::prepare(project)?;
     let hermetic = Hermetic::for_build(project, &cx, !opts.no_sandbox);
     hermetic.prepare().context("creating target/keel")?;
     let runner = runner(&cx.pin);

@@ -322,64 +322,27 @@ impl Active {
     }
 }
 
-/// `cargo` of `pin`'s toolchain, for building ANOTHER checkout with its own xtask (`rebuild`
-/// of a tag, `repro`'s clones). Through rustup when it is installed (`rustup run <channel>
-/// cargo`; never installing anything), else the cargo on PATH if it is the pinned release.
-/// The variables cargo and rustup set for this xtask are removed, so that checkout's xtask
-/// sees only its own toolchain.
-pub fn cargo_for(pin: &Pin, whose: &str) -> Result<Command> {
-    let mut cmd = match crate::process::find_on_path("rustup") {
-        Some(rustup) => {
-            let list = run_capture(Command::new(&rustup).args(["toolchain", "list"]))
-                .context("running `rustup toolchain list`")?;
-            let installed = list.lines().any(|l| {
-                l.split_whitespace().next().is_some_and(|t| {
-                    t == pin.channel || t.starts_with(&format!("{}-", pin.channel))
-                })
-            });
-            if !installed {
-                bail!(
-                    "{whose} pins Rust {}, which is not installed here. Install it with:\n  {}",
-                    pin.channel,
-                    pin.install_hint()
-                );
-            }
-            let mut cmd = Command::new(rustup);
-            cmd.args(["run", &pin.channel, "cargo"]);
-            cmd
-        }
-        None => {
-            let vv = run_capture(Command::new("rustc").arg("-vV")).context(
-                "running `rustc -vV` (no rustup on PATH, so the toolchain on PATH is used)",
-            )?;
-            if !vv
-                .lines()
-                .any(|l| l.strip_prefix("release:").map(str::trim) == Some(&pin.release))
-            {
-                bail!(
-                    "{whose} pins Rust {}, but rustup is not installed and the rustc on PATH is {}. \
-                     Put Rust {} first on PATH, or install rustup and run:\n  {}",
-                    pin.release,
-                    vv.lines().next().unwrap_or("unknown"),
-                    pin.release,
-                    pin.install_hint()
-                );
-            }
-            Command::new("cargo")
-        }
+/// The test runner this machine will use, and why.
+pub enum Runner {
+    Nextest(PathBuf),
+    CargoTest(String),
+}
+
+pub fn runner(pin: &Pin) -> Runner {
+    let Some(pinned) = pin.tools.get("cargo-nextest") else {
+        return Runner::CargoTest("toolchain.toml pins no cargo-nextest".into());
     };
-    for (key, _) in std::env::vars_os() {
-        let Some(key) = key.to_str() else { continue };
-        let set_for_us = key == "CARGO"
-            || (key.starts_with("CARGO_") && key != "CARGO_HOME")
-            || key.starts_with("RUSTUP_TOOLCHAIN")
-            || key.starts_with("RUSTC")
-            || key.starts_with("RUSTDOC")
-            || key == "RUSTFLAGS";
-        if set_for_us {
-            cmd.env_remove(key);
-        }
+    let Some(path) = crate::process::find_on_path("cargo-nextest") else {
+        return Runner::CargoTest(format!(
+            "cargo-nextest is not installed (`cargo install cargo-nextest --version ={pinned} --locked` for faster runs)"
+        ));
+    };
+    match run_capture(Command::new(&path).arg("--version")) {
+        Ok(v) if v.split_whitespace().nth(1) == Some(pinned.as_str()) => Runner::Nextest(path),
+        Ok(v) => Runner::CargoTest(format!(
+            "installed {} is not the pinned cargo-nextest {pinned}",
+            v.lines().next().unwrap_or("").trim()
+        )),
+        Err(e) => Runner::CargoTest(format!("cargo-nextest --version failed: {e:#}")),
     }
-    cmd.env("RUSTUP_AUTO_INSTALL", "0");
-    Ok(cmd)
 }
