@@ -229,7 +229,7 @@ fn round(x: f64) -> f64 {
 /// the tag exists only there. Both sides start cold: a fresh clone compiles xtask too.
 fn rebuild_vs_cold_build(project: &Project) -> Result<()> {
     let head = crate::git::head(project)?;
-    let version = crate::session::workspace_version(project)?;
+    let version = crate::build::session::workspace_version(project)?;
     let tag = crate::git::tag_name(&version);
     let pin = crate::toolchain::Pin::load(project)?;
     let work = crate::files::TempDir::new("bench-rebuild")?;
@@ -306,7 +306,7 @@ fn native_vs_host_toolchain(project: &Project) -> Result<()> {
         let mut cmd = crate::hermetic::other_checkout(&pin, "HEAD")?;
         cmd.current_dir(&project.root)
             .args(["xtask", "tools", "fetch"])
-            .env(crate::toolcache::CACHE_VAR, &cache);
+            .env(crate::native::toolcache::CACHE_VAR, &cache);
         println!("first use: fetching the pinned tools into an empty cache ...");
         let t = time(cmd);
         let size: u64 = pin
@@ -369,7 +369,7 @@ fn native_vs_host_toolchain(project: &Project) -> Result<()> {
 /// A benchmark that lives with its crate, as an example program: built and run in release
 /// through the hermetic cargo, its output (JSON last line included) passed through.
 fn example(project: &Project, package: &str, name: &str, args: &[String]) -> Result<()> {
-    let cx = crate::session::prepare(project)?;
+    let cx = crate::build::session::prepare(project)?;
     let hermetic = crate::hermetic::Hermetic::for_build(project, &cx, true);
     hermetic.prepare()?;
     let mut cmd = hermetic.cargo("run", crate::hermetic::Purpose::Build);
@@ -385,7 +385,7 @@ fn example(project: &Project, package: &str, name: &str, args: &[String]) -> Res
         "--",
     ]);
     cmd.args(args);
-    let status = crate::session::spawn(&mut cmd, &hermetic)?.wait()?;
+    let status = crate::build::session::spawn(&mut cmd, &hermetic)?.wait()?;
     if !status.success() {
         bail!("the {name} benchmark failed ({status}); its output is above");
     }

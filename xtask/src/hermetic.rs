@@ -77,7 +77,11 @@ impl Hermetic {
 
     /// The setup for anything that compiles: a prepared build's toolchain, commit time and
     /// pinned native tools.
-    pub fn for_build(project: &Project, cx: &crate::session::Prepared, sandbox: bool) -> Hermetic {
+    pub fn for_build(
+        project: &Project,
+        cx: &crate::build::session::Prepared,
+        sandbox: bool,
+    ) -> Hermetic {
         Hermetic {
             native: Some(cx.native.clone()),
             ..Hermetic::new(project, &cx.active, cx.head.time, sandbox)
@@ -262,8 +266,8 @@ pub fn online(project: &Project, active: &Active, program: &Path) -> anyhow::Res
         .env("RUSTC", active.bin_dir.join("rustc"))
         .env_remove("RUSTUP_TOOLCHAIN")
         .env_remove("CARGO_TARGET_DIR");
-    for (name, index) in crate::cargo_config::registries(project)? {
-        let var = crate::cargo_config::registry_env_var(&name, "index");
+    for (name, index) in crate::deps::cargo_config::registries(project)? {
+        let var = crate::deps::cargo_config::registry_env_var(&name, "index");
         if std::env::var_os(&var).is_none() {
             cmd.env(var, index);
         }

@@ -1,42 +1,32 @@
 //! `cargo xtask`: Keel's build toolchain. A thin dispatcher; each command is its own module.
 
-mod archive;
 mod bench;
 mod build;
-mod cargo_config;
-mod ci;
-mod dist;
-mod doctor;
-mod elf;
+mod check;
+mod deps;
 mod files;
 mod fingerprint;
 mod git;
 mod hermetic;
-mod lint;
-mod lockfile;
 mod manifest;
 mod native;
-mod package;
 mod pipeline;
 mod process;
 mod project;
-mod publish;
-mod rebuild;
 mod registry;
-mod registry_server;
 mod release;
-mod repro;
 mod sandbox;
-mod session;
-mod test;
-mod toolcache;
 mod toolchain;
-mod tools;
-mod vendor;
-mod verdict;
-mod verify;
 mod workspace;
-mod yanked;
+
+// The commands, by the names the dispatcher below uses.
+use build::{dist, package, session, test};
+use check::{doctor, lint, verify};
+use deps::vendor;
+use native::tools;
+use pipeline::ci;
+use registry::serve as registry_server;
+use release::{publish, rebuild, repro};
 
 use anyhow::Result;
 use clap::{Arg, ArgAction, ArgMatches, Command, value_parser};

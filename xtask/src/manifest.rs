@@ -62,7 +62,7 @@ impl Artifact {
         let build_id = match kind {
             Kind::Bin | Kind::Debug => {
                 let bytes = std::fs::read(&path).with_context(|| format!("reading {rel}"))?;
-                crate::elf::build_id(&bytes)
+                crate::build::elf::build_id(&bytes)
             }
             Kind::Package | Kind::Crate => None,
         };

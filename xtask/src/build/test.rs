@@ -2,9 +2,9 @@
 //! invocation as builds. cargo-nextest runs them when toolchain.toml pins it and that exact
 //! version is installed; otherwise `cargo test`.
 
+use crate::build::session::{self, spawn};
 use crate::hermetic::{Hermetic, Purpose};
 use crate::project::{PRODUCT, Project, XTASK};
-use crate::session::{self, spawn};
 use crate::toolchain::{Runner, runner};
 use anyhow::{Context, Result, bail};
 

@@ -15,6 +15,8 @@
 //! produces = ["target/dist/release-manifest.json"]  # optional: must exist afterwards
 //! ```
 
+pub mod ci;
+
 use crate::project::Project;
 use anyhow::{Context, Result, bail};
 use serde_json::json;

@@ -16,10 +16,10 @@
 //! `cargo xtask package` builds the release and writes every package with the one archive
 //! writer; each is a manifest artifact of kind `package`.
 
-use crate::archive::{self, Entry};
+use crate::build::archive::{self, Entry};
+use crate::build::session::{self, Options, Session};
 use crate::manifest::{Artifact, Kind, Manifest};
 use crate::project::Project;
-use crate::session::{self, Options, Session};
 use crate::workspace::Member;
 use anyhow::{Context, Result, bail};
 use std::collections::BTreeSet;

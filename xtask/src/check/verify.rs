@@ -11,10 +11,10 @@
 //!
 //! Every problem found is reported, each naming the crate or file and the command that fixes it.
 
+use crate::deps::lockfile::{self, LockedPackage};
 use crate::files::{self, sha256_bytes};
 use crate::fingerprint::Stamp;
 use crate::hermetic::{Hermetic, Purpose};
-use crate::lockfile::{self, LockedPackage};
 use crate::project::{PRODUCT, Project, WORKSPACES, XTASK};
 use crate::toolchain::{Active, Pin};
 use anyhow::{Context, Result, bail};
@@ -66,7 +66,7 @@ pub fn run(
         }
     }
     check_sources(&locked, &mut problems);
-    for problem in crate::ci::drift(project) {
+    for problem in crate::pipeline::ci::drift(project) {
         problems.push(problem);
     }
     check_manifests(project, &locked, &mut problems);

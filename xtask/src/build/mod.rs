@@ -2,10 +2,17 @@
 //! build-manifest.json. A no-op build (nothing changed since the last one) stops after the
 //! cheap checks.
 
+pub mod archive;
+pub mod dist;
+pub mod elf;
+pub mod package;
+pub mod session;
+pub mod test;
+
+use crate::build::session::{Options, Session, prepare, report};
 use crate::files::sha256_bytes;
 use crate::fingerprint::{self, Stamp};
 use crate::project::Project;
-use crate::session::{Options, Session, prepare, report};
 use anyhow::Result;
 
 pub fn run(project: &Project, opts: &Options) -> Result<()> {

@@ -2,6 +2,8 @@
 //! token, and speaks the Cargo registry protocols (sparse index, publish, download) and
 //! Keel's package API to it. Plain HTTP/1.1 through ureq.
 
+pub mod serve;
+
 use crate::project::Project;
 use anyhow::{Context, Result, anyhow, bail};
 use serde_json::Value;
@@ -268,7 +270,7 @@ impl Registry {
 
 /// `[registries.<name>] index` from the checkout's .cargo/config.toml, without `sparse+`.
 fn configured_index(project: &Project, name: &str) -> Result<String> {
-    let index = crate::cargo_config::registries(project)?
+    let index = crate::deps::cargo_config::registries(project)?
         .remove(name)
         .ok_or_else(|| {
             anyhow!(
@@ -290,7 +292,7 @@ fn configured_index(project: &Project, name: &str) -> Result<String> {
 /// credentials file.
 fn token(name: Option<&str>) -> Option<String> {
     if let Some(n) = name
-        && let Ok(t) = std::env::var(crate::cargo_config::registry_env_var(n, "token"))
+        && let Ok(t) = std::env::var(crate::deps::cargo_config::registry_env_var(n, "token"))
     {
         return Some(t);
     }

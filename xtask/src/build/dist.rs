@@ -6,11 +6,11 @@
 //! and `rebuild <tag>` runs the tag's own `dist` and compares with the release manifest. Its
 //! name, its output paths and the manifest schema must therefore stay stable.
 
+use crate::build::session::{self, Options, Session, spawn};
 use crate::files::write_atomic;
 use crate::hermetic::Purpose;
 use crate::manifest::{Artifact, Kind, Manifest, RELEASE_FILE_NAME, SUMS_FILE_NAME};
 use crate::project::{PRODUCT, Project};
-use crate::session::{self, Options, Session, spawn};
 use anyhow::{Context, Result, bail};
 
 /// Where `.crate` files go inside target/dist/.
@@ -26,7 +26,7 @@ pub fn run(project: &Project, opts: &Options) -> Result<()> {
 
 /// Builds, packages and writes the release artifact set into target/dist/.
 pub fn produce(session: &Session) -> Result<Manifest> {
-    let mut manifest = crate::package::packaged(session)?;
+    let mut manifest = crate::build::package::packaged(session)?;
     let dirty = manifest.git["dirty"].as_bool().unwrap_or(true);
     manifest.artifacts.extend(crates(session, dirty)?);
     let dist = session.project.dist();

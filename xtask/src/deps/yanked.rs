@@ -4,9 +4,9 @@
 //! refuse the yanked ones, one per resolution, by name: the scan repeats until cargo accepts
 //! the rest. Runs in vendoring's online environment, through the registries' own client.
 
+use crate::deps::lockfile::{self, LockedPackage};
 use crate::files::TempDir;
 use crate::hermetic::online;
-use crate::lockfile::{self, LockedPackage};
 use crate::project::{Project, WORKSPACES};
 use crate::registry::CRATES_IO_INDEX;
 use crate::toolchain::Active;

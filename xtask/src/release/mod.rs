@@ -4,13 +4,19 @@
 //! records the release manifest's sha256 so `rebuild` can tell a tampered manifest.
 //! Publishing to the registry arrives with the registry; until then `--no-publish` is required.
 
+pub mod publish;
+pub mod rebuild;
+pub mod repro;
+pub mod verdict;
+
+use crate::build::dist;
+use crate::build::session::{Options, Session, workspace_version};
 use crate::files::{sha256_bytes, write_atomic};
+use crate::git;
 use crate::git::{TAG_MANIFEST_LINE, tag_name};
 use crate::manifest::{Manifest, RELEASE_FILE_NAME, SUMS_FILE_NAME};
 use crate::process::run_capture;
 use crate::project::{PRODUCT, Project};
-use crate::session::{Options, Session, workspace_version};
-use crate::{dist, git};
 use anyhow::{Context, Result, bail};
 use std::path::Path;
 
@@ -45,7 +51,7 @@ pub fn run(
 
     // The whole pre-flight (pin, toolchain, vendor, locks, the registry and its token)
     // before anything is changed.
-    crate::session::prepare(project)?;
+    crate::build::session::prepare(project)?;
     let registry = match &publish {
         None => None,
         Some(name) => {
@@ -119,7 +125,7 @@ pub fn run(
     println!("  publish the tag: git push origin {tag}");
     println!("  verify it later: cargo xtask rebuild {tag}");
     match registry {
-        Some(r) => crate::publish::publish(&r, &stored, &manifest, &manifest.to_text()?, version, false)
+        Some(r) => crate::release::publish::publish(&r, &stored, &manifest, &manifest.to_text()?, version, false)
             .with_context(|| format!("release {version} is built, stored and tagged, but publishing failed; retry with `cargo xtask publish --version {version}`")),
         None => {
             println!("  not published (--no-publish); later: cargo xtask publish --version {version}");
@@ -195,7 +201,7 @@ fn set_version(project: &Project, from: &str, to: &str, opts: &Options) -> Resul
     };
     // Every member must inherit the version, or the release would be a mix of versions.
     let root_doc: toml::Table = text.parse().context("Cargo.toml is malformed TOML")?;
-    for manifest in crate::verify::members(project, &root_doc)? {
+    for manifest in crate::check::verify::members(project, &root_doc)? {
         let doc: toml::Table = crate::files::read_to_string(&project.path(&manifest))?
             .parse()
             .with_context(|| format!("{} is malformed TOML", manifest.display()))?;

@@ -1,9 +1,9 @@
 //! `cargo xtask lint`: formatting checked (`cargo fmt --check`) and clippy with warnings
 //! denied, for the product workspace and xtask, through the same hermetic cargo as builds.
 
+use crate::build::session::{self, spawn};
 use crate::hermetic::{Hermetic, Purpose};
 use crate::project::{PRODUCT, Project, XTASK};
-use crate::session::{self, spawn};
 use anyhow::{Context, Result, bail};
 
 pub fn run(project: &Project) -> Result<()> {

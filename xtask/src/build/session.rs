@@ -2,12 +2,12 @@
 //! release, bench): the checks (pin, toolchain, verify, native tools, HEAD), the hermetic
 //! session, the one hermetic `cargo build`, target/dist/ and its manifest.
 
+use crate::check::verify::{self, Depth};
 use crate::fingerprint;
 use crate::hermetic::{Hermetic, Purpose};
 use crate::manifest::{Artifact, Kind, Manifest};
 use crate::project::Project;
 use crate::toolchain::{Active, Pin};
-use crate::verify::{self, Depth};
 use crate::{git, sandbox};
 use anyhow::{Context, Result, bail};
 use serde_json::{Value, json};

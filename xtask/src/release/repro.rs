@@ -10,8 +10,8 @@ use crate::git::clone_at;
 use crate::hermetic::other_checkout;
 use crate::manifest::{Manifest, RELEASE_FILE_NAME};
 use crate::project::Project;
+use crate::release::verdict::compare;
 use crate::toolchain::Pin;
-use crate::verdict::compare;
 use anyhow::{Context, Result, bail};
 use std::os::unix::process::CommandExt;
 use std::path::Path;
@@ -149,7 +149,7 @@ pub fn run(project: &Project, quick: bool) -> Result<()> {
     let verdicts = compare(&manifests[0].0, &manifests[1].0);
     let identical = verdicts.iter().filter(|v| v.same).count();
     println!("\nrepro: per-artifact verdict (A against B)");
-    crate::verdict::print_verdicts(&verdicts);
+    crate::release::verdict::print_verdicts(&verdicts);
     let manifests_equal = manifests[0].1 == manifests[1].1;
     println!(
         "{identical}/{} artifacts identical; release manifests {}; {:.1} s",

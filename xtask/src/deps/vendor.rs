@@ -8,14 +8,14 @@
 //! The new tree is generated beside the old one and swapped in only when complete, and the
 //! lock files are put back if anything fails, so a failure leaves the tree as it was.
 
+use crate::check::verify::{self, Depth};
+use crate::deps::lockfile;
+use crate::deps::yanked;
 use crate::fingerprint;
 use crate::hermetic::online;
-use crate::lockfile;
 use crate::process::{find_on_path, run_capture, run_keeping_stderr};
 use crate::project::{PRODUCT, Project, WORKSPACES, XTASK};
 use crate::toolchain::{Active, Pin};
-use crate::verify::{self, Depth};
-use crate::yanked;
 use anyhow::{Context, Result, anyhow, bail};
 use std::fs;
 use std::path::PathBuf;
@@ -101,9 +101,9 @@ fn preflight(project: &Project, active: &Active) -> Result<()> {
                  registries of {}; no vendored sources, not offline). This is a manifest or configuration \
                  error, not a network one; cargo says:\n{}\nFix the file it names (a registry a manifest \
                  names must be in {} [registries]); vendor/ and the lock files are unchanged",
-                crate::cargo_config::PATH,
+                crate::deps::cargo_config::PATH,
                 String::from_utf8_lossy(&out.stderr).trim(),
-                crate::cargo_config::PATH,
+                crate::deps::cargo_config::PATH,
             );
         }
     }
@@ -237,7 +237,7 @@ fn explain(what: &str, status: ExitStatus, stderr: &str) -> anyhow::Error {
         anyhow!(
             "{what} could not reach a registry (cargo's message above names it and why): check the \
              network, and the registry's address in {} [registries] or cargo's own configuration; {unchanged}",
-            crate::cargo_config::PATH
+            crate::deps::cargo_config::PATH
         )
     } else if UNRESOLVED.iter().any(|m| stderr.contains(m)) {
         anyhow!(

@@ -3,16 +3,17 @@
 //! temporary clone, and compare every artifact with the release manifest. Exit 0 only when
 //! every artifact is identical (and nothing about the manifest or the stored copies is off).
 
+use crate::build::elf;
 use crate::files::{TempDir, copy_tree, sha256_bytes, sha256_file};
+use crate::git;
 use crate::git::clone_at;
 use crate::git::{TAG_MANIFEST_LINE, tag_name};
 use crate::hermetic::other_checkout;
 use crate::manifest::{Manifest, RELEASE_FILE_NAME};
 use crate::process::{find_on_path, run_capture};
 use crate::project::Project;
+use crate::release::verdict::{Verdict, compare, print_verdicts};
 use crate::toolchain::Pin;
-use crate::verdict::{Verdict, compare, print_verdicts};
-use crate::{elf, git};
 use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -224,12 +224,12 @@ fn check_native(pin: &Pin, r: &mut Report) {
             "toolchain.toml pins no [pin.native] tools",
         );
     };
-    let cache = match crate::toolcache::Cache::locate() {
+    let cache = match crate::native::toolcache::Cache::locate() {
         Ok(c) => c,
         Err(e) => return r.line(Level::Fail, "native", format!("{e:#}")),
     };
     for tool in native.tools.values() {
-        let what = crate::toolcache::describe(tool);
+        let what = crate::native::toolcache::describe(tool);
         match cache.lookup(tool) {
             Ok(Some(_)) => r.line(
                 Level::Ok,
@@ -239,7 +239,7 @@ fn check_native(pin: &Pin, r: &mut Report) {
             Ok(None) => r.line(
                 Level::Warn,
                 "native",
-                format!("{what}: not cached yet; the first build fetches it (PyPI or ${}), or run `cargo xtask tools fetch`", crate::toolcache::REGISTRY_VAR),
+                format!("{what}: not cached yet; the first build fetches it (PyPI or ${}), or run `cargo xtask tools fetch`", crate::native::toolcache::REGISTRY_VAR),
             ),
             Err(e) => r.line(Level::Fail, "native", format!("{e:#}")),
         }

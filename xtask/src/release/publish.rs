@@ -4,11 +4,11 @@
 //! release manifest itself. Idempotent: what is already there with the same bytes is
 //! skipped; the same version with different bytes is a hard error naming it.
 
+use crate::build::session::workspace_version;
 use crate::files::sha256_bytes;
 use crate::manifest::{Artifact, Kind, Manifest, RELEASE_FILE_NAME, SUMS_FILE_NAME};
 use crate::project::Project;
 use crate::registry::{RELEASE_PACKAGE, Registry, publish_metadata};
-use crate::session::workspace_version;
 use anyhow::{Context, Result, bail};
 use serde_json::Value;
 use std::path::Path;

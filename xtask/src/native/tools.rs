@@ -2,9 +2,9 @@
 //! tool cache that holds them, and a Keel registry that mirrors them for machines without
 //! access to where they come from.
 
+use crate::native::toolcache::{Cache, REGISTRY_VAR, describe, mirror_package};
 use crate::project::Project;
 use crate::registry::Registry;
-use crate::toolcache::{Cache, REGISTRY_VAR, describe, mirror_package};
 use crate::toolchain::{Pin, ToolPin};
 use anyhow::{Context, Result, bail};
 

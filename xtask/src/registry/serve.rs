@@ -3,7 +3,7 @@
 //! `token new --dir DIR OWNER`. The server itself runs outside the build sandbox: it must
 //! be reachable.
 
-use crate::session::{self, Options, Session};
+use crate::build::session::{self, Options, Session};
 use anyhow::{Context, Result, bail};
 use std::os::unix::process::CommandExt;
 
