@@ -239,7 +239,10 @@ fn rebuild_vs_cold_build(project: &Project) -> Result<()> {
         Ok(cmd)
     };
     let git = |dir: &std::path::Path, args: &[&str]| -> Result<()> {
-        crate::process::run_capture(Command::new("git").arg("-C").arg(dir).args(args)).map(drop)
+        let clone = Project {
+            root: dir.to_path_buf(),
+        };
+        crate::git::run(&clone, args).map(drop)
     };
 
     let released = work.path().join("released");
@@ -280,11 +283,8 @@ fn rebuild_vs_cold_build(project: &Project) -> Result<()> {
 /// host's cc and objcopy), each in a fresh clone, in this run. The tools are already cached;
 /// their first-use cost (fetching into an empty cache) is measured apart.
 fn native_vs_host_toolchain(project: &Project) -> Result<()> {
-    let git_out = |args: &[&str]| -> Result<String> {
-        let mut cmd = Command::new("git");
-        cmd.arg("-C").arg(&project.root).args(args);
-        Ok(crate::process::run_capture(&mut cmd)?.trim().to_owned())
-    };
+    let git_out =
+        |args: &[&str]| -> Result<String> { Ok(crate::git::run(project, args)?.trim().to_owned()) };
     let head = crate::git::head(project)?.commit;
     let pinned_at = git_out(&[
         "log",

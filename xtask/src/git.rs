@@ -69,6 +69,11 @@ pub fn dirty(project: &Project) -> Result<bool> {
     Ok(!status(project)?.is_empty())
 }
 
+/// `git --version`: whether git is there at all.
+pub fn version() -> Result<String> {
+    run_capture(Command::new("git").arg("--version"))
+}
+
 /// Runs `git -C <root> <args>`, returning stdout; a failure carries git's stderr.
 pub fn run(project: &Project, args: &[&str]) -> Result<String> {
     run_capture(git(project).args(args))

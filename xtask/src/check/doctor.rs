@@ -58,7 +58,7 @@ pub fn run(project: &Project) -> Result<()> {
     if let Some(pin) = &pin {
         check_toolchain(project, pin, &mut r);
     }
-    match run_capture(Command::new("git").arg("--version")) {
+    match git::version() {
         Err(_) => r.line(Level::Fail, "git", "git not found: install it (Debian: `apt-get install git`)"),
         Ok(v) => match git::head(project) {
             Ok(head) => r.line(Level::Ok, "git", format!("{}; HEAD {}", v.trim(), &head.commit[..12])),
