@@ -60,47 +60,75 @@ pub fn serve<E: From<Incoming> + Send + 'static>(
     });
 }
 
+/// Why a peer's connection was closed (logged; the peer's dialer tries again).
+#[derive(Debug, thiserror::Error)]
+enum PeerError {
+    #[error(transparent)]
+    Read(#[from] frame::ReadError),
+    #[error("bad hello: {0}")]
+    BadHello(frame::FrameError),
+    #[error(
+        "refused replica {from}: it speaks peer protocol {theirs}, this replica {ours} (run one build across the ring)"
+    )]
+    Version {
+        from: NodeId,
+        theirs: char,
+        ours: char,
+    },
+    #[error("not a keel-replication peer (bad hello)")]
+    NotAPeer,
+    #[error("refused replica {from} of cluster {theirs}: this is cluster {ours} (check --cluster)")]
+    Cluster {
+        from: NodeId,
+        theirs: u64,
+        ours: u64,
+    },
+    #[error("a peer claims this replica's own id")]
+    OwnId,
+    #[error("corrupt message from replica {from}: {source}")]
+    Corrupt {
+        from: NodeId,
+        source: frame::FrameError,
+    },
+}
+
 async fn read_peer<E: From<Incoming>>(
     mut stream: TcpStream,
     cluster: u64,
     me: NodeId,
     events: Sender<E>,
-) -> Result<(), String> {
+) -> Result<(), PeerError> {
     stream.set_nodelay(true).ok();
     let mut buf = Vec::new();
-    if !frame::read(&mut stream, &mut buf, MAX_FRAME)
-        .await
-        .map_err(|e| e.to_string())?
-    {
+    if !frame::read(&mut stream, &mut buf, MAX_FRAME).await? {
         return Ok(());
     }
-    let hello: Hello = frame::decode(&buf).map_err(|e| format!("bad hello: {e}"))?;
+    let hello: Hello = frame::decode(&buf).map_err(PeerError::BadHello)?;
     if hello.magic & !0xff == MAGIC_PREFIX && hello.magic != MAGIC {
-        return Err(format!(
-            "refused replica {}: it speaks peer protocol {}, this replica {} (run one build across the ring)",
-            hello.from,
-            (hello.magic & 0xff) as u8 as char,
-            VERSION as char
-        ));
+        return Err(PeerError::Version {
+            from: hello.from,
+            theirs: (hello.magic & 0xff) as u8 as char,
+            ours: VERSION as char,
+        });
     }
     if hello.magic != MAGIC {
-        return Err("not a keel-replication peer (bad hello)".into());
+        return Err(PeerError::NotAPeer);
     }
     if hello.cluster != cluster {
-        return Err(format!(
-            "refused replica {} of cluster {}: this is cluster {} (check --cluster)",
-            hello.from, hello.cluster, cluster
-        ));
+        return Err(PeerError::Cluster {
+            from: hello.from,
+            theirs: hello.cluster,
+            ours: cluster,
+        });
     }
     if hello.from == me {
-        return Err("a peer claims this replica's own id".into());
+        return Err(PeerError::OwnId);
     }
-    while frame::read(&mut stream, &mut buf, MAX_FRAME)
-        .await
-        .map_err(|e| e.to_string())?
-    {
-        let message: Message = frame::decode(&buf)
-            .map_err(|e| format!("corrupt message from replica {}: {e}", hello.from))?;
+    while frame::read(&mut stream, &mut buf, MAX_FRAME).await? {
+        let message: Message = frame::decode(&buf).map_err(|source| PeerError::Corrupt {
+            from: hello.from,
+            source,
+        })?;
         if events
             .send(Incoming::Message(hello.from, message).into())
             .is_err()
