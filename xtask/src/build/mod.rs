@@ -9,14 +9,14 @@ pub mod package;
 pub mod session;
 pub mod test;
 
-use crate::build::session::{Options, Session, prepare, report};
+use crate::build::session::{Options, Session, check, report};
 use crate::files::sha256_bytes;
 use crate::fingerprint::{self, Stamp};
 use crate::project::Project;
 use anyhow::Result;
 
 pub fn run(project: &Project, opts: &Options) -> Result<()> {
-    let cx = prepare(project)?;
+    let cx = check(project)?;
     let dist = project.dist();
     let stamp = Stamp::new(project.state().join("build.stamp"));
     let what = format!(
@@ -36,7 +36,7 @@ pub fn run(project: &Project, opts: &Options) -> Result<()> {
         return Ok(());
     }
     stamp.clear();
-    let session = Session::with(project, cx, opts)?;
+    let session = Session::with(project, cx.with_native(project)?, opts)?;
     let manifest = session.build()?;
     manifest.write(&dist)?;
     stamp.write(&key(&fingerprint::tree(&dist)?), "")?;

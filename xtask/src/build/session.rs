@@ -33,31 +33,58 @@ impl Options {
 pub struct Prepared {
     pub pin: Pin,
     pub active: Active,
-    pub tree: String,
     pub inputs: Value,
     pub head: git::Head,
     /// The pinned native tools, fetched if need be and proven.
     pub native: crate::native::Native,
 }
 
-/// The checks every build and test starts with: pin, toolchain, verify (incremental), HEAD.
-pub fn prepare(project: &Project) -> Result<Prepared> {
+/// The checks that need no native tool: enough to tell that a build has nothing to do.
+pub struct Checked {
+    pub pin: Pin,
+    pub active: Active,
+    pub tree: String,
+    pub inputs: Value,
+    pub head: git::Head,
+}
+
+/// Pin, toolchain, verify (incremental), HEAD.
+pub fn check(project: &Project) -> Result<Checked> {
     let head = git::HeadQuery::start(project);
     let pin = Pin::load(project)?;
     let active = Active::detect(project)?;
     active.check(&pin)?;
     let tree = fingerprint::tree(&project.root)?;
     let inputs = verify::run(project, &pin, &active, &tree, Depth::Incremental)?;
-    let native = crate::native::Native::prepare(project, &pin, &active)?;
     let head = head.finish()?;
-    Ok(Prepared {
+    Ok(Checked {
         pin,
         active,
         tree,
         inputs,
         head,
-        native,
     })
+}
+
+impl Checked {
+    /// Adds the pinned native tools, fetched if need be and proven: what anything that
+    /// compiles needs. (A build with nothing to do never gets here, so it neither fetches
+    /// nor walks the tool's files.)
+    pub fn with_native(self, project: &Project) -> Result<Prepared> {
+        let native = crate::native::Native::prepare(project, &self.pin, &self.active)?;
+        Ok(Prepared {
+            pin: self.pin,
+            active: self.active,
+            inputs: self.inputs,
+            head: self.head,
+            native,
+        })
+    }
+}
+
+/// The checks every compiling command starts with, the native tools included.
+pub fn prepare(project: &Project) -> Result<Prepared> {
+    check(project)?.with_native(project)
 }
 
 /// One build's context: the checks passed, the hermetic setup, the options.
