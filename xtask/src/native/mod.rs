@@ -175,7 +175,8 @@ impl Native {
     /// and what pins it.
     pub fn record(&self, hermetic: &Hermetic, split_symbols: bool) -> Value {
         let pin = &self.zig.pin;
-        let lld = self.first_line(hermetic, &self.zig.exe(), &["ld.lld", "--version"]);
+        let mut zig = hermetic.tool(&self.zig.exe(), Purpose::Build);
+        let lld = version_line(zig.args(["ld.lld", "--version"]), |_| true);
         // "LLD 20.1.2 (https://... 7ef7...) (compatible with GNU linkers)": name and version.
         let lld = lld.split(" (").next().unwrap_or_default().to_owned();
         let mut tools = json!({
@@ -187,7 +188,8 @@ impl Native {
             }
         });
         if split_symbols {
-            let version = self.first_line_matching(hermetic, &self.objcopy, "LLVM version");
+            let mut objcopy = self.rust_tool(hermetic, &self.objcopy);
+            let version = version_line(objcopy.arg("--version"), |l| l.contains("LLVM version"));
             tools["rust-objcopy"] = json!({
                 "version": version,
                 "sha256": crate::files::sha256_file(&self.objcopy).map(|(s, _)| s).unwrap_or_default(),
@@ -198,25 +200,11 @@ impl Native {
         tools
     }
 
-    fn first_line(&self, hermetic: &Hermetic, program: &Path, args: &[&str]) -> String {
-        match run_capture(hermetic.tool(program, Purpose::Build).args(args)) {
-            Ok(out) => out.lines().next().unwrap_or("").trim().to_owned(),
-            Err(e) => format!("unknown ({e:#})"),
-        }
-    }
-
-    fn first_line_matching(&self, hermetic: &Hermetic, program: &Path, needle: &str) -> String {
+    /// A program of the pinned Rust toolchain, which finds its LLVM only when told.
+    fn rust_tool(&self, hermetic: &Hermetic, program: &Path) -> std::process::Command {
         let mut cmd = hermetic.tool(program, Purpose::Build);
-        cmd.env("LD_LIBRARY_PATH", &self.rust_lib).arg("--version");
-        match run_capture(&mut cmd) {
-            Ok(out) => out
-                .lines()
-                .find(|l| l.contains(needle))
-                .unwrap_or("")
-                .trim()
-                .to_owned(),
-            Err(e) => format!("unknown ({e:#})"),
-        }
+        cmd.env("LD_LIBRARY_PATH", &self.rust_lib);
+        cmd
     }
 
     pub fn objcopy<'a>(&'a self, hermetic: &'a Hermetic) -> Result<Objcopy<'a>> {
@@ -229,8 +217,7 @@ impl Native {
             );
         }
         Ok(Objcopy {
-            path: &self.objcopy,
-            lib: &self.rust_lib,
+            native: self,
             hermetic,
         })
     }
@@ -259,21 +246,32 @@ pub fn check_glibc_floor(path: &Path, floor: &str) -> Result<()> {
     Ok(())
 }
 
+/// The first line of a program's version output that `pick` accepts, or why there is none.
+fn version_line(cmd: &mut std::process::Command, pick: impl Fn(&str) -> bool) -> String {
+    match run_capture(cmd) {
+        Ok(out) => out
+            .lines()
+            .find(|l| pick(l))
+            .unwrap_or("")
+            .trim()
+            .to_owned(),
+        Err(e) => format!("unknown ({e:#})"),
+    }
+}
+
 /// `'...'` for /bin/sh.
 fn shell_quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', "'\\''"))
 }
 
 pub struct Objcopy<'a> {
-    path: &'a Path,
-    lib: &'a Path,
+    native: &'a Native,
     hermetic: &'a Hermetic,
 }
 
 impl Objcopy<'_> {
     fn run(&self, cwd: &Path, args: &[&OsStr]) -> Result<()> {
-        let mut cmd = self.hermetic.tool(self.path, Purpose::Build);
-        cmd.env("LD_LIBRARY_PATH", self.lib);
+        let mut cmd = self.native.rust_tool(self.hermetic, &self.native.objcopy);
         run_capture(cmd.current_dir(cwd).args(args)).map(drop)
     }
 
