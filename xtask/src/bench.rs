@@ -369,23 +369,7 @@ fn native_vs_host_toolchain(project: &Project) -> Result<()> {
 /// A benchmark that lives with its crate, as an example program: built and run in release
 /// through the hermetic cargo, its output (JSON last line included) passed through.
 fn example(project: &Project, package: &str, name: &str, args: &[String]) -> Result<()> {
-    let cx = crate::build::session::prepare(project)?;
-    let hermetic = crate::hermetic::Hermetic::for_build(project, &cx, true);
-    hermetic.prepare()?;
-    let mut cmd = hermetic.cargo("run", crate::hermetic::Purpose::Build);
-    cmd.args([
-        "--release",
-        "--quiet",
-        "--manifest-path",
-        crate::project::PRODUCT.0,
-        "--package",
-        package,
-        "--example",
-        name,
-        "--",
-    ]);
-    cmd.args(args);
-    let status = crate::build::session::spawn(&mut cmd, &hermetic)?.wait()?;
+    let status = crate::build::session::run_target(project, package, ["--example", name], args)?;
     if !status.success() {
         bail!("the {name} benchmark failed ({status}); its output is above");
     }

@@ -20,7 +20,7 @@ mod toolchain;
 mod workspace;
 
 // The commands, by the names the dispatcher below uses.
-use build::{dist, package, session, test};
+use build::{dist, package, session, sim, test};
 use check::{doctor, lint, verify};
 use deps::vendor;
 use native::tools;
@@ -228,6 +228,26 @@ fn cli() -> Command {
                 ),
         )
         .subcommand(
+            Command::new("sim")
+                .about("Run the deterministic simulator (keel-sim, optimized) under faults, or replay a seed")
+                .long_about(
+                    "Builds keel-sim and runs it: seeds of a simulated keel-replication ring running keel-kv's map, \
+                     ringmaster's tree or a list-append store, under loss, partitions, crashes, torn writes, damaged \
+                     checkpoints and membership changes, each checked for safety, liveness and linearizability. \
+                     Every argument goes to keel-sim: `cargo xtask sim --help` lists them (--machine, --seed, --secs, \
+                     --base, --threads). A failure prints the `cargo xtask sim --machine M --seed N` that replays it.",
+                )
+                .disable_help_flag(true)
+                .arg(
+                    Arg::new("args")
+                        .value_name("KEEL_SIM_ARGS")
+                        .num_args(0..)
+                        .trailing_var_arg(true)
+                        .allow_hyphen_values(true)
+                        .help("keel-sim's arguments, e.g. --machine kv --seed 42"),
+                ),
+        )
+        .subcommand(
             Command::new("vendor")
                 .about("Regenerate vendor/ from the lock files for the pinned targets (needs the network)")
                 .long_about(
@@ -396,6 +416,7 @@ fn dispatch(matches: &ArgMatches) -> Result<()> {
                 runner_args: strings(m, "runner-args"),
             },
         ),
+        Some(("sim", m)) => sim::run(&project, &strings(m, "args")),
         Some(("verify", _)) => {
             let pin = toolchain::Pin::load(&project)?;
             let active = toolchain::Active::detect(&project)?;

@@ -8,7 +8,7 @@
 //! - [`node`]: the core plus the state machine and a [`Disk`]: persist-before-send, ordered
 //!   execution, checkpoints and recovery;
 //! - [`replica`]: the production driver (a thread per replica, tokio TCP between replicas,
-//!   [`FsDisk`]); the deterministic simulator in `tests/sim` drives the same node.
+//!   [`FsDisk`]); the deterministic simulator, `crates/sim` (keel-sim), drives the same node.
 //!
 //! See the crate's README for the API in use, the guarantees and the file formats.
 

@@ -7,6 +7,7 @@ pub mod dist;
 pub mod elf;
 pub mod package;
 pub mod session;
+pub mod sim;
 pub mod test;
 
 use crate::build::session::{Options, Session, check, report};

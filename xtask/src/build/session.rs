@@ -12,7 +12,7 @@ use crate::{git, sandbox};
 use anyhow::{Context, Result, bail};
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Stdio;
 
 #[derive(Debug, Clone, Default)]
@@ -239,6 +239,7 @@ pub fn cargo_build(hermetic: &Hermetic, opts: &Options) -> Result<Vec<PathBuf>> 
         };
         if msg["reason"] == "compiler-artifact"
             && let Some(exe) = msg["executable"].as_str()
+            && ships(&msg)?
         {
             executables.push(PathBuf::from(exe));
         }
@@ -250,6 +251,44 @@ pub fn cargo_build(hermetic: &Hermetic, opts: &Options) -> Result<Vec<PathBuf>> 
     executables.sort();
     executables.dedup();
     Ok(executables)
+}
+
+/// Whether a built executable is a release artifact: its crate is not `publish = false`
+/// (keel-sim and the test kit are built and tested, never shipped).
+fn ships(artifact: &Value) -> Result<bool> {
+    let Some(manifest) = artifact["manifest_path"].as_str() else {
+        return Ok(true);
+    };
+    let doc: toml::Table = crate::files::read_to_string(Path::new(manifest))?
+        .parse()
+        .with_context(|| format!("{manifest} is malformed TOML"))?;
+    let publish = doc.get("package").and_then(|p| p.get("publish"));
+    Ok(publish.and_then(|p| p.as_bool()) != Some(false))
+}
+
+/// `cargo run --release` of one product-workspace target (`["--bin", name]` or
+/// `["--example", name]`) in the hermetic build environment, passing `args`; its exit status.
+pub fn run_target(
+    project: &Project,
+    package: &str,
+    target: [&str; 2],
+    args: &[String],
+) -> Result<std::process::ExitStatus> {
+    let cx = prepare(project)?;
+    let hermetic = Hermetic::for_build(project, &cx, true);
+    hermetic.prepare()?;
+    let mut cmd = hermetic.cargo("run", Purpose::Build);
+    cmd.args([
+        "--release",
+        "--quiet",
+        "--manifest-path",
+        crate::project::PRODUCT.0,
+    ])
+    .args(["--package", package])
+    .args(target)
+    .arg("--")
+    .args(args);
+    Ok(spawn(&mut cmd, &hermetic)?.wait()?)
 }
 
 /// Spawns a hermetic command, explaining a sandbox that cannot be created.

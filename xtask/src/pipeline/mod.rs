@@ -29,9 +29,9 @@ pub const DIR: &str = "pipelines";
 
 /// The xtask commands a step may run: all but `pipeline` itself (main's tests keep this in
 /// step with the command line).
-pub const STEP_COMMANDS: [&str; 15] = [
+pub const STEP_COMMANDS: [&str; 16] = [
     "build", "package", "dist", "release", "rebuild", "publish", "registry", "repro", "test",
-    "verify", "vendor", "tools", "doctor", "lint", "bench",
+    "verify", "vendor", "tools", "doctor", "lint", "bench", "sim",
 ];
 const TAIL_LINES: usize = 40;
 

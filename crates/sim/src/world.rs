@@ -1,249 +1,17 @@
-//! A deterministic simulator of a ring: every replica is a real [`Node`] (the same protocol
-//! core, recovery and checkpoint code as production) over a simulated network, clock and
-//! disk, all driven by one seeded random number generator. The same seed replays the same
-//! run exactly.
-//!
-//! The application is a list-append store: `append(key, value)` returns the key's whole
-//! list, and values are unique, so every response reveals the order of everything before
-//! it and linearizability can be checked exactly (the idea behind Jepsen's Elle).
+//! The world: every replica a real [`Node`] (the protocol core, recovery and checkpoint code
+//! of production) over a simulated network, clock and disk, with clients, all driven by one
+//! seeded random number generator. The same seed replays the same run exactly. Safety is
+//! checked after every step: replicas agree position by position, and nothing runs twice.
 
-#![allow(dead_code)]
-
+use crate::disk::SimDisk;
+use crate::history::{Executions, Op, OpKind, Outcome, Seen};
+use crate::machine::{KEYS, Machine, Recorder, envelope};
 use keel_replication::Options;
-use keel_replication::checkpoint;
-use keel_replication::node::{Command, Effect, Error, Identity, Node, NodeOptions, StateMachine};
-use keel_replication::storage::Disk;
+use keel_replication::node::{Command, Effect, Error, Identity, Node, NodeOptions};
 use keel_replication::types::{Member, Membership, Message, NodeId, Slot};
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashMap};
-use std::io::{self, Read, Write};
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
-
-// ---- the application ------------------------------------------------------------------------
-
-/// Lists by key; a running hash of every request executed, to compare replicas position by
-/// position; and the ids it has executed, to catch a request executed twice.
-#[derive(Debug, Default, Clone)]
-pub struct ListSm {
-    pub lists: BTreeMap<u8, Vec<u64>>,
-    pub count: u64,
-    pub chain: u64,
-    pub seen: BTreeSet<u64>,
-    pub duplicate: Option<u64>,
-    /// Values in execution order since this process started (for diagnosing a divergence).
-    pub recent: Vec<u64>,
-}
-
-pub fn append_request(key: u8, value: u64) -> Vec<u8> {
-    let mut r = vec![key];
-    r.extend_from_slice(&value.to_le_bytes());
-    r
-}
-
-fn encode_list(list: &[u64]) -> Vec<u8> {
-    list.iter().flat_map(|v| v.to_le_bytes()).collect()
-}
-
-pub fn decode_list(bytes: &[u8]) -> Vec<u64> {
-    bytes
-        .chunks(8)
-        .map(|c| u64::from_le_bytes(c.try_into().unwrap()))
-        .collect()
-}
-
-impl StateMachine for ListSm {
-    fn execute(&mut self, request: &[u8]) -> Vec<u8> {
-        let key = request[0];
-        let value = u64::from_le_bytes(request[1..9].try_into().unwrap());
-        if !self.seen.insert(value) && self.duplicate.is_none() {
-            self.duplicate = Some(value);
-        }
-        self.count += 1;
-        self.recent.push(value);
-        self.chain = (self.chain ^ value ^ ((key as u64) << 56))
-            .wrapping_mul(0x100_0000_01b3)
-            .rotate_left(7);
-        let list = self.lists.entry(key).or_default();
-        list.push(value);
-        encode_list(list)
-    }
-
-    fn save(&self, out: &mut dyn Write) -> io::Result<()> {
-        out.write_all(&self.count.to_le_bytes())?;
-        out.write_all(&self.chain.to_le_bytes())?;
-        out.write_all(&(self.lists.len() as u64).to_le_bytes())?;
-        for (k, list) in &self.lists {
-            out.write_all(&[*k])?;
-            out.write_all(&(list.len() as u64).to_le_bytes())?;
-            out.write_all(&encode_list(list))?;
-        }
-        Ok(())
-    }
-
-    fn load(&mut self, input: &mut dyn Read) -> io::Result<()> {
-        let mut all = Vec::new();
-        input.read_to_end(&mut all)?;
-        let u64_at = |at: usize| u64::from_le_bytes(all[at..at + 8].try_into().unwrap());
-        *self = ListSm {
-            count: u64_at(0),
-            chain: u64_at(8),
-            ..ListSm::default()
-        };
-        let n = u64_at(16);
-        let mut at = 24;
-        for _ in 0..n {
-            let k = all[at];
-            let len = u64_at(at + 1) as usize;
-            at += 9;
-            let list = decode_list(&all[at..at + len * 8]);
-            self.seen.extend(list.iter().copied());
-            self.lists.insert(k, list);
-            at += len * 8;
-        }
-        Ok(())
-    }
-}
-
-// ---- the disk -------------------------------------------------------------------------------
-
-#[derive(Debug, Default)]
-struct DiskState {
-    synced: Vec<u8>,
-    unsynced: Vec<u8>,
-    checkpoints: BTreeMap<Slot, Vec<u8>>,
-    /// A checkpoint arriving from a peer: unsynced until kept.
-    received: Option<Vec<u8>>,
-}
-
-/// A disk whose appends are lost on a crash unless synced; a crash may keep a torn prefix
-/// of them. Checkpoint writes are atomic and durable (as FsDisk's rename makes them).
-#[derive(Debug, Clone, Default)]
-pub struct SimDisk(Arc<Mutex<DiskState>>);
-
-impl SimDisk {
-    /// The crash: `keep` of the unsynced bytes survive (all of them when the process died
-    /// but the machine did not).
-    pub fn crash(&self, keep: usize) {
-        let mut s = self.0.lock().unwrap();
-        let keep = keep.min(s.unsynced.len());
-        let kept: Vec<u8> = s.unsynced[..keep].to_vec();
-        s.synced.extend_from_slice(&kept);
-        s.unsynced.clear();
-        s.received = None;
-    }
-
-    pub fn unsynced(&self) -> usize {
-        self.0.lock().unwrap().unsynced.len()
-    }
-
-    /// Flips a byte in the newest checkpoint.
-    pub fn corrupt_newest_checkpoint(&self) -> Option<Slot> {
-        let mut s = self.0.lock().unwrap();
-        let (&seq, data) = s.checkpoints.iter_mut().next_back()?;
-        let at = data.len() / 2;
-        data[at] ^= 0x5a;
-        Some(seq)
-    }
-}
-
-impl Disk for SimDisk {
-    fn read_log(&mut self) -> io::Result<Vec<u8>> {
-        let s = self.0.lock().unwrap();
-        Ok([s.synced.as_slice(), s.unsynced.as_slice()].concat())
-    }
-    fn append_log(&mut self, bytes: &[u8]) -> io::Result<()> {
-        self.0.lock().unwrap().unsynced.extend_from_slice(bytes);
-        Ok(())
-    }
-    fn sync_log(&mut self) -> io::Result<()> {
-        let mut s = self.0.lock().unwrap();
-        let pending = std::mem::take(&mut s.unsynced);
-        s.synced.extend_from_slice(&pending);
-        Ok(())
-    }
-    fn truncate_log(&mut self, len: u64) -> io::Result<()> {
-        let mut s = self.0.lock().unwrap();
-        let mut all = [s.synced.as_slice(), s.unsynced.as_slice()].concat();
-        all.truncate(len as usize);
-        s.synced = all;
-        s.unsynced.clear();
-        Ok(())
-    }
-    fn replace_log(&mut self, bytes: &[u8]) -> io::Result<()> {
-        let mut s = self.0.lock().unwrap();
-        s.synced = bytes.to_vec();
-        s.unsynced.clear();
-        Ok(())
-    }
-    fn checkpoints(&mut self) -> io::Result<Vec<Slot>> {
-        Ok(self.0.lock().unwrap().checkpoints.keys().copied().collect())
-    }
-    fn write_checkpoint(
-        &mut self,
-        seq: Slot,
-        write: &mut dyn FnMut(&mut dyn Write) -> io::Result<()>,
-    ) -> io::Result<()> {
-        let mut data = Vec::new();
-        write(&mut data)?;
-        self.0.lock().unwrap().checkpoints.insert(seq, data);
-        Ok(())
-    }
-    fn read_checkpoint(&mut self, seq: Slot) -> io::Result<Box<dyn Read + '_>> {
-        let data = self.0.lock().unwrap().checkpoints.get(&seq).cloned();
-        let data =
-            data.ok_or_else(|| io::Error::new(io::ErrorKind::NotFound, "no such checkpoint"))?;
-        Ok(Box::new(io::Cursor::new(data)))
-    }
-    fn read_checkpoint_chunk(
-        &mut self,
-        seq: Slot,
-        offset: u64,
-        max: usize,
-    ) -> io::Result<(Vec<u8>, u64)> {
-        let s = self.0.lock().unwrap();
-        let data = s
-            .checkpoints
-            .get(&seq)
-            .ok_or_else(|| io::Error::new(io::ErrorKind::NotFound, "no such checkpoint"))?;
-        let from = (offset as usize).min(data.len());
-        let to = (from + max).min(data.len());
-        Ok((data[from..to].to_vec(), data.len() as u64))
-    }
-    fn remove_checkpoint(&mut self, seq: Slot) -> io::Result<()> {
-        self.0.lock().unwrap().checkpoints.remove(&seq);
-        Ok(())
-    }
-    fn receive_checkpoint(&mut self, offset: u64, bytes: &[u8]) -> io::Result<()> {
-        let mut s = self.0.lock().unwrap();
-        if offset == 0 {
-            s.received = Some(Vec::new());
-        }
-        let received = s.received.as_mut().ok_or_else(|| {
-            io::Error::new(
-                io::ErrorKind::InvalidInput,
-                "no checkpoint is being received",
-            )
-        })?;
-        // The node keeps its own count; a mismatch is a bug this assertion finds.
-        assert_eq!(received.len() as u64, offset, "chunk written out of order");
-        received.extend_from_slice(bytes);
-        Ok(())
-    }
-    fn keep_received(&mut self, seq: Slot) -> io::Result<()> {
-        let mut s = self.0.lock().unwrap();
-        let data = s.received.take().ok_or_else(|| {
-            io::Error::new(
-                io::ErrorKind::InvalidInput,
-                "no checkpoint is being received",
-            )
-        })?;
-        s.checkpoints.insert(seq, data);
-        Ok(())
-    }
-}
-
-// ---- the world ------------------------------------------------------------------------------
 
 pub const CLUSTER: u64 = 7;
 
@@ -259,6 +27,9 @@ pub struct Faults {
     pub lose_unsynced: bool,
     pub partitions: bool,
     pub reconfigure: bool,
+    /// Whether a crash may also damage the newest checkpoint on that replica's disk (bit
+    /// rot); recovery must fall back to the one before it.
+    pub corrupt_checkpoints: bool,
 }
 
 #[derive(Debug)]
@@ -286,47 +57,15 @@ enum Event {
     Reconfigure,
 }
 
-/// One client operation, as the checker sees it.
-#[derive(Debug, Clone)]
-pub struct Op {
-    pub client: usize,
-    pub key: u8,
-    pub kind: OpKind,
-    pub start: u64,
-    pub end: Option<u64>,
-    pub outcome: Outcome,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum OpKind {
-    Append(u64),
-    /// A linearizable read on the primary.
-    Read,
-    /// A fast read on any replica, bounded by the client's last seen slot.
-    FastRead {
-        min_seq: Slot,
-    },
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum Outcome {
-    Pending,
-    /// The list the operation saw (after the append, for an append), and its slot.
-    Ok(Vec<u64>, Slot),
-    /// Definitely did not happen.
-    Failed,
-    /// May or may not have happened.
-    Unknown,
-}
-
+#[derive(Debug)]
 struct Client {
     op: Option<usize>,
     target: NodeId,
     last_seq: Slot,
-    own: Vec<u64>,
 }
 
-pub struct World {
+/// A ring of replicas running machine `M`, its network and its clients.
+pub struct World<M: Machine> {
     pub seed: u64,
     rng: fastrand::Rng,
     pub now: u64,
@@ -334,7 +73,7 @@ pub struct World {
     queue: BinaryHeap<Reverse<(u64, u64)>>,
     events: HashMap<u64, Event>,
     pub pool: Vec<NodeId>,
-    pub nodes: BTreeMap<NodeId, Option<Node<ListSm, SimDisk>>>,
+    pub nodes: BTreeMap<NodeId, Option<Node<Recorder<M>, SimDisk>>>,
     disks: BTreeMap<NodeId, SimDisk>,
     blocked: BTreeSet<(NodeId, NodeId)>,
     pub faults: Faults,
@@ -345,7 +84,10 @@ pub struct World {
     next_token: u64,
     pub ops: Vec<Op>,
     next_value: u64,
-    /// Position → chain hash, as first executed by any replica.
+    /// What ran at each position, as the replicas executed it.
+    pub executed: Executions,
+    /// Position → chain hash, as first reported by any replica (compares replicas that
+    /// installed a checkpoint rather than executing).
     chains: BTreeMap<u64, u64>,
     pub options: NodeOptions,
     pub initial: Membership,
@@ -359,16 +101,41 @@ pub struct Stats {
     pub crashes: u64,
     pub torn: u64,
     pub reconfigurations: u64,
+    pub corrupted: u64,
     pub checkpoints_installed: u64,
     pub checkpoints_kept: u64,
+}
+
+impl Stats {
+    pub fn add(&mut self, other: &Stats) {
+        self.messages += other.messages;
+        self.crashes += other.crashes;
+        self.torn += other.torn;
+        self.reconfigurations += other.reconfigurations;
+        self.corrupted += other.corrupted;
+        self.checkpoints_installed += other.checkpoints_installed;
+        self.checkpoints_kept += other.checkpoints_kept;
+    }
 }
 
 fn addr(id: NodeId) -> String {
     format!("sim-{id}")
 }
 
-impl World {
-    pub fn new(seed: u64, pool: usize, members: usize, faults: Faults) -> World {
+impl<M: Machine> std::fmt::Debug for World<M> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("World")
+            .field("machine", &M::NAME)
+            .field("seed", &self.seed)
+            .field("now", &self.now)
+            .field("stats", &self.stats)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<M: Machine> World<M> {
+    /// A ring of `pool` replicas, the first `members` of them members, with three clients.
+    pub fn new(seed: u64, pool: usize, members: usize, faults: Faults) -> World<M> {
         let pool: Vec<NodeId> = (1..=pool as u64).collect();
         let initial = Membership::new(
             pool[..members]
@@ -408,6 +175,7 @@ impl World {
             next_token: 0,
             ops: Vec::new(),
             next_value: 1,
+            executed: Executions::default(),
             chains: BTreeMap::new(),
             options,
             initial,
@@ -424,7 +192,6 @@ impl World {
                 op: None,
                 target: 1,
                 last_seq: 0,
-                own: Vec::new(),
             });
             let at = w.rng.u64(0..50_000);
             w.schedule(at, Event::ClientStart { client: c });
@@ -466,7 +233,7 @@ impl World {
         let node = Node::open(
             identity,
             self.options.clone(),
-            ListSm::default(),
+            Recorder::new(),
             disk,
             self.now,
             seed,
@@ -551,6 +318,12 @@ impl World {
                         usize::MAX
                     };
                     disk.crash(keep);
+                    if self.faults.corrupt_checkpoints
+                        && self.rng.u8(0..3) == 0
+                        && disk.corrupt_newest_checkpoint().is_some()
+                    {
+                        self.stats.corrupted += 1;
+                    }
                     let down = self.rng.u64(10_000..400_000);
                     self.schedule(down, Event::Restart { node });
                 }
@@ -641,7 +414,11 @@ impl World {
                 Effect::Reply { token, result } => {
                     if let Some((client, op)) = self.answer(id, token) {
                         let outcome = match result {
-                            Ok(c) => Outcome::Ok(decode_list(&c.response), c.slot),
+                            Ok(c) => Outcome::Done(Seen {
+                                response: c.response,
+                                slot: c.slot,
+                                position: None,
+                            }),
                             Err(Error::NotPrimary { .. }) | Err(Error::TooLarge { .. }) => {
                                 Outcome::Failed
                             }
@@ -652,15 +429,13 @@ impl World {
                 }
                 Effect::Read { token, seq } => {
                     if let Some((client, op)) = self.answer(id, token) {
-                        let node = self.nodes[&id].as_ref().unwrap();
-                        let key = self.ops[op].key;
-                        let list = node
-                            .state_machine()
-                            .lists
-                            .get(&key)
-                            .cloned()
-                            .unwrap_or_default();
-                        self.finish(client, op, Outcome::Ok(list, seq));
+                        let sm = self.nodes[&id].as_ref().unwrap().state_machine();
+                        let seen = Seen {
+                            response: sm.machine.read(self.ops[op].key),
+                            slot: seq,
+                            position: Some(sm.count),
+                        };
+                        self.finish(client, op, Outcome::Done(seen));
                     }
                 }
                 Effect::ReadFailed { token, .. } => {
@@ -695,46 +470,32 @@ impl World {
         }
     }
 
-    /// Safety, after every step: a replica's executed history agrees with every other
-    /// replica's at every position, and no request ran twice.
+    /// Safety, after every step: what a replica executed agrees with what every other
+    /// replica executed at the same positions, nothing ran twice, and a replica that
+    /// installed a checkpoint holds the same history as those that executed it.
     fn check_node(&mut self, id: NodeId) {
         let Some(Some(node)) = self.nodes.get(&id) else {
             return;
         };
         let sm = node.state_machine();
-        if let Some(v) = sm.duplicate {
-            panic!(
-                "seed {}: replica {id} executed request {v} twice",
-                self.seed
-            );
+        let (count, chain) = (sm.count, sm.chain);
+        for e in sm.take_executed() {
+            if let Err(violation) = self.executed.record(e) {
+                panic!("seed {}: replica {id}: {violation}", self.seed);
+            }
         }
-        if sm.count == 0 {
+        if count == 0 {
             return;
         }
-        match self.chains.get(&sm.count) {
-            Some(&chain) if chain != sm.chain => {
-                for (other, n) in &self.nodes {
-                    if let Some(n) = n {
-                        let sm = n.state_machine();
-                        let tail: Vec<u64> =
-                            sm.recent.iter().rev().take(12).rev().copied().collect();
-                        eprintln!(
-                            "replica {other}: count {} executed {} recent {tail:?}",
-                            sm.count,
-                            n.core().executed()
-                        );
-                    }
-                }
-                panic!(
-                    "seed {}: replica {id} executed a different request history at position {} (its slot {})",
-                    self.seed,
-                    sm.count,
-                    node.core().executed()
-                )
-            }
+        match self.chains.get(&count) {
+            Some(&known) if known != chain => panic!(
+                "seed {}: replica {id} holds a different history at position {count} (its slot {})",
+                self.seed,
+                node.core().executed()
+            ),
             Some(_) => {}
             None => {
-                self.chains.insert(sm.count, sm.chain);
+                self.chains.insert(count, chain);
             }
         }
     }
@@ -781,11 +542,11 @@ impl World {
     // ---- clients --------------------------------------------------------------------------
 
     fn client_start(&mut self, client: usize) {
-        let key = self.rng.u8(0..3);
+        let key = self.rng.u8(0..KEYS);
         let kind = match self.rng.u8(0..10) {
             0..=6 => {
                 self.next_value += 1;
-                OpKind::Append(self.next_value)
+                OpKind::Write(M::write(&mut self.rng, key, self.next_value))
             }
             7..=8 => OpKind::Read,
             _ => OpKind::FastRead {
@@ -814,9 +575,9 @@ impl World {
         self.next_token += 1;
         let token = self.next_token;
         let command = match kind {
-            OpKind::Append(v) => Command::Submit {
+            OpKind::Write(request) => Command::Submit {
                 token,
-                payload: append_request(key, v),
+                payload: envelope(op as u64, &request),
             },
             OpKind::Read => Command::LinearRead { token },
             OpKind::FastRead { min_seq } => Command::Read { token, min_seq },
@@ -836,13 +597,9 @@ impl World {
         if self.ops[op].outcome != Outcome::Pending {
             return;
         }
-        if let Outcome::Ok(list, seq) = &outcome {
+        if let Outcome::Done(seen) = &outcome {
             let c = &mut self.clients[client];
-            c.last_seq = c.last_seq.max(*seq);
-            if let OpKind::Append(v) = self.ops[op].kind {
-                c.own.push(v);
-            }
-            let _ = list;
+            c.last_seq = c.last_seq.max(seen.slot);
         }
         self.ops[op].outcome = outcome;
         self.ops[op].end = Some(self.now);
@@ -892,143 +649,4 @@ impl World {
             })
         })
     }
-
-    pub fn final_lists(&self) -> BTreeMap<u8, Vec<u64>> {
-        let primary = self.primary().expect("a primary after healing");
-        self.nodes[&primary]
-            .as_ref()
-            .unwrap()
-            .state_machine()
-            .lists
-            .clone()
-    }
-
-    pub fn checkpoint_corrupt(&self, id: NodeId) -> Option<Slot> {
-        self.disks[&id].corrupt_newest_checkpoint()
-    }
-
-    pub fn crash_now(&mut self, id: NodeId, keep_unsynced: usize) {
-        self.nodes.insert(id, None);
-        self.disks[&id].crash(keep_unsynced);
-    }
-
-    pub fn restart_now(&mut self, id: NodeId) {
-        self.boot(id);
-    }
-
-    pub fn verify_checkpoints(&self, id: NodeId) -> usize {
-        let mut disk = self.disks[&id].clone();
-        let seqs = disk.checkpoints().unwrap();
-        seqs.iter()
-            .filter(|&&s| checkpoint::verify(disk.read_checkpoint(s).unwrap()).is_ok())
-            .count()
-    }
-}
-
-// ---- the checker ----------------------------------------------------------------------------
-
-/// Checks the history against the final lists: linearizable, and nothing lost, invented or
-/// duplicated. Returns the first violation.
-pub fn check_history(ops: &[Op], finals: &BTreeMap<u8, Vec<u64>>) -> Result<(), String> {
-    let empty = Vec::new();
-    let mut failed_values = BTreeSet::new();
-    let mut submitted = BTreeSet::new();
-    for op in ops {
-        if let OpKind::Append(v) = op.kind {
-            submitted.insert(v);
-            if op.outcome == Outcome::Failed {
-                failed_values.insert(v);
-            }
-        }
-    }
-    for (key, list) in finals {
-        let mut seen = BTreeSet::new();
-        for v in list {
-            if !seen.insert(*v) {
-                return Err(format!("key {key}: value {v} appears twice"));
-            }
-            if !submitted.contains(v) {
-                return Err(format!("key {key}: value {v} was never submitted"));
-            }
-            if failed_values.contains(v) {
-                return Err(format!("key {key}: value {v} was refused yet took effect"));
-            }
-        }
-    }
-    // Each successful operation's position: where its value sits (append), or how much it
-    // saw (read).
-    struct Done<'a> {
-        op: &'a Op,
-        at: usize,
-        append: bool,
-    }
-    let mut done = Vec::new();
-    for op in ops {
-        let Outcome::Ok(list, _) = &op.outcome else {
-            continue;
-        };
-        let f = finals.get(&op.key).unwrap_or(&empty);
-        if list.len() > f.len() || f[..list.len()] != list[..] {
-            return Err(format!(
-                "op {op:?} saw {list:?}, which is not a prefix of the final {f:?}"
-            ));
-        }
-        match op.kind {
-            OpKind::Append(v) => {
-                if list.last() != Some(&v) {
-                    return Err(format!("append of {v} answered {list:?}"));
-                }
-                done.push(Done {
-                    op,
-                    at: list.len() - 1,
-                    append: true,
-                });
-            }
-            OpKind::Read => done.push(Done {
-                op,
-                at: list.len(),
-                append: false,
-            }),
-            OpKind::FastRead { .. } => {}
-        }
-    }
-    for a in &done {
-        for b in &done {
-            if a.op.key != b.op.key || a.op.end.unwrap() >= b.op.start {
-                continue;
-            }
-            // a finished before b began: b must come after a.
-            let ok = match (a.append, b.append) {
-                (true, true) => a.at < b.at,
-                (true, false) => a.at < b.at,
-                (false, true) => a.at <= b.at,
-                (false, false) => a.at <= b.at,
-            };
-            if !ok {
-                return Err(format!(
-                    "real-time order violated on key {}: {:?} (at {}) finished before {:?} (at {}) began",
-                    a.op.key, a.op.kind, a.at, b.op.kind, b.at
-                ));
-            }
-        }
-    }
-    // A client's fast reads see its own earlier acknowledged appends.
-    for op in ops {
-        let (OpKind::FastRead { .. }, Outcome::Ok(list, _)) = (&op.kind, &op.outcome) else {
-            continue;
-        };
-        for prior in ops.iter().filter(|p| {
-            p.client == op.client && p.key == op.key && p.end.is_some_and(|e| e < op.start)
-        }) {
-            if let (OpKind::Append(v), Outcome::Ok(..)) = (&prior.kind, &prior.outcome)
-                && !list.contains(v)
-            {
-                return Err(format!(
-                    "client {}'s fast read missed its own append of {v}",
-                    op.client
-                ));
-            }
-        }
-    }
-    Ok(())
 }
