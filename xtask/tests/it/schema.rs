@@ -1,9 +1,7 @@
 //! The manifests a build and a dist write have exactly the fields `docs/manifest.md` lists,
 //! with the types it gives: the schema lives in the repository, and this keeps it true.
 
-mod fixture;
-
-use fixture::{Fixture, keel_root};
+use crate::fixture::{Fixture, keel_root};
 use serde_json::Value;
 use std::collections::BTreeMap;
 

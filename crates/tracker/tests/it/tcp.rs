@@ -5,8 +5,6 @@
 //! the primary and kill the old one (its connections are shut down, new ones dropped), so
 //! callers see both "not primary" and "connection lost".
 
-mod sim;
-
 use keel_tracker::{Answer, Config, Connector, Error, Failure, Policy, Tracker};
 use std::io::{BufRead, BufReader, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
@@ -237,7 +235,7 @@ fn follows_the_primary_of_a_real_tcp_service_through_failovers() {
     let tracker = Tracker::new(Tcp, cfg, rt.handle().clone());
 
     let stop = Arc::new(AtomicBool::new(false));
-    let jitter = sim::Jitter::start();
+    let jitter = crate::sim::Jitter::start();
     let first_success_after = Arc::new(Mutex::new(Vec::<(u64, Instant)>::new()));
     let (ok, failed) = (Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)));
     let callers: Vec<_> = (0..16)

@@ -3,9 +3,7 @@
 //! a token (refused), a conflicting release of the same version (refused, naming the crate),
 //! and a rebuild whose manifest and released artifacts come from the registry.
 
-mod fixture;
-
-use fixture::{Fixture, Registry};
+use crate::fixture::{Fixture, Registry};
 
 #[test]
 fn publish_is_complete_idempotent_authenticated_and_refuses_conflicts() {
@@ -55,7 +53,10 @@ fn publish_is_complete_idempotent_authenticated_and_refuses_conflicts() {
         released
     );
     let index = std::fs::read_to_string(store.join("index/de/mo/demo")).unwrap();
-    assert!(index.contains(&fixture::sha256_hex(&released)), "{index}");
+    assert!(
+        index.contains(&crate::fixture::sha256_hex(&released)),
+        "{index}"
+    );
 
     let again = f.xtask_env(&["publish", "--registry", &reg.url], &token);
     again.ok();

@@ -3,9 +3,7 @@
 //! moved-on tree and from another clone, with the tag's own xtask, to identical bytes, while
 //! a tampered manifest or stored artifact fails naming what was tampered with.
 
-mod fixture;
-
-use fixture::Fixture;
+use crate::fixture::Fixture;
 use serde_json::Value;
 
 fn stdout_of(f: &Fixture, args: &[&str]) -> String {
@@ -96,9 +94,9 @@ fn release_sets_the_version_commits_stores_and_tags() {
             "packages/demo-0.4.0-x86_64-unknown-linux-gnu.tar.gz"
         ]
     );
-    assert_eq!(fixture::sha256sum_check(&dir), 4);
+    assert_eq!(crate::fixture::sha256sum_check(&dir), 4);
     let message = stdout_of(&f, &["tag", "--list", "--format=%(contents)", "v0.4.0"]);
-    let sha = fixture::sha256_hex(text.as_bytes());
+    let sha = crate::fixture::sha256_hex(text.as_bytes());
     assert!(
         message.contains(&format!("release-manifest.json sha256: {sha}")),
         "{message}"

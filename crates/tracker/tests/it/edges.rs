@@ -2,14 +2,12 @@
 //! denying, a hint to a dead replica, a primary that flaps faster than discovery, deadline
 //! zero, overload, and one rediscovery for many callers that lose the primary together.
 
-mod sim;
-
+use crate::sim::{Cluster, SimConnector};
 use keel_tracker::{Config, Error, Failure, Policy, Stage, Tracker};
-use sim::{Cluster, SimConnector};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-fn config(cluster: &Cluster) -> Config<sim::Addr> {
+fn config(cluster: &Cluster) -> Config<crate::sim::Addr> {
     let mut c = Config::new(cluster.replicas.clone());
     c.query_timeout = Duration::from_millis(100);
     c.backoff_min = Duration::from_millis(10);
@@ -17,7 +15,10 @@ fn config(cluster: &Cluster) -> Config<sim::Addr> {
     c
 }
 
-fn request(tracker: &Tracker<SimConnector>, timeout: Duration) -> Result<sim::Served, Error> {
+fn request(
+    tracker: &Tracker<SimConnector>,
+    timeout: Duration,
+) -> Result<crate::sim::Served, Error> {
     tracker.call_blocking(&Policy::new(timeout), |p, deadline| {
         p.channel().request_blocking(deadline)
     })
@@ -25,7 +26,7 @@ fn request(tracker: &Tracker<SimConnector>, timeout: Duration) -> Result<sim::Se
 
 #[test]
 fn no_replica_reachable_fails_at_the_deadline_and_discovery_backs_off() {
-    let cluster = Cluster::new(3, sim::seed());
+    let cluster = Cluster::new(3, crate::sim::seed());
     for r in 0..3 {
         cluster.kill(r);
     }
@@ -60,7 +61,7 @@ fn no_replica_reachable_fails_at_the_deadline_and_discovery_backs_off() {
 
 #[test]
 fn every_replica_denying_is_no_primary_and_discovery_backs_off() {
-    let cluster = Cluster::new(4, sim::seed());
+    let cluster = Cluster::new(4, crate::sim::seed());
     cluster
         .all_deny
         .store(true, std::sync::atomic::Ordering::SeqCst);
@@ -100,7 +101,7 @@ fn every_replica_denying_is_no_primary_and_discovery_backs_off() {
 
 #[test]
 fn a_hint_to_a_dead_replica_does_not_hold_up_finding_the_live_primary() {
-    let cluster = Cluster::new(3, sim::seed());
+    let cluster = Cluster::new(3, crate::sim::seed());
     let tracker = Tracker::start(SimConnector(cluster.clone()), config(&cluster)).unwrap();
     assert_eq!(request(&tracker, Duration::from_secs(2)).unwrap().by, 0);
 
@@ -121,7 +122,7 @@ fn a_hint_to_a_dead_replica_does_not_hold_up_finding_the_live_primary() {
 
 #[test]
 fn a_primary_flapping_faster_than_discovery_bounds_every_request() {
-    let cluster = Cluster::new(3, sim::seed());
+    let cluster = Cluster::new(3, crate::sim::seed());
     cluster.faults.lock().unwrap().query_delay = Duration::from_millis(5);
     let tracker = Tracker::start(SimConnector(cluster.clone()), config(&cluster)).unwrap();
     let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
@@ -134,7 +135,7 @@ fn a_primary_flapping_faster_than_discovery_bounds_every_request() {
             }
         })
     };
-    let jitter = sim::Jitter::start();
+    let jitter = crate::sim::Jitter::start();
     let callers: Vec<_> = (0..8)
         .map(|_| {
             let tracker = tracker.clone();
@@ -180,7 +181,7 @@ fn a_primary_flapping_faster_than_discovery_bounds_every_request() {
 
 #[test]
 fn deadline_zero_fails_at_once_without_touching_the_channel() {
-    let cluster = Cluster::new(3, sim::seed());
+    let cluster = Cluster::new(3, crate::sim::seed());
     let tracker = Tracker::start(SimConnector(cluster.clone()), config(&cluster)).unwrap();
     request(&tracker, Duration::from_secs(2)).unwrap();
     let before = cluster.requests.load(std::sync::atomic::Ordering::SeqCst);
@@ -193,7 +194,7 @@ fn deadline_zero_fails_at_once_without_touching_the_channel() {
             last: None
         }
     );
-    let rt = sim::runtime(1);
+    let rt = crate::sim::runtime(1);
     let err = rt
         .block_on(tracker.call(&Policy::new(Duration::ZERO), |p| async move {
             p.channel().request(Instant::now()).await
@@ -214,7 +215,7 @@ fn deadline_zero_fails_at_once_without_touching_the_channel() {
 
 #[test]
 fn a_full_queue_fails_fast_with_overloaded() {
-    let cluster = Cluster::new(3, sim::seed());
+    let cluster = Cluster::new(3, crate::sim::seed());
     let mut cfg = config(&cluster);
     cfg.max_in_flight = 1;
     cfg.max_queued = 1;
@@ -264,7 +265,7 @@ fn a_full_queue_fails_fast_with_overloaded() {
 
 #[test]
 fn many_callers_losing_the_primary_together_cause_one_rediscovery() {
-    let cluster = Cluster::new(5, sim::seed());
+    let cluster = Cluster::new(5, crate::sim::seed());
     cluster.faults.lock().unwrap().query_delay = Duration::from_millis(20);
     let tracker = Tracker::start(SimConnector(cluster.clone()), config(&cluster)).unwrap();
     request(&tracker, Duration::from_secs(2)).unwrap();

@@ -3,9 +3,7 @@
 //! leaving nothing half-unpacked; a Keel registry mirrors the tools; the manifest names
 //! exactly the tools a build used; a symbol above the glibc floor is refused.
 
-mod fixture;
-
-use fixture::{Fixture, Registry};
+use crate::fixture::{Fixture, Registry};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -19,7 +17,7 @@ fn real_cache() -> PathBuf {
 
 /// The pinned zig entry of the real cache, made by `cargo xtask test`'s own preparation.
 fn zig_entry() -> PathBuf {
-    let pin = std::fs::read_to_string(fixture::keel_root().join("toolchain.toml")).unwrap();
+    let pin = std::fs::read_to_string(crate::fixture::keel_root().join("toolchain.toml")).unwrap();
     let doc: toml::Table = pin.parse().unwrap();
     let sha = doc["pin"]["native"]["zig"]["sha256"].as_str().unwrap();
     let entry = real_cache().join("sha256").join(sha);

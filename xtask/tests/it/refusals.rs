@@ -1,9 +1,7 @@
 //! Every refusal the foundation promises: each exits 1 with a message naming the cause and
 //! the fix, never a panic.
 
-mod fixture;
-
-use fixture::{Fixture, VENDORED};
+use crate::fixture::{Fixture, VENDORED};
 use std::fs;
 
 #[test]

@@ -2,9 +2,7 @@
 //! and a fresh project outside Keel that depends on a published crate and builds, its
 //! third-party dependency coming from Keel's vendor/ through source replacement.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::path::Path;
 use std::process::{Command, Output};
 

@@ -2,9 +2,7 @@
 //! non-ASCII characters: the real cargo, the real sandbox, the manifest checked against
 //! the files it describes.
 
-mod fixture;
-
-use fixture::{Fixture, sha256_hex};
+use crate::fixture::{Fixture, sha256_hex};
 use serde_json::Value;
 use std::process::Command;
 

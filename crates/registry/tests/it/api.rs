@@ -1,10 +1,8 @@
 //! keel-registry's HTTP API over loopback, against the real binary: immutability, auth,
 //! refusal of bad uploads (storing nothing), the index's caching headers, and packages.
-//! (16 concurrent publishes are in tests/cargo.rs, where cargo resolves them.)
+//! (16 concurrent publishes are in tests/it/cargo.rs, where cargo resolves them.)
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 #[test]
 fn publishing_is_immutable_and_idempotent() {

@@ -8,10 +8,8 @@
 //! error; at most one discovery per generation; requests in flight never exceed the limit;
 //! the wait queue stays within its bound; threads, tasks and memory do not grow.
 
-mod sim;
-
+use crate::sim::{Cluster, Faults, SimConnector};
 use keel_tracker::{Config, Error, Policy, Tracker};
-use sim::{Cluster, Faults, SimConnector};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::SeqCst};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -38,7 +36,7 @@ impl Tally {
         cluster: &Cluster,
         timeout: Duration,
         took: Duration,
-        r: Result<sim::Served, Error>,
+        r: Result<crate::sim::Served, Error>,
     ) {
         if took > timeout {
             let mut w = self.worst_overrun.lock().unwrap();
@@ -89,14 +87,14 @@ fn process_usage() -> (usize, u64) {
 
 #[test]
 fn sixty_four_callers_through_failovers_and_faults() {
-    let seed = sim::seed();
+    let seed = crate::sim::seed();
     let secs: f64 = std::env::var("KEEL_TRACKER_STRESS_SECS")
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(3.0);
     let run_for = Duration::from_secs_f64(secs);
 
-    let jitter = sim::Jitter::start();
+    let jitter = crate::sim::Jitter::start();
     let cluster = Cluster::new(5, seed);
     *cluster.faults.lock().unwrap() = Faults {
         spurious_not_primary: 0.01,
@@ -105,7 +103,7 @@ fn sixty_four_callers_through_failovers_and_faults() {
         max_delay: Duration::from_millis(20),
         query_delay: Duration::from_millis(1),
     };
-    let rt = sim::runtime(2);
+    let rt = crate::sim::runtime(2);
     let mut cfg = Config::new(cluster.replicas.clone());
     cfg.max_in_flight = MAX_IN_FLIGHT;
     cfg.max_queued = MAX_QUEUED;

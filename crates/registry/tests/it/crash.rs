@@ -3,9 +3,7 @@
 //! upload the registry acknowledged is there (fsync before the answer), and no temp file is
 //! visible.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 

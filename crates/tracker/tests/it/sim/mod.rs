@@ -2,8 +2,6 @@
 //! that fails over on command, and a channel that injects seeded errors, disconnects and
 //! delays. Every successful request is served by the replica that is primary at that instant.
 
-#![allow(dead_code)] // each test binary uses a different part
-
 use keel_tracker::{Answer, Connector, Failure};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering::SeqCst};
 use std::sync::{Arc, Mutex};

@@ -1,8 +1,6 @@
 //! Helpers for keel-registry's tests: the real binary on a loopback port, a minimal HTTP/1.1
 //! client over std's TcpStream, and `.crate` files built in memory.
 
-#![allow(dead_code)] // each test binary uses a different part
-
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};

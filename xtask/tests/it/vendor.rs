@@ -5,9 +5,7 @@
 //! The download itself needs the pinned cargo-vendor-filterer, which only crates.io has, so
 //! it is not run here; every step before it is, as are the failures that stop it.
 
-mod fixture;
-
-use fixture::{Fixture, Registry, VENDORED};
+use crate::fixture::{Fixture, Registry, VENDORED};
 
 /// The fixture's workspace shaped like Keel's: a library member named in
 /// `[workspace.dependencies]` with `registry = "keel"` (as keel-replication is) and inherited

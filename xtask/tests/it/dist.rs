@@ -3,9 +3,7 @@
 //! refusals of bad package files, and bit-for-bit reproducibility across two clones built
 //! under deliberately different conditions.
 
-mod fixture;
-
-use fixture::Fixture;
+use crate::fixture::Fixture;
 use serde_json::Value;
 use std::io::Read;
 use std::process::Command;
@@ -42,7 +40,7 @@ fn dist_writes_the_whole_release_artifact_set() {
         ]
     );
     // sha256.sum is what `sha256sum -c` expects.
-    assert_eq!(fixture::sha256sum_check(&f.path("target/dist")), 4);
+    assert_eq!(crate::fixture::sha256sum_check(&f.path("target/dist")), 4);
 
     // The package holds the stripped binary and the file, with normalized headers.
     let epoch: u64 = m["inputs"]["source_date_epoch"].as_u64().unwrap();

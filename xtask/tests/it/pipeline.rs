@@ -3,9 +3,7 @@
 //! pipeline files with the line and the reason. Steps here are cheap real xtask commands
 //! on a fixture checkout.
 
-mod fixture;
-
-use fixture::Fixture;
+use crate::fixture::Fixture;
 use serde_json::Value;
 
 fn report(f: &Fixture, name: &str) -> Value {

@@ -1,0 +1,5 @@
+//! The integration tests, one binary (one link, not 3): each module was a binary of its own.
+
+mod recovery;
+mod tcp;
+mod transfer;
