@@ -434,7 +434,8 @@ impl Core {
         self.log = self.log.split_off(&(seq + 1));
         self.log_start = seq + 1;
         self.commit_hint = self.commit_hint.max(seq);
-        self.outputs.push(Output::Persist(Record::Commit(seq)));
+        // No `Commit(seq)` record: the node rewrites the log (see `Node::install`), and a
+        // commit point over entries this replica never executed would vouch for them.
         self.fetch_at = 0;
         self.try_execute();
     }
@@ -847,12 +848,17 @@ impl Core {
     // ---- phase 2 ------------------------------------------------------------------------
 
     /// Proposes `value` at the primary's next slot.
-    /// The primary's next free slot (never one already executed).
+    /// The primary's next free slot: never one already executed, nor one known chosen
+    /// (learned from a peer ahead of execution), whose value is decided.
     fn next_slot(&self) -> Slot {
-        match &self.role {
+        let mut slot = match &self.role {
             Role::Primary(r) => r.next_slot.max(self.executed + 1),
             _ => self.executed + 1,
+        };
+        while self.log.get(&slot).is_some_and(|e| e.chosen) {
+            slot += 1;
         }
+        slot
     }
 
     /// Proposes `value` at the primary's next free slot.
@@ -861,9 +867,19 @@ impl Core {
         self.propose_at(slot, value, ids);
     }
 
-    /// Proposes `value` at `slot` (a slot already executed is already decided: skipped).
+    /// Proposes `value` at `slot`. A slot already executed or known chosen is decided and
+    /// keeps its value: a recovery proposal there is moot. (Fresh work never lands on one:
+    /// `propose` takes `next_slot`, which skips them.)
     fn propose_at(&mut self, slot: Slot, value: Value, ids: Vec<RequestId>) {
-        if slot <= self.executed {
+        let decided = slot <= self.executed || self.log.get(&slot).is_some_and(|e| e.chosen);
+        if decided {
+            debug_assert!(
+                ids.is_empty(),
+                "fresh requests proposed at decided slot {slot}"
+            );
+            if let Role::Primary(r) = &mut self.role {
+                r.next_slot = r.next_slot.max(slot + 1);
+            }
             return;
         }
         let Role::Primary(r) = &mut self.role else {
@@ -885,13 +901,12 @@ impl Core {
         {
             c.slot = Some(slot);
         }
-        let chosen = self.log.get(&slot).is_some_and(|e| e.chosen);
         self.log.insert(
             slot,
             Entry {
                 ballot,
                 value: value.clone(),
-                chosen,
+                chosen: false,
             },
         );
         self.persist(Record::Accept {
@@ -1074,9 +1089,7 @@ impl Core {
             }
             let (slot, value) = (self.executed + 1, e.value.clone());
             self.executed = slot;
-            if let Role::Primary(r) = &mut self.role {
-                r.inflight.remove(&slot);
-            }
+            self.settle_flight(slot, &value);
             self.apply(slot, value);
         }
         if self.executed > before {
@@ -1101,6 +1114,43 @@ impl Core {
                     },
                 );
             }
+        }
+    }
+
+    /// `slot` is decided as `value`: the primary's proposal there, if any, is over. Its
+    /// requests that `value` does not carry can never be chosen at that slot (a proposal is
+    /// for one slot), so their submitters are told now rather than left waiting.
+    fn settle_flight(&mut self, slot: Slot, value: &Value) {
+        let Role::Primary(r) = &mut self.role else {
+            return;
+        };
+        let Some(flight) = r.inflight.remove(&slot) else {
+            return;
+        };
+        let carried: BTreeSet<RequestId> = match value {
+            Value::Batch(requests) => requests.iter().map(|q| q.id).collect(),
+            _ => BTreeSet::new(),
+        };
+        let lost: Vec<RequestId> = flight
+            .ids
+            .into_iter()
+            .filter(|id| !carried.contains(id))
+            .collect();
+        if !lost.is_empty() {
+            let hint = self.leader;
+            self.outputs.push(Output::Aborted {
+                ids: lost,
+                uncertain: false,
+                hint,
+            });
+        }
+        // A membership change proposed there was displaced: propose it again.
+        if let Role::Primary(r) = &mut self.role
+            && let Some(c) = &mut r.change
+            && c.slot == Some(slot)
+            && !matches!(value, Value::Reconfigure(m) if *m == c.membership)
+        {
+            c.slot = None;
         }
     }
 
@@ -1299,6 +1349,7 @@ impl Core {
                 continue;
             }
             let ballot = self.log.get(&slot).map(|e| e.ballot).unwrap_or_default();
+            self.settle_flight(slot, &value);
             self.log.insert(
                 slot,
                 Entry {

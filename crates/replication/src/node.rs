@@ -154,6 +154,21 @@ pub enum OpenError {
         found: u64,
         expected: u64,
     },
+    #[error(
+        "the log is damaged at offset {offset} of {len} bytes ({reason}), and this is not a torn tail: \
+         the replica refuses to start rather than forget what it promised or accepted. Restore the \
+         data directory from a backup, or replace this replica with a new member"
+    )]
+    DamagedLog {
+        offset: u64,
+        len: u64,
+        reason: String,
+    },
+    #[error(
+        "the log was written in format {found}, newer than this build's format {supported}: run the \
+         keel-replication version that wrote it, or a newer one"
+    )]
+    NewerLog { found: u32, supported: u32 },
 }
 
 /// A checkpoint being received, chunk by chunk, onto the disk.
@@ -224,6 +239,59 @@ pub struct Identity {
 /// Largest log record accepted when replaying.
 const MAX_RECORD: usize = 256 << 20;
 
+/// The log's format. Its first frame says which (`keel-log <n>`); a log without that frame
+/// was written before formats were numbered, with the records of format 1.
+pub const LOG_FORMAT: u32 = 1;
+const LOG_MAGIC: &str = "keel-log ";
+
+fn log_header() -> Vec<u8> {
+    let mut bytes = Vec::new();
+    frame::put(&mut bytes, format!("{LOG_MAGIC}{LOG_FORMAT}").as_bytes());
+    bytes
+}
+
+/// The log's format and where its records start; refuses a newer format.
+fn log_format(log: &[u8]) -> Result<usize, OpenError> {
+    let Ok((payload, rest)) = frame::take(log, MAX_RECORD) else {
+        return Ok(0);
+    };
+    let Some(version) = std::str::from_utf8(payload)
+        .ok()
+        .and_then(|p| p.strip_prefix(LOG_MAGIC))
+    else {
+        return Ok(0); // a log from before formats were numbered
+    };
+    let found = version.parse().unwrap_or(u32::MAX);
+    if found > LOG_FORMAT {
+        return Err(OpenError::NewerLog {
+            found,
+            supported: LOG_FORMAT,
+        });
+    }
+    Ok(log.len() - rest.len())
+}
+
+/// Whether the bytes from a record that does not read are a torn tail: what a crash leaves
+/// of appends that were not yet synced, that is an incomplete last frame, or zeros (a file
+/// extended before its data reached the disk). A frame that is complete but damaged, or
+/// one that does not decode, or any readable record after the failure, is damage instead.
+fn torn_tail(rest: &[u8], error: &frame::FrameError) -> bool {
+    let incomplete = matches!(
+        error,
+        frame::FrameError::Truncated { .. } | frame::FrameError::TooLarge { .. }
+    );
+    if !incomplete && rest.iter().any(|b| *b != 0) {
+        return false;
+    }
+    // Nothing readable may follow: a record after the failure means the failure is inside
+    // the log, not at its end.
+    !(1..rest.len()).any(|at| {
+        frame::take(&rest[at..], MAX_RECORD)
+            .and_then(|(payload, _)| frame::decode::<Record>(payload))
+            .is_ok()
+    })
+}
+
 impl<S: StateMachine, D: Disk> Node<S, D> {
     /// Recovers a replica from `disk`: the newest checkpoint that verifies (older ones if it
     /// does not), then every log record after it. A torn log tail is cut off. `members` is
@@ -273,8 +341,12 @@ impl<S: StateMachine, D: Disk> Node<S, D> {
         checkpoints.retain(|s| *s <= executed);
 
         let log = disk.read_log()?;
+        if log.is_empty() {
+            disk.append_log(&log_header())?;
+            disk.sync_log()?;
+        }
         let mut durable = Durable::default();
-        let mut offset = 0;
+        let mut offset = log_format(&log)?;
         let mut recovered_tail = None;
         while offset < log.len() {
             let next = frame::take(&log[offset..], MAX_RECORD).and_then(|(payload, tail)| {
@@ -285,15 +357,30 @@ impl<S: StateMachine, D: Disk> Node<S, D> {
                     replay(&mut durable, record);
                     offset = next;
                 }
-                Err(e) => {
+                Err(e) if torn_tail(&log[offset..], &e) => {
                     let dropped = (log.len() - offset) as u64;
                     tracing::warn!(id, offset, dropped, error = %e, "dropping a torn log tail");
                     disk.truncate_log(offset as u64)?;
                     recovered_tail = Some((offset as u64, dropped));
                     break;
                 }
+                Err(e) => {
+                    return Err(OpenError::DamagedLog {
+                        offset: offset as u64,
+                        len: log.len() as u64,
+                        reason: e.to_string(),
+                    });
+                }
             }
         }
+        // Entries at or below the checkpoint that no commit point or chosen record vouches
+        // for: the checkpoint covered them after their own records were lost (unsynced
+        // chosen records torn off in a crash). A commit point written from now on would
+        // vouch for them, so the log is rewritten without them below.
+        let unvouched = durable
+            .entries
+            .iter()
+            .any(|(&slot, (_, _, chosen))| slot <= executed && slot > durable.commit && !chosen);
         let mut core = Core::restore(
             id,
             options.protocol.clone(),
@@ -322,6 +409,14 @@ impl<S: StateMachine, D: Disk> Node<S, D> {
             recovered_tail,
             counts: CheckpointCounts::default(),
         };
+        if unvouched {
+            tracing::info!(
+                id,
+                executed,
+                "rewriting the log without entries the checkpoint covers"
+            );
+            node.rewrite_log()?;
+        }
         node.flush()?;
         Ok(node)
     }
@@ -648,7 +743,12 @@ impl<S: StateMachine, D: Disk> Node<S, D> {
             self.disk.remove_checkpoint(seq)?;
         }
         self.core.truncate(keep_from);
-        let mut bytes = Vec::new();
+        self.rewrite_log()
+    }
+
+    /// Replaces the log with exactly what the core holds (atomically).
+    fn rewrite_log(&mut self) -> io::Result<()> {
+        let mut bytes = log_header();
         for record in self.core.durable() {
             frame::put_value(&mut bytes, &record);
         }
@@ -819,6 +919,12 @@ impl<S: StateMachine, D: Disk> Node<S, D> {
         self.core.install(seq, header.membership);
         self.counts.installed += 1;
         self.checkpoints.push(seq);
+        // The log may still hold accepts at or below `seq` that were never chosen: the
+        // state came from the checkpoint, not from executing them. Rewritten now, before
+        // anything records `seq` as executed, so that if this checkpoint is later found
+        // damaged, recovery falls back to an older one and fetches the gap from peers
+        // rather than executing those accepts as chosen.
+        self.rewrite_log()?;
         self.trim()
     }
 }
@@ -832,8 +938,10 @@ fn replay(durable: &mut Durable, record: Record) {
             value,
         } => {
             durable.promised = durable.promised.max(ballot);
-            let chosen = durable.entries.get(&slot).is_some_and(|e| e.2);
-            durable.entries.insert(slot, (ballot, value, chosen));
+            // A slot known chosen keeps its value: a later accept cannot change a decision.
+            if !durable.entries.get(&slot).is_some_and(|e| e.2) {
+                durable.entries.insert(slot, (ballot, value, false));
+            }
         }
         Record::Chosen { slot, value } => {
             let ballot = durable.entries.get(&slot).map(|e| e.0).unwrap_or_default();
