@@ -1,5 +1,5 @@
 //! The build manifest: what a build produced and from what (schema: docs/manifest.md, which
-//! xtask/tests/it/schema.rs holds to what is written here).
+//! xtask/tests/schema.rs holds to what is written here).
 //! Nothing machine-specific goes in, so the same commit yields the same manifest anywhere.
 //! A release stores the same document as `release-manifest.json`, next to `sha256.sum`.
 

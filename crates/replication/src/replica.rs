@@ -7,7 +7,7 @@ use crate::node::{
     CheckpointCounts, Command, Committed, Effect, Error, Identity, Node, NodeOptions, OpenError,
     StateMachine,
 };
-use crate::storage::FsDisk;
+use crate::storage::{DirError, FsDisk};
 use crate::types::*;
 use crate::wire::{self, Incoming, Link};
 use std::collections::HashMap;
@@ -32,6 +32,9 @@ pub struct ReplicaConfig {
     /// Where to listen for peers; by default this replica's own member address.
     pub listen: Option<SocketAddr>,
     pub dir: PathBuf,
+    /// This is a new replica: create `dir` for it (refused if already initialized). Without
+    /// it, a directory that was never initialized is refused (see [`DirError`]).
+    pub init: bool,
     pub options: NodeOptions,
 }
 
@@ -98,6 +101,8 @@ impl<S: StateMachine> std::fmt::Debug for Replica<S> {
 pub enum StartError {
     #[error(transparent)]
     Open(#[from] OpenError),
+    #[error(transparent)]
+    Dir(#[from] DirError),
     #[error("listening on {addr}: {source} (is another replica using this address?)")]
     Listen {
         addr: String,
@@ -159,7 +164,11 @@ impl<S: StateMachine> Replica<S> {
             source,
         })?;
 
-        let disk = FsDisk::open(&config.dir).map_err(OpenError::Io)?;
+        let disk = if config.init {
+            FsDisk::init(&config.dir, config.cluster, config.id)?
+        } else {
+            FsDisk::open(&config.dir, config.cluster, config.id)?
+        };
         let epoch = Instant::now();
         let seed = fastrand::u64(..);
         let identity = Identity {

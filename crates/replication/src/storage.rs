@@ -2,7 +2,7 @@
 //! is the real thing (files, fsync, atomic renames); the simulator has its own, which can
 //! lose unsynced writes and tear them.
 
-use crate::types::Slot;
+use crate::types::{NodeId, Slot};
 use keel_durable::sync_dir;
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Seek, SeekFrom, Write};
@@ -45,11 +45,102 @@ pub trait Disk: Send + 'static {
     fn keep_received(&mut self, seq: Slot) -> io::Result<()>;
 }
 
-/// A replica's directory: `log`, `checkpoint-<seq>`, and `*.tmp` while writing (a
-/// checkpoint arriving from a peer is `received.tmp`).
+/// Whose data a directory holds: written once, when the replica is created
+/// ([`FsDisk::init`]), as `replica.id`, and checked at every open. A directory without it is
+/// refused: a replica whose disk failed to mount, or was wiped, would otherwise come back as
+/// a brand-new voter that has forgotten its promises and accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DiskId {
+    pub cluster: u64,
+    pub id: NodeId,
+    /// Random, drawn at initialization: tells this directory's life from a later one's.
+    pub incarnation: u64,
+}
+
+/// Why a replica's directory cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum DirError {
+    #[error(
+        "{} holds no replica.id: it was never initialized, or the disk that held it is missing \
+         (not mounted, or wiped). A replica that has forgotten its promises must not vote again. \
+         If this is a new replica, start it once with --init; if it held data, restore that disk, \
+         or replace this replica with a new member",
+        .dir.display()
+    )]
+    NotInitialized { dir: PathBuf },
+    #[error(
+        "{} is already initialized (replica {} of ring {}): --init is for a new, empty directory \
+         only; start the replica without it",
+        .dir.display(), .found.id, .found.cluster
+    )]
+    AlreadyInitialized { dir: PathBuf, found: DiskId },
+    #[error(
+        "{} belongs to replica {} of ring {}, not replica {} of ring {}: point each replica at its \
+         own directory",
+        .dir.display(), .found.id, .found.cluster, .id, .cluster
+    )]
+    WrongReplica {
+        dir: PathBuf,
+        found: DiskId,
+        cluster: u64,
+        id: NodeId,
+    },
+    #[error("{} is malformed ({reason}); it was not written by keel-replication", .path.display())]
+    Malformed { path: PathBuf, reason: String },
+    #[error(transparent)]
+    Io(#[from] io::Error),
+}
+
+const ID_FILE: &str = "replica.id";
+
+impl DiskId {
+    fn encode(&self) -> String {
+        format!(
+            "cluster {}\nid {}\nincarnation {}\n",
+            self.cluster, self.id, self.incarnation
+        )
+    }
+
+    fn read(dir: &Path) -> Result<Option<DiskId>, DirError> {
+        let path = dir.join(ID_FILE);
+        let text = match fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(annotate(e, &path, "reading").into()),
+        };
+        let malformed = |reason: &str| DirError::Malformed {
+            path: path.clone(),
+            reason: reason.to_owned(),
+        };
+        let field = |name: &str| -> Result<u64, DirError> {
+            text.lines()
+                .find_map(|l| l.strip_prefix(name)?.strip_prefix(' '))
+                .ok_or_else(|| malformed(&format!("no `{name}` line")))?
+                .trim()
+                .parse()
+                .map_err(|_| malformed(&format!("`{name}` is not a number")))
+        };
+        Ok(Some(DiskId {
+            cluster: field("cluster")?,
+            id: field("id")?,
+            incarnation: field("incarnation")?,
+        }))
+    }
+
+    fn write(&self, dir: &Path) -> io::Result<()> {
+        let path = dir.join(ID_FILE);
+        keel_durable::replace_with(&path, &path.with_extension("tmp"), |f| {
+            f.write_all(self.encode().as_bytes())
+        })
+    }
+}
+
+/// A replica's directory: `replica.id`, `log`, `checkpoint-<seq>`, and `*.tmp` while
+/// writing (a checkpoint arriving from a peer is `received.tmp`).
 #[derive(Debug)]
 pub struct FsDisk {
     dir: PathBuf,
+    id: DiskId,
     log: File,
     received: Option<File>,
     /// Bytes received since the last sync: synced every [`SYNC_EVERY`] so that keeping the
@@ -64,9 +155,62 @@ const PREFIX: &str = "checkpoint-";
 const RECEIVED: &str = "received.tmp";
 
 impl FsDisk {
-    /// Opens (creating) the directory and removes what an interrupted write left behind.
-    pub fn open(dir: &Path) -> io::Result<FsDisk> {
+    /// Creates the directory of a new replica (`id` of ring `cluster`) and opens it.
+    /// Refuses a directory that is already initialized, or that holds a log.
+    pub fn init(dir: &Path, cluster: u64, id: NodeId) -> Result<FsDisk, DirError> {
         fs::create_dir_all(dir).map_err(|e| annotate(e, dir, "creating the data directory"))?;
+        if let Some(found) = DiskId::read(dir)? {
+            return Err(DirError::AlreadyInitialized {
+                dir: dir.to_path_buf(),
+                found,
+            });
+        }
+        if fs::metadata(dir.join(LOG)).is_ok_and(|m| m.len() > 0) {
+            return Err(DirError::Malformed {
+                path: dir.join(LOG),
+                reason: "a log without a replica.id beside it; --init is for an empty directory"
+                    .into(),
+            });
+        }
+        let disk_id = DiskId {
+            cluster,
+            id,
+            incarnation: fastrand::u64(..),
+        };
+        disk_id.write(dir)?;
+        sync_dir(dir)?;
+        FsDisk::open(dir, cluster, id)
+    }
+
+    /// Opens the directory of replica `id` of ring `cluster`, made by [`FsDisk::init`], and
+    /// removes what an interrupted write left behind. A directory whose log predates
+    /// `replica.id` is adopted: its log shows it was never wiped.
+    pub fn open(dir: &Path, cluster: u64, id: NodeId) -> Result<FsDisk, DirError> {
+        let found = match DiskId::read(dir)? {
+            Some(found) => found,
+            None if fs::metadata(dir.join(LOG)).is_ok_and(|m| m.len() > 0) => {
+                let adopted = DiskId {
+                    cluster,
+                    id,
+                    incarnation: fastrand::u64(..),
+                };
+                adopted.write(dir)?;
+                adopted
+            }
+            None => {
+                return Err(DirError::NotInitialized {
+                    dir: dir.to_path_buf(),
+                });
+            }
+        };
+        if (found.cluster, found.id) != (cluster, id) {
+            return Err(DirError::WrongReplica {
+                dir: dir.to_path_buf(),
+                found,
+                cluster,
+                id,
+            });
+        }
         for entry in fs::read_dir(dir)? {
             let path = entry?.path();
             if path.extension().is_some_and(|e| e == "tmp") {
@@ -83,10 +227,16 @@ impl FsDisk {
         sync_dir(dir)?;
         Ok(FsDisk {
             dir: dir.to_path_buf(),
+            id: found,
             log,
             received: None,
             received_unsynced: 0,
         })
+    }
+
+    /// Whose directory this is.
+    pub fn id(&self) -> DiskId {
+        self.id
     }
 
     fn checkpoint_path(&self, seq: Slot) -> PathBuf {

@@ -71,7 +71,15 @@ pub fn serve_args() -> Vec<Arg> {
             .long("dir")
             .value_name("DIR")
             .value_parser(value_parser!(PathBuf))
-            .help("Where this replica keeps its log and checkpoints (created if missing)"),
+            .help("Where this replica keeps its log and checkpoints (made by --init)"),
+        Arg::new("init")
+            .long("init")
+            .action(clap::ArgAction::SetTrue)
+            .help(
+                "This is a new replica: create its data directory (refused if it is already \
+                 initialized). Without it a directory that was never initialized is refused, so a \
+                 replica whose disk is missing cannot return as a voter that forgot its promises",
+            ),
         number(
             "election-timeout-ms",
             "MS",
@@ -114,6 +122,7 @@ pub fn replica_config(m: &ArgMatches) -> Option<ReplicaConfig> {
         members,
         listen: None,
         dir,
+        init: m.get_flag("init"),
         options,
     })
 }

@@ -90,6 +90,9 @@ impl LocalRing {
     /// spawning it to ready.
     pub fn start(&mut self, i: usize) -> Duration {
         let started = Instant::now();
+        let dir = self.dir.join(format!("r{}", i + 1));
+        // The first start creates the replica's directory; later ones must find it.
+        let init = (!dir.exists()).then_some("--init");
         let mut child = Command::new(&self.program)
             .args(["serve", "--id", &(i + 1).to_string()])
             .args([
@@ -99,7 +102,8 @@ impl LocalRing {
                 &self.clients[i].to_string(),
             ])
             .arg("--dir")
-            .arg(self.dir.join(format!("r{}", i + 1)))
+            .arg(&dir)
+            .args(init)
             .args(&self.args)
             .args(if self.announce {
                 vec!["--servers".to_string(), members_spec(&self.clients)]

@@ -1,0 +1,238 @@
+//! The real `cargo` as keel-registry's client: `cargo publish`, `cargo search`, `cargo yank`,
+//! and a fresh project outside Keel that depends on a published crate and builds, its
+//! third-party dependency coming from Keel's vendor/ through source replacement.
+
+mod common;
+
+use common::*;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn keel_vendor() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../vendor")
+        .canonicalize()
+        .unwrap()
+}
+
+/// `cargo` with a private CARGO_HOME, the registry as `keel`, and crates.io from vendor/.
+fn cargo(project: &Path, home: &Path, args: &[&str]) -> Output {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    Command::new(cargo)
+        .current_dir(project)
+        .env("CARGO_HOME", home)
+        .env_remove("CARGO_TARGET_DIR")
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn ok(out: &Output, what: &str) -> String {
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success(), "{what} failed:\n{text}");
+    text
+}
+
+fn project(dir: &Path, _name: &str, manifest: &str, src: (&str, &str), registry: &str) {
+    std::fs::create_dir_all(dir.join("src")).unwrap();
+    std::fs::create_dir_all(dir.join(".cargo")).unwrap();
+    std::fs::write(dir.join("Cargo.toml"), manifest).unwrap();
+    std::fs::write(dir.join("src").join(src.0), src.1).unwrap();
+    std::fs::write(
+        dir.join(".cargo/config.toml"),
+        format!(
+            "[registries.keel]\nindex = \"sparse+{registry}/index/\"\n\n\
+             [source.crates-io]\nreplace-with = \"vendored\"\n\n\
+             [source.vendored]\ndirectory = \"{}\"\n",
+            keel_vendor().display()
+        ),
+    )
+    .unwrap();
+}
+
+#[test]
+fn the_real_cargo_publishes_searches_yanks_and_builds_against_the_registry() {
+    let scratch = Scratch::new("cargo");
+    let (reg, home) = (scratch.0.join("registry"), scratch.0.join("cargo-home"));
+    let t = token(&reg, "ci");
+    let s = Server::start(&reg, &[]);
+
+    // A library with a third-party dependency (from Keel's vendor/).
+    let lib = scratch.0.join("sample");
+    project(
+        &lib,
+        "sample",
+        "[package]\nname = \"keel-sample\"\nversion = \"0.4.2\"\nedition = \"2021\"\n\
+         description = \"a sample\"\nlicense = \"MIT\"\npublish = [\"keel\"]\n\n\
+         [dependencies]\ncfg-if = \"1\"\n",
+        (
+            "lib.rs",
+            "cfg_if::cfg_if! { if #[cfg(unix)] { pub fn os() -> &'static str { \"unix\" } } else { pub fn os() -> &'static str { \"other\" } } }\n",
+        ),
+        &s.url,
+    );
+    ok(
+        &cargo(&lib, &home, &["generate-lockfile"]),
+        "generate-lockfile",
+    );
+    let publish = [
+        "publish",
+        "--registry",
+        "keel",
+        "--token",
+        &t,
+        "--allow-dirty",
+    ];
+    let out = cargo(&lib, &home, &publish);
+    ok(&out, "cargo publish");
+    assert_eq!(check_store(&reg), 1);
+    let line = http(&s.addr, "GET", "/index/ke/el/keel-sample", &[], b"").text();
+    assert!(line.contains("\"name\":\"cfg-if\""), "{line}");
+
+    // Publishing the same version again is refused by cargo itself, naming it.
+    let again = cargo(&lib, &home, &publish);
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("keel-sample@0.4.2 already exists"));
+
+    let found = ok(
+        &cargo(&lib, &home, &["search", "--registry", "keel", "sample"]),
+        "cargo search",
+    );
+    assert!(found.contains("keel-sample = \"0.4.2\""), "{found}");
+    assert!(found.contains("a sample"), "{found}");
+
+    // A fresh consumer outside Keel builds and runs against the registry.
+    let app = scratch.0.join("app");
+    project(
+        &app,
+        "app",
+        "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n\
+         [dependencies]\nkeel-sample = { version = \"0.4\", registry = \"keel\" }\n",
+        (
+            "main.rs",
+            "fn main() { println!(\"on {}\", keel_sample::os()); }\n",
+        ),
+        &s.url,
+    );
+    let run = ok(
+        &cargo(&app, &home, &["run", "--quiet"]),
+        "cargo run of the consumer",
+    );
+    assert!(run.contains("on unix"), "{run}");
+
+    // Yank: a new resolution refuses the version; unyank restores it.
+    ok(
+        &cargo(
+            &lib,
+            &home,
+            &[
+                "yank",
+                "--registry",
+                "keel",
+                "--token",
+                &t,
+                "--version",
+                "0.4.2",
+                "keel-sample",
+            ],
+        ),
+        "cargo yank",
+    );
+    assert!(
+        http(&s.addr, "GET", "/index/ke/el/keel-sample", &[], b"")
+            .text()
+            .contains("\"yanked\":true")
+    );
+    std::fs::remove_file(app.join("Cargo.lock")).unwrap();
+    let yanked = cargo(&app, &home, &["generate-lockfile"]);
+    assert!(
+        !yanked.status.success(),
+        "a yanked version must not resolve"
+    );
+    ok(
+        &cargo(
+            &lib,
+            &home,
+            &[
+                "yank",
+                "--undo",
+                "--registry",
+                "keel",
+                "--token",
+                &t,
+                "--version",
+                "0.4.2",
+                "keel-sample",
+            ],
+        ),
+        "cargo yank --undo",
+    );
+    ok(
+        &cargo(&app, &home, &["generate-lockfile"]),
+        "resolution after unyank",
+    );
+}
+
+#[test]
+fn cargo_resolves_all_of_sixteen_concurrent_publishes() {
+    let scratch = Scratch::new("cargo-concurrent");
+    let (reg, home) = (scratch.0.join("registry"), scratch.0.join("cargo-home"));
+    let t = token(&reg, "ci");
+    let s = Server::start(&reg, &[]);
+    let threads: Vec<_> = (0..16)
+        .map(|i| {
+            let (addr, t) = (s.addr.clone(), t.clone());
+            std::thread::spawn(move || {
+                let r = publish(
+                    &addr,
+                    &t,
+                    &format!("many{}", i % 8),
+                    &format!("1.{}.0", i / 8),
+                    "",
+                );
+                assert_eq!(r.status, 200, "{}", r.text());
+            })
+        })
+        .collect();
+    for th in threads {
+        th.join().unwrap();
+    }
+    // Every index file well-formed, each crate with both versions.
+    assert_eq!(check_store(&reg), 16);
+    for i in 0..8 {
+        let idx = http(&s.addr, "GET", &format!("/index/ma/ny/many{i}"), &[], b"");
+        assert_eq!(idx.text().lines().count(), 2, "many{i}: {}", idx.text());
+    }
+    // A consumer of every crate (the newest versions resolve); then of every older version.
+    let app = scratch.0.join("app");
+    for req in ["1.1", "=1.0.0"] {
+        let deps: String = (0..8)
+            .map(|i| format!("many{i} = {{ version = \"{req}\", registry = \"keel\" }}\n"))
+            .collect();
+        project(
+            &app,
+            "app",
+            &format!(
+                "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\n{deps}"
+            ),
+            ("main.rs", "fn main() {}\n"),
+            &s.url,
+        );
+        let _ = std::fs::remove_file(app.join("Cargo.lock"));
+        ok(
+            &cargo(&app, &home, &["generate-lockfile"]),
+            "resolving all sixteen",
+        );
+        let lock = std::fs::read_to_string(app.join("Cargo.lock")).unwrap();
+        let want = if req == "1.1" { "1.1.0" } else { "1.0.0" };
+        assert_eq!(
+            lock.matches(&format!("version = \"{want}\"")).count(),
+            8,
+            "{lock}"
+        );
+    }
+}

@@ -1,0 +1,664 @@
+//! One operation suite, run against both backends: the in-memory store (one server) and the
+//! replicated store (three servers in this process, keel-replication over loopback TCP).
+//! Every operation goes through the real client, protocol and server.
+
+use keel_replication::{Member, NodeOptions, ReplicaConfig};
+use keel_ringmaster::client::Client;
+use keel_ringmaster::proto::{Code, CreateMode, Event, EventKind, Op, Reply, WatchKind};
+use keel_ringmaster::server::{OnSecondary, Server};
+use keel_ringmaster::store::{Memory, Replicated, Store};
+use keel_ringmaster::tree::Limits;
+use keel_testkit::free_port;
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::mpsc::UnboundedReceiver;
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+struct Ring {
+    servers: HashMap<u64, SocketAddr>,
+    /// The in-memory server, when that is the backend (the metrics test uses it).
+    memory: Option<Arc<Server<Memory>>>,
+    _replicated: Vec<Arc<Server<Replicated>>>,
+    dirs: Vec<std::path::PathBuf>,
+}
+
+impl Drop for Ring {
+    fn drop(&mut self) {
+        for d in &self.dirs {
+            let _ = std::fs::remove_dir_all(d);
+        }
+    }
+}
+
+async fn start_server<S: Store>(
+    id: u64,
+    store: S,
+    rx: UnboundedReceiver<keel_ringmaster::store::Notice>,
+    servers: HashMap<u64, SocketAddr>,
+    listen: SocketAddr,
+) -> Arc<Server<S>> {
+    start_server_with(id, store, rx, servers, listen, OnSecondary::Forward).await
+}
+
+async fn start_server_with<S: Store>(
+    id: u64,
+    store: S,
+    rx: UnboundedReceiver<keel_ringmaster::store::Notice>,
+    servers: HashMap<u64, SocketAddr>,
+    listen: SocketAddr,
+    on_secondary: OnSecondary,
+) -> Arc<Server<S>> {
+    let server = Arc::new(Server::new(id, store, on_secondary, servers, 256));
+    let listener = tokio::net::TcpListener::bind(listen).await.unwrap();
+    tokio::spawn(server.clone().dispatch(rx));
+    tokio::spawn(server.clone().expire_sessions());
+    tokio::spawn(server.clone().serve(listener));
+    server
+}
+
+async fn memory() -> Ring {
+    let addr = free_port();
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    let servers = HashMap::from([(1, addr)]);
+    let server = start_server(
+        1,
+        Memory::new(Limits::default(), tx),
+        rx,
+        servers.clone(),
+        addr,
+    )
+    .await;
+    Ring {
+        servers,
+        memory: Some(server),
+        _replicated: Vec::new(),
+        dirs: Vec::new(),
+    }
+}
+
+async fn replicated(name: &str) -> Ring {
+    replicated_with(name, OnSecondary::Forward).await
+}
+
+async fn replicated_with(name: &str, on_secondary: OnSecondary) -> Ring {
+    let peers: Vec<SocketAddr> = (0..3).map(|_| free_port()).collect();
+    let clients: Vec<SocketAddr> = (0..3).map(|_| free_port()).collect();
+    let servers: HashMap<u64, SocketAddr> = clients
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (i as u64 + 1, *a))
+        .collect();
+    let members: Vec<Member> = peers
+        .iter()
+        .enumerate()
+        .map(|(i, a)| Member::new(i as u64 + 1, a.to_string()))
+        .collect();
+    let (mut handles, mut dirs) = (Vec::new(), Vec::new());
+    for i in 0..3u64 {
+        let dir = std::env::temp_dir().join(format!(
+            "keel-rm-ops-{name}-{}-{}",
+            std::process::id(),
+            i + 1
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        let mut options = NodeOptions::default();
+        options.protocol.election_timeout = Duration::from_millis(300);
+        options.protocol.heartbeat_interval = Duration::from_millis(30);
+        let config = ReplicaConfig {
+            id: i + 1,
+            cluster: 3,
+            members: members.clone(),
+            listen: None,
+            dir: dir.clone(),
+            init: !dir.join("replica.id").exists(),
+            options,
+        };
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        let store = Replicated::start(config, Limits::default(), tx).unwrap();
+        handles.push(
+            start_server_with(
+                i + 1,
+                store,
+                rx,
+                servers.clone(),
+                clients[i as usize],
+                on_secondary,
+            )
+            .await,
+        );
+        dirs.push(dir);
+    }
+    Ring {
+        servers,
+        memory: None,
+        _replicated: handles,
+        dirs,
+    }
+}
+
+impl Ring {
+    async fn client(&self, session_timeout: Duration) -> (Client, UnboundedReceiver<Event>) {
+        Client::connect(
+            self.servers.clone(),
+            Duration::from_secs(20),
+            session_timeout,
+        )
+        .await
+        .unwrap()
+    }
+}
+
+fn code<T: std::fmt::Debug>(r: Result<T, keel_ringmaster::proto::Error>) -> Code {
+    r.expect_err("expected an error").code
+}
+
+async fn next_event(rx: &mut UnboundedReceiver<Event>) -> Event {
+    tokio::time::timeout(Duration::from_secs(20), rx.recv())
+        .await
+        .expect("an event within 20 s")
+        .expect("events open")
+}
+
+// ---- the suite ------------------------------------------------------------------------------
+
+async fn crud_versions_and_stats(ring: Ring) {
+    let (c, _) = ring.client(Duration::from_secs(10)).await;
+    assert_eq!(
+        c.create("/a", b"1", CreateMode::Persistent).await.unwrap(),
+        "/a"
+    );
+    assert_eq!(
+        code(c.create("/a", b"1", CreateMode::Persistent).await),
+        Code::NodeExists
+    );
+    assert_eq!(
+        code(c.create("/x/y", b"", CreateMode::Persistent).await),
+        Code::NoNode
+    );
+    let (data, stat) = c.get("/a").await.unwrap();
+    assert_eq!(
+        (data.as_slice(), stat.version, stat.data_length),
+        (&b"1"[..], 0, 1)
+    );
+    assert_eq!(stat.czxid, stat.mzxid);
+    let s = c.set("/a", b"22", Some(0)).await.unwrap();
+    assert_eq!((s.version, s.data_length), (1, 2));
+    assert!(s.mzxid > stat.mzxid && s.czxid == stat.czxid);
+    assert_eq!(code(c.set("/a", b"3", Some(0)).await), Code::BadVersion);
+    c.create("/a/b", b"", CreateMode::Persistent).await.unwrap();
+    let (_, parent) = c.get("/a").await.unwrap();
+    assert_eq!((parent.num_children, parent.cversion), (1, 1));
+    assert!(parent.pzxid > s.mzxid);
+    assert_eq!(code(c.delete("/a", None, false).await), Code::NotEmpty);
+    assert_eq!(
+        code(c.delete("/a/b", Some(7), false).await),
+        Code::BadVersion
+    );
+    c.delete("/a", None, true).await.unwrap();
+    assert_eq!(code(c.get("/a/b").await), Code::NoNode);
+    assert_eq!(code(c.get("/a").await), Code::NoNode);
+    assert_eq!(
+        code(c.create("bad", b"", CreateMode::Persistent).await),
+        Code::InvalidPath
+    );
+    assert_eq!(
+        code(c.create("/a/../b", b"", CreateMode::Persistent).await),
+        Code::InvalidPath
+    );
+    let big = c
+        .create("/big", &vec![0; (1 << 20) + 1], CreateMode::Persistent)
+        .await;
+    assert_eq!(code(big.clone()), Code::DataTooLarge, "{big:?}");
+}
+
+async fn modes_parents_and_paging(ring: Ring) {
+    let (c, _) = ring.client(Duration::from_secs(10)).await;
+    let made = c
+        .call(Op::Create {
+            path: "/p/q/r".into(),
+            data: vec![],
+            mode: CreateMode::Persistent,
+            make_parents: true,
+            ok_if_exists: false,
+        })
+        .await
+        .unwrap();
+    assert!(matches!(made, Reply::Created { ref path, .. } if path == "/p/q/r"));
+    let again = c
+        .call(Op::Create {
+            path: "/p/q/r".into(),
+            data: vec![],
+            mode: CreateMode::Persistent,
+            make_parents: false,
+            ok_if_exists: true,
+        })
+        .await;
+    assert!(again.is_ok(), "ok_if_exists: {again:?}");
+    let s1 = c
+        .create("/p/seq-", b"", CreateMode::PersistentSequential)
+        .await
+        .unwrap();
+    let s2 = c
+        .create("/p/seq-", b"", CreateMode::PersistentSequential)
+        .await
+        .unwrap();
+    assert_eq!(
+        (s1.as_str(), s2.as_str()),
+        ("/p/seq-0000000000", "/p/seq-0000000001")
+    );
+    let e = c
+        .create("/p/eph", b"", CreateMode::Ephemeral)
+        .await
+        .unwrap();
+    let (_, stat) = c.get(&e).await.unwrap();
+    assert_eq!(stat.ephemeral_owner, c.session());
+    assert_eq!(
+        code(c.create("/p/eph/child", b"", CreateMode::Persistent).await),
+        Code::NoChildrenForEphemerals
+    );
+    for i in 0..10 {
+        c.create(&format!("/page/n{i}"), b"", CreateMode::Persistent)
+            .await
+            .ok();
+    }
+    c.call(Op::Create {
+        path: "/page".into(),
+        data: vec![],
+        mode: CreateMode::Persistent,
+        make_parents: false,
+        ok_if_exists: true,
+    })
+    .await
+    .unwrap();
+    for i in 0..10 {
+        c.create(&format!("/page/n{i}"), b"", CreateMode::Persistent)
+            .await
+            .unwrap();
+    }
+    let page = |after: Option<&str>| Op::GetChildren {
+        path: "/page".into(),
+        watch: None,
+        after: after.map(str::to_string),
+        limit: 4,
+    };
+    let Reply::Children { names, more, .. } = c.call(page(None)).await.unwrap() else {
+        panic!()
+    };
+    assert_eq!(
+        (names, more),
+        (
+            vec!["n0".to_string(), "n1".into(), "n2".into(), "n3".into()],
+            true
+        )
+    );
+    let Reply::Children { names, more, .. } = c.call(page(Some("n7"))).await.unwrap() else {
+        panic!()
+    };
+    assert_eq!((names, more), (vec!["n8".to_string(), "n9".into()], false));
+    let Reply::Subtree(nodes) = c.call(Op::GetSubtree { path: "/p".into() }).await.unwrap() else {
+        panic!()
+    };
+    let paths: Vec<&str> = nodes.iter().map(|(p, _)| p.as_str()).collect();
+    assert_eq!(
+        paths,
+        [
+            "/p",
+            "/p/eph",
+            "/p/q",
+            "/p/q/r",
+            "/p/seq-0000000000",
+            "/p/seq-0000000001"
+        ]
+    );
+}
+
+async fn multi_is_atomic_and_batch_stops_at_the_first_failure(ring: Ring) {
+    let (c, _) = ring.client(Duration::from_secs(10)).await;
+    let create = |p: &str| Op::Create {
+        path: p.into(),
+        data: vec![],
+        mode: CreateMode::Persistent,
+        make_parents: false,
+        ok_if_exists: false,
+    };
+    c.create("/m", b"", CreateMode::Persistent).await.unwrap();
+    let r = c
+        .call(Op::Multi(vec![
+            create("/m/1"),
+            create("/m"),
+            create("/m/2"),
+        ]))
+        .await;
+    assert_eq!(code(r), Code::NodeExists);
+    assert_eq!(
+        c.children("/m").await.unwrap(),
+        Vec::<String>::new(),
+        "a failed multi applied nothing"
+    );
+    let Reply::Multi(rs) = c
+        .call(Op::Multi(vec![create("/m/1"), create("/m/2")]))
+        .await
+        .unwrap()
+    else {
+        panic!()
+    };
+    assert_eq!(rs.len(), 2);
+    let Reply::Batch(rs) = c
+        .call(Op::Batch(vec![
+            create("/m/3"),
+            create("/m/1"),
+            create("/m/4"),
+        ]))
+        .await
+        .unwrap()
+    else {
+        panic!()
+    };
+    assert_eq!(rs.len(), 2, "the batch stopped at its failure: {rs:?}");
+    assert!(rs[0].is_ok() && rs[1].as_ref().unwrap_err().code == Code::NodeExists);
+    assert_eq!(c.children("/m").await.unwrap(), ["1", "2", "3"]);
+}
+
+async fn watches_fire_once_or_persistently_in_order(ring: Ring) {
+    let (c, mut events) = ring.client(Duration::from_secs(10)).await;
+    c.create("/w", b"", CreateMode::Persistent).await.unwrap();
+    c.watch("/w", WatchKind::Data, false).await.unwrap();
+    c.watch("/w", WatchKind::Children, true).await.unwrap();
+    c.set("/w", b"1", None).await.unwrap();
+    c.set("/w", b"2", None).await.unwrap(); // the one-shot data watch is spent
+    c.create("/w/a", b"", CreateMode::Persistent).await.unwrap();
+    c.create("/w/b", b"", CreateMode::Persistent).await.unwrap();
+    let got: Vec<(EventKind, String)> = {
+        let mut v = Vec::new();
+        let mut zxid = 0;
+        for _ in 0..3 {
+            let e = next_event(&mut events).await;
+            assert!(e.zxid > zxid, "events arrive in transaction order");
+            zxid = e.zxid;
+            v.push((e.kind, e.path));
+        }
+        v
+    };
+    assert_eq!(
+        got,
+        [
+            (EventKind::DataChanged, "/w".to_string()),
+            (EventKind::ChildrenChanged, "/w".into()),
+            (EventKind::ChildrenChanged, "/w".into())
+        ]
+    );
+}
+
+async fn a_closed_or_expired_sessions_ephemerals_vanish_and_watches_see_it(ring: Ring) {
+    let (watcher, mut events) = ring.client(Duration::from_secs(10)).await;
+    let (owner, _) = ring.client(Duration::from_secs(10)).await;
+    owner
+        .create("/e1", b"", CreateMode::Ephemeral)
+        .await
+        .unwrap();
+    watcher.watch("/e1", WatchKind::Data, false).await.unwrap();
+    owner.close().await.unwrap();
+    let e = next_event(&mut events).await;
+    assert_eq!((e.kind, e.path.as_str()), (EventKind::Deleted, "/e1"));
+    // A session that stops heartbeating expires after its timeout.
+    let (short, _) = ring.client(Duration::from_millis(600)).await;
+    short
+        .create("/e2", b"", CreateMode::Ephemeral)
+        .await
+        .unwrap();
+    watcher.watch("/e2", WatchKind::Data, false).await.unwrap();
+    drop(short); // stops its heartbeats; never closes
+    let e = next_event(&mut events).await;
+    assert_eq!((e.kind, e.path.as_str()), (EventKind::Deleted, "/e2"));
+    assert!(watcher.get("/e2").await.is_err());
+}
+
+macro_rules! both {
+    ($($name:ident),*) => {
+        mod memory_backend {
+            $(
+                #[test]
+                fn $name() {
+                    let rt = super::runtime();
+                    rt.block_on(async { super::$name(super::memory().await).await });
+                }
+            )*
+        }
+        mod replicated_backend {
+            $(
+                #[test]
+                fn $name() {
+                    let rt = super::runtime();
+                    rt.block_on(async { super::$name(super::replicated(stringify!($name)).await).await });
+                    rt.shutdown_timeout(std::time::Duration::from_secs(2));
+                }
+            )*
+        }
+    };
+}
+
+both!(
+    crud_versions_and_stats,
+    modes_parents_and_paging,
+    multi_is_atomic_and_batch_stops_at_the_first_failure,
+    watches_fire_once_or_persistently_in_order,
+    a_closed_or_expired_sessions_ephemerals_vanish_and_watches_see_it
+);
+
+// ---- bad input on the wire: each refused with its own code; the server stays up ---------
+
+mod wire {
+    use super::*;
+    use keel_ringmaster::proto::{Hello, Response};
+    use std::io::{Read, Write};
+
+    fn frame(payload: &[u8]) -> Vec<u8> {
+        let mut out = Vec::new();
+        keel_replication::frame::put(&mut out, payload);
+        out
+    }
+
+    /// Reads frames until one that decodes as a response with an error, or the end.
+    fn refusal(s: &mut std::net::TcpStream) -> Option<keel_ringmaster::proto::Error> {
+        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        let mut all = Vec::new();
+        let _ = s.read_to_end(&mut all);
+        let mut rest = &all[..];
+        while let Ok((payload, tail)) = keel_replication::frame::take(rest, 1 << 24) {
+            if let Ok(Response { result: Err(e), .. }) = postcard::from_bytes::<Response>(payload) {
+                return Some(e);
+            }
+            rest = tail;
+        }
+        None
+    }
+
+    fn hello() -> Vec<u8> {
+        frame(
+            &postcard::to_stdvec(&Hello {
+                magic: keel_ringmaster::proto::MAGIC,
+                version: 1,
+            })
+            .unwrap(),
+        )
+    }
+
+    #[test]
+    fn malformed_frames_unknown_operations_and_other_versions_are_refused() {
+        let rt = runtime();
+        let ring = rt.block_on(memory());
+        let addr = ring.servers[&1];
+        // Another protocol version.
+        let mut s = std::net::TcpStream::connect(addr).unwrap();
+        s.write_all(&frame(
+            &postcard::to_stdvec(&Hello {
+                magic: keel_ringmaster::proto::MAGIC,
+                version: 9,
+            })
+            .unwrap(),
+        ))
+        .unwrap();
+        let e = refusal(&mut s).expect("a refusal");
+        assert_eq!(e.code, Code::UnsupportedVersion, "{e}");
+        // A frame whose checksum does not hold.
+        let mut s = std::net::TcpStream::connect(addr).unwrap();
+        s.write_all(&hello()).unwrap();
+        let mut bad = frame(b"garbage");
+        let last = bad.len() - 1;
+        bad[last] ^= 1;
+        s.write_all(&bad).unwrap();
+        let e = refusal(&mut s).expect("a refusal");
+        assert_eq!(e.code, Code::MalformedFrame, "{e}");
+        // A well-formed frame carrying an operation this server does not know.
+        let mut s = std::net::TcpStream::connect(addr).unwrap();
+        s.write_all(&hello()).unwrap();
+        // Request { id: 5, session: 0, min_seq: 0, op: variant 200 }
+        s.write_all(&frame(&[5, 0, 0, 200, 1])).unwrap();
+        s.shutdown(std::net::Shutdown::Write).unwrap();
+        let e = refusal(&mut s).expect("a refusal");
+        assert_eq!(e.code, Code::UnknownOperation, "{e}");
+        // And the server still serves.
+        rt.block_on(async {
+            let (c, _) = ring.client(Duration::from_secs(10)).await;
+            c.create("/still-up", b"", CreateMode::Persistent)
+                .await
+                .unwrap();
+            assert_eq!(code(c.get("/missing").await), Code::NoNode);
+        });
+    }
+}
+
+// ---- replicated only: what secondaries do ---------------------------------------------------
+
+mod secondaries {
+    use super::*;
+    use keel_ringmaster::client::Conn;
+
+    /// A direct connection to a server that is not the primary.
+    async fn secondary(ring: &Ring, client: &Client) -> Conn {
+        let Reply::Status(st) = client.call(Op::Status).await.unwrap() else {
+            panic!()
+        };
+        let other = ring
+            .servers
+            .iter()
+            .find(|(id, _)| **id != st.id)
+            .map(|(_, a)| *a)
+            .unwrap();
+        Conn::open(other).await.unwrap()
+    }
+
+    #[test]
+    fn a_secondary_forwards_writes_and_serves_reads_at_the_sessions_sequence() {
+        let rt = runtime();
+        rt.block_on(async {
+            let ring = replicated("forward").await;
+            let (c, _) = ring.client(Duration::from_secs(10)).await;
+            c.create("/f", b"1", CreateMode::Persistent).await.unwrap();
+            let conn = secondary(&ring, &c).await;
+            let create = Op::Create {
+                path: "/f/by-secondary".into(),
+                data: b"2".to_vec(),
+                mode: CreateMode::Persistent,
+                make_parents: false,
+                ok_if_exists: false,
+            };
+            let r = conn.call(c.session(), 0, create).await.unwrap();
+            assert!(
+                matches!(r.result, Ok(Reply::Created { .. })),
+                "forwarded: {r:?}"
+            );
+            // Read locally on the secondary, at the sequence number the write returned.
+            let r = conn
+                .call(
+                    c.session(),
+                    r.seq,
+                    Op::GetData {
+                        path: "/f/by-secondary".into(),
+                        watch: None,
+                    },
+                )
+                .await
+                .unwrap();
+            assert!(
+                matches!(r.result, Ok(Reply::Data { ref data, .. }) if data == b"2"),
+                "{r:?}"
+            );
+        });
+        rt.shutdown_timeout(Duration::from_secs(2));
+    }
+
+    #[test]
+    fn a_redirecting_secondary_names_the_primary() {
+        let rt = runtime();
+        rt.block_on(async {
+            let ring = replicated_with("redirect", OnSecondary::Redirect).await;
+            let (c, _) = ring.client(Duration::from_secs(10)).await;
+            c.create("/r", b"", CreateMode::Persistent).await.unwrap(); // the client follows the primary
+            let conn = secondary(&ring, &c).await;
+            let r = conn
+                .call(
+                    c.session(),
+                    0,
+                    Op::SetData {
+                        path: "/r".into(),
+                        data: vec![],
+                        version: None,
+                    },
+                )
+                .await
+                .unwrap();
+            let e = r.result.unwrap_err();
+            assert_eq!(e.code, Code::NotPrimary, "{e}");
+        });
+        rt.shutdown_timeout(Duration::from_secs(2));
+    }
+
+    #[test]
+    fn the_metrics_endpoint_reports_what_operators_watch() {
+        let rt = runtime();
+        rt.block_on(async {
+            let ring = memory().await;
+            let (c, _) = ring.client(Duration::from_secs(10)).await;
+            c.create("/m1", b"", CreateMode::Persistent).await.unwrap();
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let addr = listener.local_addr().unwrap();
+            tokio::spawn(ring.memory.clone().unwrap().serve_metrics(listener));
+            let body = tokio::task::spawn_blocking(move || {
+                use std::io::{Read, Write};
+                let mut s = std::net::TcpStream::connect(addr).unwrap();
+                s.write_all(b"GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n")
+                    .unwrap();
+                let mut out = String::new();
+                s.read_to_string(&mut out).unwrap();
+                out
+            })
+            .await
+            .unwrap();
+            assert!(body.starts_with("HTTP/1.1 200"), "{body}");
+            for line in [
+                "ringmaster_nodes 2",
+                "ringmaster_sessions 1",
+                "ringmaster_primary 1",
+            ] {
+                assert!(body.contains(line), "{line} missing from {body}");
+            }
+            for name in [
+                "ringmaster_threads ",
+                "ringmaster_queue_depth ",
+                "ringmaster_ready_ms ",
+            ] {
+                assert!(body.contains(name), "{name} missing from {body}");
+            }
+        });
+    }
+}

@@ -1,4 +1,0 @@
-//! The integration tests, one binary (one link, not 2): each module was a binary of its own.
-
-mod cli;
-mod sim;
