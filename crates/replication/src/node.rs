@@ -73,7 +73,7 @@ pub enum Error {
     InvalidMembership(String),
     #[error("the replica has stopped: {0}")]
     Stopped(String),
-    #[error("timed out")]
+    #[error("no answer within the deadline; a submitted request may or may not take effect")]
     Timeout,
 }
 

@@ -38,6 +38,10 @@ pub struct ReplicaConfig {
     pub options: NodeOptions,
 }
 
+/// How long an operation on a [`Replica`] waits at most when the caller gives no deadline:
+/// longer than any failover, and never forever.
+pub const DEADLINE: Duration = Duration::from_secs(60);
+
 type ReadFn<S> = Box<dyn FnOnce(Result<(&S, Slot), Error>) + Send>;
 
 enum Event<S> {
@@ -236,18 +240,41 @@ impl<S: StateMachine> Replica<S> {
     }
 
     /// Replicates `request` (on the primary) and returns the state machine's response once
-    /// a majority has it durably.
+    /// a majority has it durably; waits at most [`DEADLINE`].
     pub async fn submit(&self, request: Vec<u8>) -> Result<Committed, Error> {
-        let (tx, rx) = oneshot::channel();
-        self.post(Event::Submit(request, tx))?;
-        rx.await.map_err(|_| self.stopped())?
+        self.submit_within(request, DEADLINE).await
     }
 
-    /// [`submit`](Self::submit) for plain threads.
+    /// [`submit`](Self::submit), answered within `deadline`: with the response,
+    /// `NotPrimary`, `Uncertain`, or `Timeout` (which, like `Uncertain`, means the request
+    /// may still take effect).
+    pub async fn submit_within(
+        &self,
+        request: Vec<u8>,
+        deadline: Duration,
+    ) -> Result<Committed, Error> {
+        let (tx, rx) = oneshot::channel();
+        self.post(Event::Submit(request, tx))?;
+        self.answer(rx, deadline).await
+    }
+
+    /// [`submit`](Self::submit) for plain threads (not from inside an async runtime).
     pub fn submit_blocking(&self, request: Vec<u8>) -> Result<Committed, Error> {
         let (tx, rx) = oneshot::channel();
         self.post(Event::Submit(request, tx))?;
-        rx.blocking_recv().map_err(|_| self.stopped())?
+        self.runtime.block_on(self.answer(rx, DEADLINE))
+    }
+
+    /// What the replica's thread answered, or `Timeout` at the deadline.
+    async fn answer<T>(
+        &self,
+        rx: oneshot::Receiver<Result<T, Error>>,
+        deadline: Duration,
+    ) -> Result<T, Error> {
+        match tokio::time::timeout(deadline, rx).await {
+            Ok(answer) => answer.map_err(|_| self.stopped())?,
+            Err(_) => Err(Error::Timeout),
+        }
     }
 
     /// A fast read on any replica: runs `f` once this replica has executed at least
@@ -258,7 +285,18 @@ impl<S: StateMachine> Replica<S> {
         min_seq: Slot,
         f: impl FnOnce(&S) -> R + Send + 'static,
     ) -> Result<(R, Slot), Error> {
-        self.read_with(Some(min_seq), f).await
+        self.read_with(Some(min_seq), DEADLINE, f).await
+    }
+
+    /// [`read`](Self::read), answered within `deadline` (else `Timeout`): a replica that
+    /// never reaches `min_seq` does not keep the caller waiting.
+    pub async fn read_within<R: Send + 'static>(
+        &self,
+        min_seq: Slot,
+        deadline: Duration,
+        f: impl FnOnce(&S) -> R + Send + 'static,
+    ) -> Result<(R, Slot), Error> {
+        self.read_with(Some(min_seq), deadline, f).await
     }
 
     /// A linearizable read on the primary: reflects every write committed before the call.
@@ -266,12 +304,13 @@ impl<S: StateMachine> Replica<S> {
         &self,
         f: impl FnOnce(&S) -> R + Send + 'static,
     ) -> Result<(R, Slot), Error> {
-        self.read_with(None, f).await
+        self.read_with(None, DEADLINE, f).await
     }
 
     async fn read_with<R: Send + 'static>(
         &self,
         min_seq: Option<Slot>,
+        deadline: Duration,
         f: impl FnOnce(&S) -> R + Send + 'static,
     ) -> Result<(R, Slot), Error> {
         let (tx, rx) = oneshot::channel();
@@ -279,14 +318,14 @@ impl<S: StateMachine> Replica<S> {
             let _ = tx.send(state.map(|(sm, seq)| (f(sm), seq)));
         });
         self.post(Event::Read(min_seq, run))?;
-        rx.await.map_err(|_| self.stopped())?
+        self.answer(rx, deadline).await
     }
 
     /// Replaces the member set (on the primary). Returns the slot that decided it.
     pub async fn change_membership(&self, members: Vec<Member>) -> Result<Slot, Error> {
         let (tx, rx) = oneshot::channel();
         self.post(Event::Reconfigure(Membership::new(members), tx))?;
-        rx.await.map_err(|_| self.stopped())?
+        self.answer(rx, DEADLINE).await
     }
 
     /// Stops being primary (if it is) and stays out of the next election.
@@ -298,7 +337,7 @@ impl<S: StateMachine> Replica<S> {
     pub async fn checkpoint(&self) -> Result<Slot, Error> {
         let (tx, rx) = oneshot::channel();
         self.post(Event::Checkpoint(tx))?;
-        rx.await.map_err(|_| self.stopped())?
+        self.answer(rx, DEADLINE).await
     }
 
     pub fn status(&self) -> Status {

@@ -417,3 +417,50 @@ fn a_start_that_fails_inside_async_code_returns_its_error() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Every operation ends: a replica cut off from its ring answers a submit (it is not
+/// primary) and a fast read it cannot serve (at the caller's deadline), never waits forever.
+#[test]
+fn a_replica_without_its_ring_answers_every_call_by_its_deadline() {
+    let (me, a, b) = (free_port(), free_port(), free_port());
+    let dir = std::env::temp_dir().join(format!("keel-tcp-alone-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let members = [me, a, b]
+        .iter()
+        .enumerate()
+        .map(|(i, addr)| Member::new(i as u64 + 1, addr.to_string()))
+        .collect();
+    let config = ReplicaConfig {
+        id: 1,
+        cluster: CLUSTER,
+        members,
+        listen: None,
+        dir: dir.clone(),
+        init: true,
+        options: NodeOptions::default(),
+    };
+    let replica = Replica::start(config, Sum::default()).unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let deadline = Duration::from_millis(300);
+    let started = Instant::now();
+    let submitted = rt.block_on(replica.submit_within(vec![1; 8], deadline));
+    assert!(
+        matches!(
+            submitted,
+            Err(Error::NotPrimary { .. }) | Err(Error::Timeout)
+        ),
+        "{submitted:?}"
+    );
+    let read = rt.block_on(replica.read_within(1_000, deadline, |s: &Sum| s.0));
+    assert!(matches!(read, Err(Error::Timeout)), "{read:?}");
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "the calls took {:?}",
+        started.elapsed()
+    );
+    replica.shutdown();
+    let _ = std::fs::remove_dir_all(&dir);
+}
