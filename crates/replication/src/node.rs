@@ -7,6 +7,7 @@
 use crate::checkpoint::{self, Header};
 use crate::core::{Core, Durable, Input, Options, Output, Refusal, RoleName};
 use crate::frame;
+use crate::session::{self, Client, Envelope, SessionSeq, Sessions, Verdict};
 use crate::storage::Disk;
 use crate::types::*;
 use std::collections::{BTreeMap, HashMap};
@@ -46,6 +47,8 @@ pub struct NodeOptions {
     /// Bytes per message when a checkpoint is sent to a peer. The receiver asks for each
     /// chunk after writing the previous one to disk, so neither side holds more than one.
     pub transfer_chunk: usize,
+    /// The client session table's limits (see [`session`](crate::session)).
+    pub sessions: session::Limits,
 }
 
 impl Default for NodeOptions {
@@ -54,6 +57,7 @@ impl Default for NodeOptions {
             protocol: Options::default(),
             checkpoint_interval: 100_000,
             transfer_chunk: checkpoint::BLOCK,
+            sessions: session::Limits::default(),
         }
     }
 }
@@ -75,6 +79,14 @@ pub enum Error {
     Stopped(String),
     #[error("no answer within the deadline; a submitted request may or may not take effect")]
     Timeout,
+    #[error(
+        "session {session} is unknown or expired: register a new one (what was sent in it may or may not have taken effect)"
+    )]
+    SessionExpired { session: u64 },
+    #[error(
+        "request {seq} of session {session} is older than the session's window (it starts at {floor}): its answer is forgotten"
+    )]
+    SessionStale { session: u64, seq: u64, floor: u64 },
 }
 
 fn hint_text(hint: &Option<Member>) -> String {
@@ -121,9 +133,21 @@ pub enum Effect {
 /// A client's operation on this replica; `token` names its answer.
 #[derive(Debug, Clone)]
 pub enum Command {
+    /// Outside any session: a retry may execute twice.
     Submit {
         token: u64,
         payload: Vec<u8>,
+    },
+    /// In a client session: executed at most once however often it is retried with the
+    /// same `session` (see [`session`](crate::session)).
+    SubmitInSession {
+        token: u64,
+        payload: Vec<u8>,
+        session: SessionSeq,
+    },
+    /// Opens a client session; the reply's response is its id (u64, little endian).
+    RegisterSession {
+        token: u64,
     },
     /// Read once the state machine has executed `min_seq` (any replica).
     Read {
@@ -192,6 +216,9 @@ pub struct Node<S, D> {
     options: NodeOptions,
     incarnation: u64,
     next_seq: u64,
+    sessions: Sessions,
+    /// The driver's wall clock (ms), stamped on submitted requests for session expiry.
+    wall_ms: u64,
     pending: HashMap<RequestId, u64>,
     reads: BTreeMap<Slot, Vec<u64>>,
     checkpoints: Vec<Slot>,
@@ -241,7 +268,8 @@ const MAX_RECORD: usize = 256 << 20;
 
 /// The log's format. Its first frame says which (`keel-log <n>`); a log without that frame
 /// was written before formats were numbered, with the records of format 1.
-pub const LOG_FORMAT: u32 = 1;
+/// Format 2: each request's payload is a session [`Envelope`].
+pub const LOG_FORMAT: u32 = 2;
 const LOG_MAGIC: &str = "keel-log ";
 
 fn log_header() -> Vec<u8> {
@@ -251,15 +279,15 @@ fn log_header() -> Vec<u8> {
 }
 
 /// The log's format and where its records start; refuses a newer format.
-fn log_format(log: &[u8]) -> Result<usize, OpenError> {
+fn log_format(log: &[u8]) -> Result<(u32, usize), OpenError> {
     let Ok((payload, rest)) = frame::take(log, MAX_RECORD) else {
-        return Ok(0);
+        return Ok((1, 0));
     };
     let Some(version) = std::str::from_utf8(payload)
         .ok()
         .and_then(|p| p.strip_prefix(LOG_MAGIC))
     else {
-        return Ok(0); // a log from before formats were numbered
+        return Ok((1, 0)); // a log from before formats were numbered
     };
     let found = version.parse().unwrap_or(u32::MAX);
     if found > LOG_FORMAT {
@@ -268,7 +296,25 @@ fn log_format(log: &[u8]) -> Result<usize, OpenError> {
             supported: LOG_FORMAT,
         });
     }
-    Ok(log.len() - rest.len())
+    Ok((found, log.len() - rest.len()))
+}
+
+/// Format 1 carried the application's bytes bare: each becomes a request outside any
+/// session, as it was.
+fn upgrade_from_format_1(durable: &mut Durable) {
+    for (_, value, _) in durable.entries.values_mut() {
+        if let Value::Batch(requests) = value {
+            for r in requests {
+                let body = std::mem::take(&mut r.payload);
+                r.payload = Envelope {
+                    time_ms: 0,
+                    client: Client::Plain,
+                    body,
+                }
+                .encode();
+            }
+        }
+    }
 }
 
 /// Whether the bytes from a record that does not read are a torn tail: what a crash leaves
@@ -311,6 +357,7 @@ impl<S: StateMachine, D: Disk> Node<S, D> {
         } = identity;
         let mut executed = 0;
         let mut membership = members;
+        let mut sessions = Sessions::new(options.sessions);
         let mut checkpoints = disk.checkpoints()?;
         for &seq in checkpoints.iter().rev() {
             let header = match checkpoint::verify(disk.read_checkpoint(seq)?) {
@@ -333,7 +380,7 @@ impl<S: StateMachine, D: Disk> Node<S, D> {
             }
             let mut reader = disk.read_checkpoint(seq)?;
             let (_, mut body) = checkpoint::open(&mut reader)?;
-            sm.load(&mut body)?;
+            sm.load(&mut sessions.load(&mut body)?)?;
             executed = seq;
             membership = header.membership;
             break;
@@ -346,7 +393,7 @@ impl<S: StateMachine, D: Disk> Node<S, D> {
             disk.sync_log()?;
         }
         let mut durable = Durable::default();
-        let mut offset = log_format(&log)?;
+        let (format, mut offset) = log_format(&log)?;
         let mut recovered_tail = None;
         while offset < log.len() {
             let next = frame::take(&log[offset..], MAX_RECORD).and_then(|(payload, tail)| {
@@ -372,6 +419,10 @@ impl<S: StateMachine, D: Disk> Node<S, D> {
                     });
                 }
             }
+        }
+        let upgrade = format < LOG_FORMAT && !log.is_empty();
+        if upgrade {
+            upgrade_from_format_1(&mut durable);
         }
         // Entries at or below the checkpoint that no commit point or chosen record vouches
         // for: the checkpoint covered them after their own records were lost (unsynced
@@ -399,6 +450,8 @@ impl<S: StateMachine, D: Disk> Node<S, D> {
             options,
             incarnation: seed ^ now.rotate_left(17) ^ 0x9e37_79b9_7f4a_7c15,
             next_seq: 0,
+            sessions,
+            wall_ms: 0,
             pending: HashMap::new(),
             reads: BTreeMap::new(),
             checkpoints,
@@ -409,12 +462,8 @@ impl<S: StateMachine, D: Disk> Node<S, D> {
             recovered_tail,
             counts: CheckpointCounts::default(),
         };
-        if unvouched {
-            tracing::info!(
-                id,
-                executed,
-                "rewriting the log without entries the checkpoint covers"
-            );
+        if unvouched || upgrade {
+            tracing::info!(id, executed, format, "rewriting the log");
             node.rewrite_log()?;
         }
         node.flush()?;
@@ -475,27 +524,14 @@ impl<S: StateMachine, D: Disk> Node<S, D> {
 
     pub fn command(&mut self, now: u64, command: Command) {
         match command {
-            Command::Submit { token, payload } => {
-                let limit = self.core.options().max_request_bytes;
-                if payload.len() > limit {
-                    let error = Error::TooLarge {
-                        size: payload.len(),
-                        limit,
-                    };
-                    self.effects.push(Effect::Reply {
-                        token,
-                        result: Err(error),
-                    });
-                    return;
-                }
-                let id = RequestId {
-                    origin: self.core.id(),
-                    incarnation: self.incarnation,
-                    seq: self.next_seq,
-                };
-                self.next_seq += 1;
-                self.pending.insert(id, token);
-                self.core.step(now, Input::Submit(Request { id, payload }));
+            Command::Submit { token, payload } => self.submit(now, token, payload, Client::Plain),
+            Command::SubmitInSession {
+                token,
+                payload,
+                session,
+            } => self.submit(now, token, payload, Client::Request(session)),
+            Command::RegisterSession { token } => {
+                self.submit(now, token, Vec::new(), Client::Register)
             }
             Command::Read { token, min_seq } => self.park_read(token, min_seq),
             Command::LinearRead { token } => self.core.step(now, Input::ReadIndex { token }),
@@ -510,6 +546,42 @@ impl<S: StateMachine, D: Disk> Node<S, D> {
             }
             Command::Relinquish => self.core.step(now, Input::Relinquish),
         }
+    }
+
+    /// The driver's wall clock, in milliseconds: stamped on the requests submitted here, it
+    /// is the replicated time that expires client sessions (never going back). A node never
+    /// told keeps 0, and its requests do not advance it.
+    pub fn set_wall_clock(&mut self, ms: u64) {
+        self.wall_ms = ms;
+    }
+
+    fn submit(&mut self, now: u64, token: u64, payload: Vec<u8>, client: Client) {
+        let limit = self.core.options().max_request_bytes;
+        if payload.len() > limit {
+            let error = Error::TooLarge {
+                size: payload.len(),
+                limit,
+            };
+            self.effects.push(Effect::Reply {
+                token,
+                result: Err(error),
+            });
+            return;
+        }
+        let id = RequestId {
+            origin: self.core.id(),
+            incarnation: self.incarnation,
+            seq: self.next_seq,
+        };
+        self.next_seq += 1;
+        self.pending.insert(id, token);
+        let envelope = Envelope {
+            time_ms: self.wall_ms,
+            client,
+            body: payload,
+        };
+        let payload = envelope.encode();
+        self.core.step(now, Input::Submit(Request { id, payload }));
     }
 
     fn park_read(&mut self, token: u64, min_seq: Slot) {
@@ -563,9 +635,8 @@ impl<S: StateMachine, D: Disk> Node<S, D> {
                 Value::Noop => {}
                 Value::Batch(requests) => {
                     for request in requests {
-                        let response = self.sm.execute(&request.payload);
+                        let result = self.execute(slot, &request.payload);
                         if let Some(token) = self.pending.remove(&request.id) {
-                            let result = Ok(Committed { slot, response });
                             self.effects.push(Effect::Reply { token, result });
                         }
                     }
@@ -614,6 +685,34 @@ impl<S: StateMachine, D: Disk> Node<S, D> {
             Output::LostPrimary => self.sm.primary_changed(false),
             Output::PrimaryRecovered => self.sm.primary_recovered(),
         }
+    }
+
+    /// Executes one chosen request: its session decides whether the state machine runs it
+    /// (once), or its earlier answer is returned, or it is refused.
+    fn execute(&mut self, slot: Slot, payload: &[u8]) -> Result<Committed, Error> {
+        let Some(envelope) = Envelope::decode(payload) else {
+            // Never expected (every replica of this format submits envelopes); executes as
+            // nothing, on every replica alike.
+            return Ok(Committed {
+                slot,
+                response: Vec::new(),
+            });
+        };
+        self.sessions.advance(envelope.time_ms);
+        let response = match envelope.client {
+            Client::Plain => self.sm.execute(&envelope.body),
+            Client::Register => self.sessions.register().to_le_bytes().to_vec(),
+            Client::Request(s) => match self.sessions.check(s) {
+                Verdict::Execute => {
+                    let response = self.sm.execute(&envelope.body);
+                    self.sessions.record(s, slot, response.clone());
+                    response
+                }
+                Verdict::Replay(slot, response) => return Ok(Committed { slot, response }),
+                Verdict::Refuse(error) => return Err(error),
+            },
+        };
+        Ok(Committed { slot, response })
     }
 
     fn release_reads(&mut self) {
@@ -721,9 +820,12 @@ impl<S: StateMachine, D: Disk> Node<S, D> {
             seq: executed,
             membership: self.core.membership().clone(),
         };
-        let sm = &self.sm;
+        let (sm, sessions) = (&self.sm, &self.sessions);
         self.disk.write_checkpoint(executed, &mut |out| {
-            checkpoint::write(out, &header, &mut |w| sm.save(w))
+            checkpoint::write(out, &header, &mut |w| {
+                sessions.save(w)?;
+                sm.save(w)
+            })
         })?;
         tracing::debug!(id = self.core.id(), seq = executed, "checkpoint written");
         self.counts.written += 1;
@@ -907,7 +1009,7 @@ impl<S: StateMachine, D: Disk> Node<S, D> {
         }
         let mut reader = self.disk.read_checkpoint(seq)?;
         let (_, mut body) = checkpoint::open(&mut reader)?;
-        self.sm.load(&mut body)?;
+        self.sm.load(&mut self.sessions.load(&mut body)?)?;
         drop(body);
         drop(reader);
         tracing::info!(

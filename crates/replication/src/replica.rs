@@ -7,6 +7,7 @@ use crate::node::{
     CheckpointCounts, Command, Committed, Effect, Error, Identity, Node, NodeOptions, OpenError,
     StateMachine,
 };
+use crate::session::SessionSeq;
 use crate::storage::{DirError, FsDisk};
 use crate::types::*;
 use crate::wire::{self, Incoming, Link};
@@ -42,11 +43,18 @@ pub struct ReplicaConfig {
 /// longer than any failover, and never forever.
 pub const DEADLINE: Duration = Duration::from_secs(60);
 
+/// What a submit asks of the node.
+enum Submission {
+    Plain(Vec<u8>),
+    InSession(Vec<u8>, SessionSeq),
+    Register,
+}
+
 type ReadFn<S> = Box<dyn FnOnce(Result<(&S, Slot), Error>) + Send>;
 
 enum Event<S> {
     Net(Incoming),
-    Submit(Vec<u8>, oneshot::Sender<Result<Committed, Error>>),
+    Submit(Submission, oneshot::Sender<Result<Committed, Error>>),
     Read(Option<Slot>, ReadFn<S>),
     Reconfigure(Membership, oneshot::Sender<Result<Slot, Error>>),
     Relinquish,
@@ -253,15 +261,47 @@ impl<S: StateMachine> Replica<S> {
         request: Vec<u8>,
         deadline: Duration,
     ) -> Result<Committed, Error> {
+        self.submit_as(Submission::Plain(request), deadline).await
+    }
+
+    /// Replicates `request` in a client session, answered within `deadline`: however often
+    /// it is retried with the same `session` (after `Uncertain`, `Timeout` or a failover),
+    /// it executes at most once, and a retry of an executed one gets the original answer.
+    /// See [`session`](crate::session).
+    pub async fn submit_in_session(
+        &self,
+        request: Vec<u8>,
+        session: SessionSeq,
+        deadline: Duration,
+    ) -> Result<Committed, Error> {
+        self.submit_as(Submission::InSession(request, session), deadline)
+            .await
+    }
+
+    /// Opens a client session (through the log, on the primary); returns its id.
+    pub async fn register_session(&self, deadline: Duration) -> Result<u64, Error> {
+        let committed = self.submit_as(Submission::Register, deadline).await?;
+        let id: [u8; 8] =
+            committed.response.as_slice().try_into().map_err(|_| {
+                Error::Stopped("a session registration answered no session id".into())
+            })?;
+        Ok(u64::from_le_bytes(id))
+    }
+
+    async fn submit_as(
+        &self,
+        submission: Submission,
+        deadline: Duration,
+    ) -> Result<Committed, Error> {
         let (tx, rx) = oneshot::channel();
-        self.post(Event::Submit(request, tx))?;
+        self.post(Event::Submit(submission, tx))?;
         self.answer(rx, deadline).await
     }
 
     /// [`submit`](Self::submit) for plain threads (not from inside an async runtime).
     pub fn submit_blocking(&self, request: Vec<u8>) -> Result<Committed, Error> {
         let (tx, rx) = oneshot::channel();
-        self.post(Event::Submit(request, tx))?;
+        self.post(Event::Submit(Submission::Plain(request), tx))?;
         self.runtime.block_on(self.answer(rx, DEADLINE))
     }
 
@@ -486,10 +526,23 @@ impl<S: StateMachine> Driver<S> {
                     );
                 }
             }
-            Event::Submit(payload, reply) => {
+            Event::Submit(submission, reply) => {
                 let token = self.token();
                 self.replies.insert(token, reply);
-                self.node.command(now, Command::Submit { token, payload });
+                let wall = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| d.as_millis() as u64);
+                self.node.set_wall_clock(wall);
+                let command = match submission {
+                    Submission::Plain(payload) => Command::Submit { token, payload },
+                    Submission::InSession(payload, session) => Command::SubmitInSession {
+                        token,
+                        payload,
+                        session,
+                    },
+                    Submission::Register => Command::RegisterSession { token },
+                };
+                self.node.command(now, command);
             }
             Event::Read(min_seq, f) => {
                 let token = self.token();

@@ -21,8 +21,8 @@ pub const MAX_FRAME: usize = 256 << 20;
 /// versions refuse each other by name instead of misreading messages.
 pub const MAGIC: u64 = MAGIC_PREFIX | VERSION as u64;
 const MAGIC_PREFIX: u64 = 0x4b45_454c_5250_4c00; // "KEELRPL\0"
-/// 2: checkpoints are pulled by offset.
-pub const VERSION: u8 = b'2';
+/// 2: checkpoints are pulled by offset. 3: requests travel in session envelopes.
+pub const VERSION: u8 = b'3';
 
 #[derive(Debug, Serialize, Deserialize)]
 struct Hello {

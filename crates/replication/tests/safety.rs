@@ -338,14 +338,19 @@ fn a_log_of_a_newer_format_refuses_to_start_naming_both_versions() {
     let log = dir.0.join("log");
     let bytes = std::fs::read(&log).unwrap();
     let (first, rest) = frame::take(&bytes, 1 << 20).unwrap();
-    let newer = String::from_utf8_lossy(first).replace("keel-log 1", "keel-log 99");
+    let current = format!("keel-log {}", keel_replication::node::LOG_FORMAT);
+    let newer = String::from_utf8_lossy(first).replace(&current, "keel-log 99");
     let mut changed = Vec::new();
     frame::put(&mut changed, newer.as_bytes());
     changed.extend_from_slice(rest);
     std::fs::write(&log, &changed).unwrap();
 
     let err = open(&dir.0, 1, one()).unwrap_err().to_string();
-    assert!(err.contains("99") && err.contains("format 1"), "{err}");
+    assert!(
+        err.contains("99")
+            && err.contains(&format!("format {}", keel_replication::node::LOG_FORMAT)),
+        "{err}"
+    );
     assert_eq!(std::fs::read(&log).unwrap(), changed, "the log was changed");
 }
 

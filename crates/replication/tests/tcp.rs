@@ -146,7 +146,7 @@ fn frame(payload: &[u8]) -> Vec<u8> {
 
 /// Hello as the wire module encodes it: (magic, cluster, from).
 /// The peer hello: "KEELRPL" and the protocol version, cluster, sender.
-const PEER_MAGIC: &[u8; 8] = b"KEELRPL2";
+const PEER_MAGIC: &[u8; 8] = b"KEELRPL3";
 
 fn hello(cluster: u64, from: u64) -> Vec<u8> {
     hello_as(PEER_MAGIC, cluster, from)
@@ -238,7 +238,7 @@ fn a_replica_of_another_protocol_version_is_refused() {
     assert_eq!(ring.add(1), 1);
     let mut s = TcpStream::connect(ring.replicas[1].local_addr()).unwrap();
     // A replica of an older build: its hello is well formed, its messages would not be.
-    s.write_all(&hello_as(b"KEELRPL1", CLUSTER, 2)).unwrap();
+    s.write_all(&hello_as(b"KEELRPL2", CLUSTER, 2)).unwrap();
     s.write_all(&frame(b"an older build's message")).unwrap();
     assert!(
         closed_by_peer(&mut s),

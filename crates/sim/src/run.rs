@@ -80,6 +80,13 @@ pub fn run_seed<M: Machine>(seed: u64, verbose: bool) -> Stats {
         wrote_after_healing(&world),
         "seed {seed}: no write succeeded after healing"
     );
+    // Every write sent in a session is answered once the ring has healed (its client
+    // retries until then): none may be left waiting.
+    let unanswered = world.unanswered(healed);
+    assert!(
+        unanswered.is_empty(),
+        "seed {seed}: writes sent in a session before healing were never answered: {unanswered:?}"
+    );
     if let Err(violation) = check::<M>(&world.ops, &world.executed) {
         panic!("seed {seed}: the history is not linearizable: {violation}");
     }
@@ -104,7 +111,7 @@ impl std::fmt::Display for Summary {
         let t = &self.totals;
         write!(
             f,
-            "{} seeds from {} in {:.1} s: {} messages, {} crashes ({} lost unsynced writes, {} damaged checkpoints), {} membership changes, {} checkpoints transferred, {} copied by primaries",
+            "{} seeds from {} in {:.1} s: {} messages, {} crashes ({} lost unsynced writes, {} damaged checkpoints), {} membership changes, {} session retries, {} checkpoints transferred, {} copied by primaries",
             self.seeds,
             self.base,
             self.elapsed.as_secs_f64(),
@@ -113,6 +120,7 @@ impl std::fmt::Display for Summary {
             t.torn,
             t.corrupted,
             t.reconfigurations,
+            t.retries,
             t.checkpoints_installed,
             t.checkpoints_kept
         )

@@ -6,9 +6,10 @@
 use crate::disk::SimDisk;
 use crate::history::{Executions, Op, OpKind, Outcome, Seen};
 use crate::machine::{KEYS, Machine, Recorder, envelope};
-use keel_replication::Options;
 use keel_replication::node::{Command, Effect, Error, Identity, Node, NodeOptions};
+use keel_replication::session::Limits;
 use keel_replication::types::{Member, Membership, Message, NodeId, Slot};
+use keel_replication::{Committed, Options, SessionSeq};
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashMap};
 use std::time::Duration;
@@ -46,6 +47,11 @@ enum Event {
         client: usize,
         op: usize,
     },
+    /// Sends a write of a session again, to whichever replica now seems primary.
+    ClientRetry {
+        client: usize,
+        op: usize,
+    },
     Crash {
         node: NodeId,
     },
@@ -62,7 +68,15 @@ struct Client {
     op: Option<usize>,
     target: NodeId,
     last_seq: Slot,
+    /// Its exactly-once session, once registered, and the next sequence number in it.
+    session: Option<u64>,
+    next_seq: u64,
+    /// When a registration was last sent (one at a time, until answered or a second passes).
+    registering: Option<u64>,
 }
+
+/// The token of a session registration, in place of an operation.
+const REGISTRATION: usize = usize::MAX;
 
 /// A ring of replicas running machine `M`, its network and its clients.
 pub struct World<M: Machine> {
@@ -80,6 +94,10 @@ pub struct World<M: Machine> {
     faulty: bool,
     clients: Vec<Client>,
     tokens: HashMap<(NodeId, u64), (usize, usize)>,
+    /// The session place of each write sent in a session: every retry sends the same.
+    in_session: HashMap<usize, SessionSeq>,
+    /// When each operation's latest send gives up: earlier timers are stale.
+    patience: HashMap<usize, u64>,
     answered: BTreeSet<(NodeId, u64)>,
     next_token: u64,
     pub ops: Vec<Op>,
@@ -102,6 +120,8 @@ pub struct Stats {
     pub torn: u64,
     pub reconfigurations: u64,
     pub corrupted: u64,
+    /// Writes a session client sent again after an undecided answer.
+    pub retries: u64,
     pub checkpoints_installed: u64,
     pub checkpoints_kept: u64,
 }
@@ -113,6 +133,7 @@ impl Stats {
         self.torn += other.torn;
         self.reconfigurations += other.reconfigurations;
         self.corrupted += other.corrupted;
+        self.retries += other.retries;
         self.checkpoints_installed += other.checkpoints_installed;
         self.checkpoints_kept += other.checkpoints_kept;
     }
@@ -155,6 +176,12 @@ impl<M: Machine> World<M> {
             checkpoint_interval: 40,
             // Small, so a transfer spans many chunks and meets every fault mid-way.
             transfer_chunk: 64,
+            // Tight, so sessions expire, are evicted and forget answers within a run.
+            sessions: Limits {
+                timeout_ms: 1_500,
+                max_sessions: 4,
+                max_replies: 4,
+            },
         };
         let mut w = World {
             seed,
@@ -171,6 +198,8 @@ impl<M: Machine> World<M> {
             faulty: true,
             clients: Vec::new(),
             tokens: HashMap::new(),
+            in_session: HashMap::new(),
+            patience: HashMap::new(),
             answered: BTreeSet::new(),
             next_token: 0,
             ops: Vec::new(),
@@ -192,6 +221,9 @@ impl<M: Machine> World<M> {
                 op: None,
                 target: 1,
                 last_seq: 0,
+                session: None,
+                next_seq: 1,
+                registering: None,
             });
             let at = w.rng.u64(0..50_000);
             w.schedule(at, Event::ClientStart { client: c });
@@ -297,8 +329,18 @@ impl<M: Machine> World<M> {
             }
             Event::ClientStart { client } => self.client_start(client),
             Event::ClientGiveUp { client, op } => {
+                let current = self.patience.get(&op).is_none_or(|&at| at <= self.now);
+                if current && self.ops[op].outcome == Outcome::Pending {
+                    if self.in_session.contains_key(&op) {
+                        self.send_op(client, op);
+                    } else {
+                        self.finish(client, op, Outcome::Unknown);
+                    }
+                }
+            }
+            Event::ClientRetry { client, op } => {
                 if self.ops[op].outcome == Outcome::Pending {
-                    self.finish(client, op, Outcome::Unknown);
+                    self.send_op(client, op);
                 }
             }
             Event::Crash { node } => {
@@ -412,7 +454,18 @@ impl<M: Machine> World<M> {
             match effect {
                 Effect::Send { to, message } => self.send(id, to, message),
                 Effect::Reply { token, result } => {
-                    if let Some((client, op)) = self.answer(id, token) {
+                    let Some((client, op)) = self.answer(id, token) else {
+                        continue;
+                    };
+                    if op == REGISTRATION {
+                        self.registered(client, result.map(|c| c.response));
+                        continue;
+                    }
+                    if self.in_session.contains_key(&op) {
+                        self.session_answer(client, op, result);
+                        continue;
+                    }
+                    {
                         let outcome = match result {
                             Ok(c) => Outcome::Done(Seen {
                                 response: c.response,
@@ -542,6 +595,7 @@ impl<M: Machine> World<M> {
     // ---- clients --------------------------------------------------------------------------
 
     fn client_start(&mut self, client: usize) {
+        self.register(client);
         let key = self.rng.u8(0..KEYS);
         let kind = match self.rng.u8(0..10) {
             0..=6 => {
@@ -563,6 +617,28 @@ impl<M: Machine> World<M> {
             outcome: Outcome::Pending,
         });
         self.clients[client].op = Some(op);
+        // Most writes go in the client's session (one op at a time, so it awaits only this).
+        let c = &mut self.clients[client];
+        if let (OpKind::Write(_), Some(session)) = (&kind, c.session)
+            && self.rng.u8(0..4) != 0
+        {
+            let seq = c.next_seq;
+            c.next_seq += 1;
+            let place = SessionSeq {
+                session,
+                seq,
+                awaiting: seq,
+            };
+            self.in_session.insert(op, place);
+        }
+        self.send_op(client, op);
+    }
+
+    /// Sends operation `op` (again, for a write in a session), with a timer to give up on
+    /// (or, in a session, retry) the answer.
+    fn send_op(&mut self, client: usize, op: usize) {
+        let session = self.in_session.get(&op).copied();
+        let kind = self.ops[op].kind.clone();
         let target = match &kind {
             OpKind::FastRead { .. } => self.pick_node(),
             // Mostly the primary; sometimes a replica that will refuse.
@@ -574,23 +650,101 @@ impl<M: Machine> World<M> {
         self.clients[client].target = target;
         self.next_token += 1;
         let token = self.next_token;
-        let command = match kind {
-            OpKind::Write(request) => Command::Submit {
+        let command = match (kind, session) {
+            (OpKind::Write(request), Some(session)) => Command::SubmitInSession {
+                token,
+                payload: envelope(op as u64, &request),
+                session,
+            },
+            (OpKind::Write(request), None) => Command::Submit {
                 token,
                 payload: envelope(op as u64, &request),
             },
-            OpKind::Read => Command::LinearRead { token },
-            OpKind::FastRead { min_seq } => Command::Read { token, min_seq },
+            (OpKind::Read, _) => Command::LinearRead { token },
+            (OpKind::FastRead { min_seq }, _) => Command::Read { token, min_seq },
         };
-        self.schedule(1_000_000, Event::ClientGiveUp { client, op });
+        let patience = if session.is_some() {
+            300_000
+        } else {
+            1_000_000
+        };
+        self.patience.insert(op, self.now + patience);
+        self.schedule(patience, Event::ClientGiveUp { client, op });
         match self.nodes.get_mut(&target) {
             Some(Some(node)) => {
                 self.tokens.insert((target, token), (client, op));
+                node.set_wall_clock(self.now / 1000);
                 node.command(self.now, command);
                 self.flush(target);
             }
+            // Nobody there: a session write waits for its timer; anything else failed.
+            _ if session.is_some() => {}
             _ => self.finish(client, op, Outcome::Failed),
         }
+    }
+
+    /// Opens a session for `client` unless it has one or is opening one.
+    fn register(&mut self, client: usize) {
+        let c = &self.clients[client];
+        let busy = c.registering.is_some_and(|at| self.now < at + 1_000_000);
+        if c.session.is_some() || busy {
+            return;
+        }
+        let Some(target) = self.primary() else {
+            return;
+        };
+        self.clients[client].registering = Some(self.now);
+        self.next_token += 1;
+        let token = self.next_token;
+        self.tokens.insert((target, token), (client, REGISTRATION));
+        let node = self.nodes.get_mut(&target).unwrap().as_mut().unwrap();
+        node.set_wall_clock(self.now / 1000);
+        node.command(self.now, Command::RegisterSession { token });
+        self.flush(target);
+    }
+
+    fn registered(&mut self, client: usize, result: Result<Vec<u8>, Error>) {
+        let c = &mut self.clients[client];
+        c.registering = None;
+        if let Ok(id) = result {
+            let id = u64::from_le_bytes(id.as_slice().try_into().expect("a session id"));
+            (c.session, c.next_seq) = (Some(id), 1);
+        }
+    }
+
+    /// An answer to a write sent in a session: a result ends it; an answer that leaves it
+    /// undecided (not primary, uncertain, stopped) sends it again, as a client library
+    /// would; a session gone ends it unknown (an earlier send may have executed).
+    fn session_answer(&mut self, client: usize, op: usize, result: Result<Committed, Error>) {
+        match result {
+            Ok(c) => {
+                let seen = Seen {
+                    response: c.response,
+                    slot: c.slot,
+                    position: None,
+                };
+                self.finish(client, op, Outcome::Done(seen));
+            }
+            Err(Error::SessionExpired { .. }) | Err(Error::SessionStale { .. }) => {
+                self.clients[client].session = None;
+                self.finish(client, op, Outcome::Unknown);
+            }
+            Err(Error::TooLarge { .. }) => self.finish(client, op, Outcome::Failed),
+            Err(_) => {
+                self.stats.retries += 1;
+                let pause = self.rng.u64(1_000..20_000);
+                self.schedule(pause, Event::ClientRetry { client, op });
+            }
+        }
+    }
+
+    /// Writes sent in a session that started before `before` and still have no answer.
+    pub fn unanswered(&self, before: u64) -> Vec<usize> {
+        self.in_session
+            .keys()
+            .copied()
+            .filter(|&op| self.ops[op].outcome == Outcome::Pending && self.ops[op].start < before)
+            .collect()
     }
 
     fn finish(&mut self, client: usize, op: usize, outcome: Outcome) {

@@ -35,6 +35,7 @@ fn every_machine_stays_safe_and_live_under_faults() {
             ("torn unsynced writes", t.torn),
             ("damaged checkpoints", t.corrupted),
             ("membership changes", t.reconfigurations),
+            ("retried session writes", t.retries),
             ("checkpoint transfers", t.checkpoints_installed),
         ];
         for (what, n) in exercised {
