@@ -3,11 +3,13 @@
 //! replica's "the primary is replica 3" becomes an address.
 
 use crate::proto::{self, KvError, Op, Reply, Request, Response, ServerStatus};
+use keel_replication::SessionSeq;
 use keel_service::mux::Mux;
 use keel_service::tracking::Servers;
 use keel_tracker::{Answer, Connector, Failure, Policy, Tracker};
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::net::SocketAddr;
+use std::sync::Mutex;
 use std::time::Duration;
 
 /// One connection to a server, carrying many requests at once (cancel-safe).
@@ -94,12 +96,28 @@ pub enum StatusError {
     Unexpected(Box<Result<Reply, KvError>>),
 }
 
-/// A keel-kv client.
+/// How long one attempt waits before the client tries the primary again (or the next one):
+/// longer than a commit under load, shorter than a caller's patience.
+const ATTEMPT: Duration = Duration::from_millis(1500);
+
+/// A keel-kv client. Its writes go in one exactly-once session (registered with the first
+/// write), so retrying one after a failover, a lost connection or an uncertain answer never
+/// executes it twice: an acknowledged write is never overwritten by a late copy of an older.
 #[derive(Debug)]
 pub struct Client {
     tracker: Tracker<KvConnector>,
     connector: KvConnector,
     policy: Policy,
+    session: Mutex<Session>,
+}
+
+/// The client's session, and the numbers of its writes awaiting an answer (the lowest is
+/// sent with each write, so the ring forgets answers the client no longer needs).
+#[derive(Debug, Default)]
+struct Session {
+    id: Option<u64>,
+    next: u64,
+    outstanding: BTreeSet<u64>,
 }
 
 impl Client {
@@ -110,13 +128,19 @@ impl Client {
         let config = servers.tracker_config();
         let connector = KvConnector { servers };
         let tracker = Tracker::new(connector.clone(), config, tokio::runtime::Handle::current());
-        // Writes here are idempotent puts/deletes, so a request cut off by a failover may be
-        // retried on the next primary.
-        let policy = Policy::new(timeout).attempts(20).retry_timeouts(true);
+        // Writes go in the client's session, so one cut off by a failover or a timeout is
+        // retried on the next primary without executing twice.
+        // An attempt unanswered for ATTEMPT (a primary paused, or cut off with its
+        // connection open) is given up and the primary looked for again.
+        let policy = Policy::new(timeout)
+            .attempts(20)
+            .retry_timeouts(true)
+            .attempt_timeout(ATTEMPT);
         Client {
             tracker,
             connector,
             policy,
+            session: Mutex::new(Session::default()),
         }
     }
 
@@ -142,24 +166,73 @@ impl Client {
         Ok(result?)
     }
 
-    /// Stores `value` under `key`; returns the slot that committed it.
+    /// Stores `value` under `key`, exactly once; returns the slot that committed it.
     pub async fn put(&self, key: &[u8], value: &[u8]) -> Result<u64, ClientError> {
-        match self
-            .primary_call(Op::Put {
-                key: key.to_vec(),
-                value: value.to_vec(),
-            })
-            .await?
+        self.write(|session| Op::Put {
+            key: key.to_vec(),
+            value: value.to_vec(),
+            session: Some(session),
+        })
+        .await
+    }
+
+    /// Removes `key`, exactly once; returns the slot that committed it.
+    pub async fn delete(&self, key: &[u8]) -> Result<u64, ClientError> {
+        self.write(|session| Op::Delete {
+            key: key.to_vec(),
+            session: Some(session),
+        })
+        .await
+    }
+
+    async fn write(&self, op: impl FnOnce(SessionSeq) -> Op) -> Result<u64, ClientError> {
+        let place = self.place().await?;
+        let result = self.primary_call(op(place)).await;
+        let gone = matches!(result, Err(ClientError::Kv(KvError::SessionGone(_))));
         {
+            let mut s = self.session.lock().expect("not poisoned");
+            s.outstanding.remove(&place.seq);
+            if gone && s.id == Some(place.session) {
+                s.id = None;
+            }
+        }
+        match result? {
             Reply::Done { seq } => Ok(seq),
             other => Err(ClientError::Unexpected(Box::new(other))),
         }
     }
 
-    pub async fn delete(&self, key: &[u8]) -> Result<u64, ClientError> {
-        match self.primary_call(Op::Delete { key: key.to_vec() }).await? {
-            Reply::Done { seq } => Ok(seq),
-            other => Err(ClientError::Unexpected(Box::new(other))),
+    /// The next write's place in the session, registering one first if there is none.
+    async fn place(&self) -> Result<SessionSeq, ClientError> {
+        loop {
+            let known = self.session.lock().expect("not poisoned").id;
+            let id = match known {
+                Some(id) => id,
+                None => match self.primary_call(Op::RegisterSession).await? {
+                    Reply::Session { id } => id,
+                    other => return Err(ClientError::Unexpected(Box::new(other))),
+                },
+            };
+            let mut s = self.session.lock().expect("not poisoned");
+            if s.id.is_none() {
+                *s = Session {
+                    id: Some(id),
+                    next: 1,
+                    outstanding: BTreeSet::new(),
+                };
+            }
+            // Another write may have found the session gone meanwhile: then go round again.
+            if s.id == Some(id) {
+                let seq = s.next;
+                s.next += 1;
+                s.outstanding.insert(seq);
+                let awaiting = *s.outstanding.first().expect("just inserted");
+                return Ok(SessionSeq {
+                    session: id,
+                    seq,
+                    awaiting,
+                });
+            }
         }
     }
 

@@ -1,7 +1,7 @@
 //! The client protocol: framed (keel-replication's frame: length, crc32, postcard payload)
 //! requests and responses over TCP, matched by id so one connection carries many at once.
 
-use keel_replication::frame;
+use keel_replication::{SessionSeq, frame};
 use serde::{Deserialize, Serialize};
 use tokio::io::AsyncRead;
 
@@ -16,15 +16,21 @@ pub struct Request {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Op {
+    /// `session`: the client's exactly-once session place (see keel-replication's
+    /// `session`): a retry with the same one executes at most once.
     Put {
         #[serde(with = "keel_replication::types::bytes")]
         key: Vec<u8>,
         #[serde(with = "keel_replication::types::bytes")]
         value: Vec<u8>,
+        session: Option<SessionSeq>,
     },
     Delete {
         key: Vec<u8>,
+        session: Option<SessionSeq>,
     },
+    /// Opens an exactly-once session (through the log).
+    RegisterSession,
     /// `linearizable`: on the primary, reflecting every earlier write. Otherwise a fast read
     /// on the replica asked, once it has executed `min_seq`.
     Get {
@@ -58,6 +64,9 @@ pub enum Reply {
         me: bool,
     },
     Status(ServerStatus),
+    Session {
+        id: u64,
+    },
 }
 
 /// What a server reports about itself: the operator's view.
@@ -88,6 +97,10 @@ pub enum KvError {
     BadRequest(String),
     #[error("replica unavailable: {0}")]
     Unavailable(String),
+    /// The client's session is gone (expired, or evicted): what it sent may or may not have
+    /// taken effect, and it must register a new one.
+    #[error("{0}")]
+    SessionGone(String),
 }
 
 /// Reads one frame's payload into `buf`; `Ok(false)` at a clean end of stream.

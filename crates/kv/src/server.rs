@@ -3,8 +3,9 @@
 
 use crate::proto::{self, KvError, Op, Reply, Request, Response, ServerStatus};
 use crate::sm::{Command, Kv};
-use keel_replication::{Error, Replica, RoleName};
+use keel_replication::{Error, Replica, RoleName, SessionSeq};
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
 
@@ -83,14 +84,30 @@ fn kv_error(e: Error) -> KvError {
             hint: hint.map(|m| m.id),
         },
         Error::TooLarge { .. } => KvError::TooLarge(e.to_string()),
+        // No answer in time: the write may still commit; a client in a session retries it.
+        Error::Timeout => KvError::Uncertain { hint: None },
+        Error::SessionExpired { .. } | Error::SessionStale { .. } => {
+            KvError::SessionGone(e.to_string())
+        }
         other => KvError::Unavailable(other.to_string()),
     }
 }
 
 pub async fn handle(replica: &Replica<Kv>, op: Op) -> Result<Reply, KvError> {
     match op {
-        Op::Put { key, value } => write(replica, Command::Put { key, value }).await,
-        Op::Delete { key } => write(replica, Command::Delete { key }).await,
+        Op::Put {
+            key,
+            value,
+            session,
+        } => write(replica, Command::Put { key, value }, session).await,
+        Op::Delete { key, session } => write(replica, Command::Delete { key }, session).await,
+        Op::RegisterSession => {
+            let id = replica
+                .register_session(WRITE_DEADLINE)
+                .await
+                .map_err(kv_error)?;
+            Ok(Reply::Session { id })
+        }
         Op::Get {
             key,
             linearizable,
@@ -136,9 +153,24 @@ pub async fn handle(replica: &Replica<Kv>, op: Op) -> Result<Reply, KvError> {
     }
 }
 
-async fn write(replica: &Replica<Kv>, command: Command) -> Result<Reply, KvError> {
+/// How long a write waits for its commit before the client is told it is uncertain.
+const WRITE_DEADLINE: Duration = Duration::from_secs(10);
+
+async fn write(
+    replica: &Replica<Kv>,
+    command: Command,
+    session: Option<SessionSeq>,
+) -> Result<Reply, KvError> {
     let bytes = postcard::to_stdvec(&command).map_err(|e| KvError::BadRequest(e.to_string()))?;
-    let committed = replica.submit(bytes).await.map_err(kv_error)?;
+    let committed = match session {
+        Some(session) => {
+            replica
+                .submit_in_session(bytes, session, WRITE_DEADLINE)
+                .await
+        }
+        None => replica.submit_within(bytes, WRITE_DEADLINE).await,
+    }
+    .map_err(kv_error)?;
     Ok(Reply::Done {
         seq: committed.slot,
     })

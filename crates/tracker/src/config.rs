@@ -50,6 +50,11 @@ pub struct Policy {
     /// Whether an attempt that failed with [`FailureKind::Timeout`] is tried again: a
     /// request that timed out may have taken effect, so only idempotent requests should.
     pub retry_timeouts: bool,
+    /// How long one attempt may take before it counts as [`FailureKind::Timeout`] (reported,
+    /// so the tracker looks for the primary again): a primary that is paused, or cut off
+    /// with its connection still open, answers nothing and never closes. `None`: an attempt
+    /// may use the whole `timeout`.
+    pub attempt_timeout: Option<Duration>,
 }
 
 impl Policy {
@@ -58,11 +63,17 @@ impl Policy {
             timeout,
             max_attempts: 3,
             retry_timeouts: false,
+            attempt_timeout: None,
         }
     }
 
     pub fn attempts(mut self, n: u32) -> Policy {
         self.max_attempts = n.max(1);
+        self
+    }
+
+    pub fn attempt_timeout(mut self, limit: Duration) -> Policy {
+        self.attempt_timeout = Some(limit);
         self
     }
 

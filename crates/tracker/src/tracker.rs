@@ -204,9 +204,13 @@ impl<C: Connector> Tracker<C> {
                 },
             };
             attempt.count += 1;
+            let cutoff = policy
+                .attempt_timeout
+                .map_or(deadline, |limit| deadline.min(Instant::now() + limit));
             let outcome =
-                match tokio::time::timeout_at(deadline.into(), request(primary.clone())).await {
+                match tokio::time::timeout_at(cutoff.into(), request(primary.clone())).await {
                     Ok(outcome) => outcome,
+                    Err(_) if cutoff < deadline => Err(Failure::Timeout),
                     Err(_) => {
                         return Err(attempt.deadline(shared, Stage::Request.into()));
                     }
