@@ -5,11 +5,11 @@
 use crate::proto::{self, KvError, Op, Reply, Request, Response, ServerStatus};
 use keel_replication::SessionSeq;
 use keel_service::mux::Mux;
+use keel_service::once::ClientSession;
 use keel_service::tracking::Servers;
 use keel_tracker::{Answer, Connector, Failure, Policy, Tracker};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::sync::Mutex;
 use std::time::Duration;
 
 /// One connection to a server, carrying many requests at once (cancel-safe).
@@ -108,16 +108,7 @@ pub struct Client {
     tracker: Tracker<KvConnector>,
     connector: KvConnector,
     policy: Policy,
-    session: Mutex<Session>,
-}
-
-/// The client's session, and the numbers of its writes awaiting an answer (the lowest is
-/// sent with each write, so the ring forgets answers the client no longer needs).
-#[derive(Debug, Default)]
-struct Session {
-    id: Option<u64>,
-    next: u64,
-    outstanding: BTreeSet<u64>,
+    session: ClientSession,
 }
 
 impl Client {
@@ -140,7 +131,7 @@ impl Client {
             tracker,
             connector,
             policy,
-            session: Mutex::new(Session::default()),
+            session: ClientSession::new(),
         }
     }
 
@@ -186,53 +177,21 @@ impl Client {
     }
 
     async fn write(&self, op: impl FnOnce(SessionSeq) -> Op) -> Result<u64, ClientError> {
-        let place = self.place().await?;
+        let place = self
+            .session
+            .place(|| async {
+                match self.primary_call(Op::RegisterSession).await? {
+                    Reply::Session { id } => Ok(id),
+                    other => Err(ClientError::Unexpected(Box::new(other))),
+                }
+            })
+            .await?;
         let result = self.primary_call(op(place)).await;
         let gone = matches!(result, Err(ClientError::Kv(KvError::SessionGone(_))));
-        {
-            let mut s = self.session.lock().expect("not poisoned");
-            s.outstanding.remove(&place.seq);
-            if gone && s.id == Some(place.session) {
-                s.id = None;
-            }
-        }
+        self.session.done(place, gone);
         match result? {
             Reply::Done { seq } => Ok(seq),
             other => Err(ClientError::Unexpected(Box::new(other))),
-        }
-    }
-
-    /// The next write's place in the session, registering one first if there is none.
-    async fn place(&self) -> Result<SessionSeq, ClientError> {
-        loop {
-            let known = self.session.lock().expect("not poisoned").id;
-            let id = match known {
-                Some(id) => id,
-                None => match self.primary_call(Op::RegisterSession).await? {
-                    Reply::Session { id } => id,
-                    other => return Err(ClientError::Unexpected(Box::new(other))),
-                },
-            };
-            let mut s = self.session.lock().expect("not poisoned");
-            if s.id.is_none() {
-                *s = Session {
-                    id: Some(id),
-                    next: 1,
-                    outstanding: BTreeSet::new(),
-                };
-            }
-            // Another write may have found the session gone meanwhile: then go round again.
-            if s.id == Some(id) {
-                let seq = s.next;
-                s.next += 1;
-                s.outstanding.insert(seq);
-                let awaiting = *s.outstanding.first().expect("just inserted");
-                return Ok(SessionSeq {
-                    session: id,
-                    seq,
-                    awaiting,
-                });
-            }
         }
     }
 

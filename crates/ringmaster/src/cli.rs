@@ -466,6 +466,7 @@ async fn cli(m: &ArgMatches) -> Result<()> {
 fn print_reply(reply: &Reply) {
     match reply {
         Reply::Done => println!("ok"),
+        Reply::Once { id } => println!("exactly-once session {id}"),
         Reply::Created { path, .. } => println!("created {path}"),
         Reply::Stat(s) => println!("ok (version {})", s.version),
         Reply::Exists(Some(s)) => println!("exists: {s:?}"),

@@ -6,8 +6,9 @@ use crate::proto::{
     self, Code, CreateMode, Error, Event, Hello, Op, Reply, Request, Response, Stat, Watch,
     WatchKind, Welcome,
 };
-use keel_replication::frame;
+use keel_replication::{SessionSeq, frame};
 use keel_service::mux::Mux;
+use keel_service::once::ClientSession;
 use keel_service::tracking::Servers;
 use keel_tracker::{Answer, Connector, Failure, Policy, Tracker};
 use std::collections::HashMap;
@@ -16,6 +17,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::mpsc;
+
+/// How long one attempt waits before the client tries the primary again (or the next one).
+const ATTEMPT: Duration = Duration::from_millis(1500);
 
 /// One connection to a server, many requests at once; cancel-safe (whole frames are queued
 /// to a writer task). Watch events arriving on it go to `events`.
@@ -123,14 +127,22 @@ impl Conn {
         self.mux.is_closed()
     }
 
-    /// Sends one request; `None` if the connection is gone.
-    pub async fn call(&self, session: u64, min_seq: u64, op: Op) -> Option<Response> {
+    /// Sends one request (a write with its exactly-once place, if any); `None` if the
+    /// connection is gone.
+    pub async fn call(
+        &self,
+        session: u64,
+        min_seq: u64,
+        once: Option<SessionSeq>,
+        op: Op,
+    ) -> Option<Response> {
         self.mux
             .call(|id| Request {
                 id,
                 session,
                 min_seq,
                 op,
+                once,
             })
             .await
     }
@@ -163,7 +175,7 @@ impl Connector for RmConnector {
         let conn = Conn::open(*address)
             .await
             .map_err(|_| Failure::ConnectionLost)?;
-        match conn.call(0, 0, Op::Status).await.map(|r| r.result) {
+        match conn.call(0, 0, None, Op::Status).await.map(|r| r.result) {
             Some(Ok(Reply::Status(s))) if s.primary => Ok(Answer::IAmPrimary),
             Some(Ok(Reply::Status(s))) => Ok(self
                 .addr_of(s.primary_hint)
@@ -193,6 +205,9 @@ struct Inner {
     /// again on the new primary (the first call through it notices).
     watches: Mutex<Vec<(String, Watch)>>,
     generation: AtomicU64,
+    /// Writes go in this exactly-once session: retried through failovers, lost
+    /// connections and timeouts, each executes at most once.
+    once: ClientSession,
 }
 
 impl Client {
@@ -210,11 +225,18 @@ impl Client {
         let tracker = Tracker::new(connector, config, tokio::runtime::Handle::current());
         let inner = Arc::new(Inner {
             tracker,
-            policy: Policy::new(timeout).attempts(20),
+            // Writes are exactly-once, so an attempt unanswered for ATTEMPT (a primary
+            // paused, or cut off with its connection open) is tried again on the primary
+            // found next.
+            policy: Policy::new(timeout)
+                .attempts(20)
+                .retry_timeouts(true)
+                .attempt_timeout(ATTEMPT),
             session: AtomicU64::new(0),
             seq: AtomicU64::new(0),
             watches: Mutex::new(Vec::new()),
             generation: AtomicU64::new(0),
+            once: ClientSession::new(),
         });
         let timeout_ms = session_timeout.as_millis() as u64;
         let Reply::Session { id, .. } = inner.call(Op::OpenSession { timeout_ms }, None).await?
@@ -399,7 +421,32 @@ impl Inner {
         Ok(reply)
     }
 
+    /// Sends `op` through the primary; a write goes in the exactly-once session.
     async fn call_once(&self, op: Op, policy: Option<&Policy>) -> Result<(Reply, u64), Error> {
+        if !op.is_write() || op == Op::OpenOnce {
+            return self.send(op, None, policy).await;
+        }
+        let place = self
+            .once
+            .place(|| async {
+                match self.send(Op::OpenOnce, None, policy).await? {
+                    (Reply::Once { id }, _) => Ok(id),
+                    (other, _) => Err(unexpected(other)),
+                }
+            })
+            .await?;
+        let result = self.send(op, Some(place), policy).await;
+        let gone = matches!(&result, Err(e) if e.code == Code::OnceGone);
+        self.once.done(place, gone);
+        result
+    }
+
+    async fn send(
+        &self,
+        op: Op,
+        once: Option<SessionSeq>,
+        policy: Option<&Policy>,
+    ) -> Result<(Reply, u64), Error> {
         let (session, min_seq) = (
             self.session.load(Ordering::SeqCst),
             self.seq.load(Ordering::Relaxed),
@@ -409,7 +456,7 @@ impl Inner {
             .call(policy.unwrap_or(&self.policy), |primary| {
                 let op = op.clone();
                 async move {
-                    match primary.channel().call(session, min_seq, op).await {
+                    match primary.channel().call(session, min_seq, once, op).await {
                         None => Err(Failure::ConnectionLost),
                         Some(Response { result: Err(e), .. })
                             if matches!(e.code, Code::NotPrimary | Code::Unavailable) =>

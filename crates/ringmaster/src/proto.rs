@@ -3,9 +3,11 @@
 //! error and closes. Then [`Request`]s, each answered by a [`Response`] with the same id,
 //! in any order; watch notifications arrive as responses with id 0.
 
+use keel_replication::SessionSeq;
 use serde::{Deserialize, Serialize};
 
-pub const VERSION: u32 = 1;
+/// 2: writes may carry an exactly-once place (`Request::once`), and `OpenOnce` opens one.
+pub const VERSION: u32 = 2;
 /// The largest frame a server accepts (the data limit plus room for the path and framing).
 pub const MAX_FRAME: usize = (1 << 20) + 64 * 1024;
 
@@ -31,6 +33,9 @@ pub struct Request {
     /// sequence number): session consistency.
     pub min_seq: u64,
     pub op: Op,
+    /// A write's place in the client's exactly-once session (keel-replication's
+    /// `session`): a retry with the same place executes at most once.
+    pub once: Option<SessionSeq>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -128,6 +133,9 @@ pub enum Op {
     OpenSession {
         timeout_ms: u64,
     },
+    /// Opens the client's exactly-once session (not a ZooKeeper session: it keeps no
+    /// ephemerals and no watches, only the answers to writes the client may retry).
+    OpenOnce,
     Heartbeat,
     /// 0: the caller's own session.
     CloseSession {
@@ -147,6 +155,7 @@ impl Op {
                 | Op::Multi(_)
                 | Op::Batch(_)
                 | Op::OpenSession { .. }
+                | Op::OpenOnce
                 | Op::CloseSession { .. }
         )
     }
@@ -164,6 +173,7 @@ impl Op {
             Op::Multi(_) => "multi",
             Op::Batch(_) => "batch",
             Op::OpenSession { .. } => "open_session",
+            Op::OpenOnce => "open_once",
             Op::Heartbeat => "heartbeat",
             Op::CloseSession { .. } => "close_session",
             Op::Status => "status",
@@ -238,6 +248,10 @@ pub enum Reply {
         id: u64,
         timeout_ms: u64,
     },
+    /// The exactly-once session `OpenOnce` opened.
+    Once {
+        id: u64,
+    },
     Status(ServerStatus),
     /// A watch fired (sent with request id 0).
     Event(Event),
@@ -290,6 +304,9 @@ pub enum Code {
     NotPrimary = 113,
     Unavailable = 114,
     Timeout = 115,
+    /// The client's exactly-once session is gone (expired or evicted): the write may or may
+    /// not have taken effect; open a new one.
+    OnceGone = 116,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]

@@ -181,7 +181,12 @@ impl<S: Store> Server<S> {
             };
             for id in expired {
                 tracing::info!(server = self.id, session = id, "session expired");
-                if self.store.write(0, Op::CloseSession { id }).await.is_ok() {
+                if self
+                    .store
+                    .write(0, Op::CloseSession { id }, None)
+                    .await
+                    .is_ok()
+                {
                     self.heard.lock().expect("not poisoned").remove(&id);
                 }
             }
@@ -327,10 +332,17 @@ impl<S: Store> Server<S> {
             _ => {}
         }
         if request.op.is_write() {
-            if self.store.is_primary() {
-                return self.store.write(request.session, request.op).await;
+            if !self.store.is_primary() {
+                return self.forward(request).await;
             }
-            return self.forward(request).await;
+            if request.op == Op::OpenOnce {
+                let id = self.store.open_once().await?;
+                return Ok((Reply::Once { id }, self.store.seq()));
+            }
+            return self
+                .store
+                .write(request.session, request.op, request.once)
+                .await;
         }
         // The watch is registered in order with the tree's changes, right after this read.
         let then = request.op.watch().map(|(path, watch)| {
@@ -378,7 +390,7 @@ impl<S: Store> Server<S> {
             }
         };
         let response = conn
-            .call(request.session, request.min_seq, request.op)
+            .call(request.session, request.min_seq, request.once, request.op)
             .await
             .ok_or_else(|| {
                 Error::new(

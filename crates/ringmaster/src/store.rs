@@ -5,7 +5,7 @@
 use crate::proto::{Code, Error, Event, Op, Reply};
 use crate::tree::{Limits, Tree, Txn};
 use keel_replication::replica::StartError;
-use keel_replication::{Replica, ReplicaConfig, RoleName, StateMachine};
+use keel_replication::{Replica, ReplicaConfig, RoleName, SessionSeq, StateMachine};
 use serde::{Deserialize, Serialize};
 use std::io::{self, Read, Write};
 use std::sync::Mutex;
@@ -37,12 +37,16 @@ pub type AfterRead = Box<dyn FnOnce() + Send>;
 
 /// What the server needs of persistence. Two backends: [`Memory`] and [`Replicated`].
 pub trait Store: Send + Sync + 'static {
-    /// Applies a write; returns its reply and the sequence number that reflects it.
+    /// Applies a write; returns its reply and the sequence number that reflects it. With
+    /// `once`, at most once however often it is retried with the same place.
     fn write(
         &self,
         session: u64,
         op: Op,
+        once: Option<SessionSeq>,
     ) -> impl Future<Output = Result<(Reply, u64), Error>> + Send;
+    /// Opens an exactly-once session for a client.
+    fn open_once(&self) -> impl Future<Output = Result<u64, Error>> + Send;
     /// Answers a read once this server has applied `min_seq` (session consistency); `Sync`
     /// first waits for everything committed before it.
     /// `then` is queued behind the events of every write the read saw (see [`Notice`]).
@@ -98,7 +102,13 @@ impl Memory {
 }
 
 impl Store for Memory {
-    async fn write(&self, session: u64, op: Op) -> Result<(Reply, u64), Error> {
+    /// One process, no failover: `once` is not needed (and not kept).
+    async fn write(
+        &self,
+        session: u64,
+        op: Op,
+        _once: Option<SessionSeq>,
+    ) -> Result<(Reply, u64), Error> {
         let mut tree = self.tree.lock().expect("not poisoned");
         let result = tree.apply(&txn(session, op));
         if !tree.events.is_empty() {
@@ -129,6 +139,10 @@ impl Store for Memory {
         Ok(f(&self.tree.lock().expect("not poisoned")))
     }
 
+    async fn open_once(&self) -> Result<u64, Error> {
+        Ok(0)
+    }
+
     fn is_primary(&self) -> bool {
         true
     }
@@ -151,8 +165,15 @@ impl Store for Memory {
 #[derive(Debug)]
 pub struct Replicated(Replica<TreeSm>);
 
+/// How long a write waits for its commit before the client is told to retry.
+const WRITE_DEADLINE: std::time::Duration = std::time::Duration::from_secs(10);
+
 fn unavailable(e: keel_replication::Error) -> Error {
     match e {
+        e @ (keel_replication::Error::SessionExpired { .. }
+        | keel_replication::Error::SessionStale { .. }) => {
+            Error::new(Code::OnceGone, e.to_string())
+        }
         keel_replication::Error::NotPrimary { hint } => Error::new(
             Code::NotPrimary,
             format!(
@@ -187,10 +208,23 @@ impl Replicated {
 }
 
 impl Store for Replicated {
-    async fn write(&self, session: u64, op: Op) -> Result<(Reply, u64), Error> {
+    async fn write(
+        &self,
+        session: u64,
+        op: Op,
+        once: Option<SessionSeq>,
+    ) -> Result<(Reply, u64), Error> {
         let request = postcard::to_stdvec(&txn(session, op))
             .map_err(|e| Error::new(Code::BadArguments, e.to_string()))?;
-        let committed = self.0.submit(request).await.map_err(unavailable)?;
+        let committed = match once {
+            Some(place) => {
+                self.0
+                    .submit_in_session(request, place, WRITE_DEADLINE)
+                    .await
+            }
+            None => self.0.submit_within(request, WRITE_DEADLINE).await,
+        }
+        .map_err(unavailable)?;
         let result: Result<Reply, Error> = postcard::from_bytes(&committed.response)
             .map_err(|e| Error::new(Code::Unavailable, format!("undecodable result: {e}")))?;
         result.map(|reply| (reply, committed.slot))
@@ -227,6 +261,13 @@ impl Store for Replicated {
             .read(0, move |sm: &TreeSm| f(&sm.tree))
             .await
             .map(|(v, _)| v)
+            .map_err(unavailable)
+    }
+
+    async fn open_once(&self) -> Result<u64, Error> {
+        self.0
+            .register_session(WRITE_DEADLINE)
+            .await
             .map_err(unavailable)
     }
 

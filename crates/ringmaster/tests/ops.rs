@@ -486,7 +486,7 @@ mod wire {
         frame(
             &postcard::to_stdvec(&Hello {
                 magic: keel_ringmaster::proto::MAGIC,
-                version: 1,
+                version: keel_ringmaster::proto::VERSION,
             })
             .unwrap(),
         )
@@ -557,6 +557,61 @@ mod secondaries {
         Conn::open(other).await.unwrap()
     }
 
+    /// A write retried with the same exactly-once place (what the client does after a
+    /// failover or a lost connection) executes once: one sequential node, not two, and
+    /// the retry gets the first answer. Sent through a secondary, which forwards the place.
+    #[test]
+    fn a_retried_write_in_an_exactly_once_session_executes_once() {
+        let rt = runtime();
+        rt.block_on(async {
+            let ring = replicated("once").await;
+            let (c, _) = ring.client(Duration::from_secs(10)).await;
+            c.create("/q", b"", CreateMode::Persistent).await.unwrap();
+            let conn = secondary(&ring, &c).await;
+            let opened = conn.call(c.session(), 0, None, Op::OpenOnce).await.unwrap();
+            let Ok(Reply::Once { id }) = opened.result else {
+                panic!("{opened:?}")
+            };
+            let place = keel_replication::SessionSeq {
+                session: id,
+                seq: 1,
+                awaiting: 1,
+            };
+            let create = Op::Create {
+                path: "/q/n-".into(),
+                data: vec![],
+                mode: CreateMode::PersistentSequential,
+                make_parents: false,
+                ok_if_exists: false,
+            };
+            let first = conn
+                .call(c.session(), 0, Some(place), create.clone())
+                .await
+                .unwrap();
+            let again = conn
+                .call(c.session(), 0, Some(place), create.clone())
+                .await
+                .unwrap();
+            assert!(
+                matches!(first.result, Ok(Reply::Created { .. })),
+                "{first:?}"
+            );
+            assert_eq!(
+                again.result, first.result,
+                "the retry gets the first answer"
+            );
+            assert_eq!(
+                c.children("/q").await.unwrap().len(),
+                1,
+                "and created nothing"
+            );
+            // Without a place, the same request runs again (what retries used to do).
+            conn.call(c.session(), 0, None, create).await.unwrap();
+            assert_eq!(c.children("/q").await.unwrap().len(), 2);
+        });
+        rt.shutdown_timeout(Duration::from_secs(2));
+    }
+
     #[test]
     fn a_secondary_forwards_writes_and_serves_reads_at_the_sessions_sequence() {
         let rt = runtime();
@@ -572,7 +627,7 @@ mod secondaries {
                 make_parents: false,
                 ok_if_exists: false,
             };
-            let r = conn.call(c.session(), 0, create).await.unwrap();
+            let r = conn.call(c.session(), 0, None, create).await.unwrap();
             assert!(
                 matches!(r.result, Ok(Reply::Created { .. })),
                 "forwarded: {r:?}"
@@ -582,6 +637,7 @@ mod secondaries {
                 .call(
                     c.session(),
                     r.seq,
+                    None,
                     Op::GetData {
                         path: "/f/by-secondary".into(),
                         watch: None,
@@ -609,6 +665,7 @@ mod secondaries {
                 .call(
                     c.session(),
                     0,
+                    None,
                     Op::SetData {
                         path: "/r".into(),
                         data: vec![],
