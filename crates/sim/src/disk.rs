@@ -15,6 +15,15 @@ struct DiskState {
     checkpoints: BTreeMap<Slot, Vec<u8>>,
     /// A checkpoint arriving from a peer: unsynced until kept.
     received: Option<Vec<u8>>,
+    /// The next append (a full disk) or sync (a failed fsync) fails.
+    fail: Option<Failing>,
+}
+
+/// Which write fails.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Failing {
+    Append,
+    Sync,
 }
 
 /// One replica's disk, shared between the world (which crashes and damages it) and the node.
@@ -31,6 +40,21 @@ impl SimDisk {
         s.synced.extend_from_slice(&kept);
         s.unsynced.clear();
         s.received = None;
+        s.fail = None;
+    }
+
+    /// The next append or sync of the log fails, as a full disk or a failed fsync would.
+    pub fn fail_next(&self, which: Failing) {
+        self.0.lock().unwrap().fail = Some(which);
+    }
+
+    fn failing(&self, which: Failing) -> io::Result<()> {
+        let mut s = self.0.lock().unwrap();
+        if s.fail == Some(which) {
+            s.fail = None;
+            return Err(io::Error::other(format!("injected: {which:?} failed")));
+        }
+        Ok(())
     }
 
     pub fn unsynced(&self) -> usize {
@@ -53,10 +77,12 @@ impl Disk for SimDisk {
         Ok([s.synced.as_slice(), s.unsynced.as_slice()].concat())
     }
     fn append_log(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.failing(Failing::Append)?;
         self.0.lock().unwrap().unsynced.extend_from_slice(bytes);
         Ok(())
     }
     fn sync_log(&mut self) -> io::Result<()> {
+        self.failing(Failing::Sync)?;
         let mut s = self.0.lock().unwrap();
         let pending = std::mem::take(&mut s.unsynced);
         s.synced.extend_from_slice(&pending);

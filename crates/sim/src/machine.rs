@@ -3,7 +3,7 @@
 //! world what each replica executed, position by position.
 
 use keel_replication::{Membership, StateMachine};
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::io::{self, Read, Write};
 
 /// How many keys the clients touch: few, so operations contend.
@@ -49,6 +49,8 @@ pub struct Recorder<M> {
     pub count: u64,
     pub chain: u64,
     executed: RefCell<Vec<Executed>>,
+    /// The application's veto on leading (`can_become_primary`), set by the world.
+    pub veto: Cell<bool>,
 }
 
 impl<M: Machine> Recorder<M> {
@@ -58,6 +60,7 @@ impl<M: Machine> Recorder<M> {
             count: 0,
             chain: 0,
             executed: RefCell::default(),
+            veto: Cell::new(false),
         }
     }
 
@@ -126,7 +129,7 @@ impl<M: Machine> StateMachine for Recorder<M> {
     }
 
     fn can_become_primary(&self) -> bool {
-        self.machine.can_become_primary()
+        !self.veto.get() && self.machine.can_become_primary()
     }
 
     fn membership_changed(&mut self, membership: &Membership) {

@@ -29,6 +29,10 @@ pub fn faults_for(seed: u64) -> Faults {
         partitions: rng.u8(0..3) != 0,
         reconfigure: rng.bool(),
         corrupt_checkpoints: rng.bool(),
+        one_way: rng.bool(),
+        pauses: rng.bool(),
+        operator: rng.bool(),
+        failing_disks: rng.u8(0..3) == 0,
     }
 }
 
@@ -111,7 +115,7 @@ impl std::fmt::Display for Summary {
         let t = &self.totals;
         write!(
             f,
-            "{} seeds from {} in {:.1} s: {} messages, {} crashes ({} lost unsynced writes, {} damaged checkpoints), {} membership changes, {} session retries, {} checkpoints transferred, {} copied by primaries",
+            "{} seeds from {} in {:.1} s: {} messages, {} crashes ({} lost unsynced writes, {} damaged checkpoints, {} failed disk writes), {} pauses, {} membership changes, {} operator calls, {} session retries, {} checkpoints transferred, {} copied by primaries",
             self.seeds,
             self.base,
             self.elapsed.as_secs_f64(),
@@ -119,7 +123,10 @@ impl std::fmt::Display for Summary {
             t.crashes,
             t.torn,
             t.corrupted,
+            t.disk_failures,
+            t.pauses,
             t.reconfigurations,
+            t.operations,
             t.retries,
             t.checkpoints_installed,
             t.checkpoints_kept

@@ -3,10 +3,10 @@
 //! seeded random number generator. The same seed replays the same run exactly. Safety is
 //! checked after every step: replicas agree position by position, and nothing runs twice.
 
-use crate::disk::SimDisk;
+use crate::disk::{Failing, SimDisk};
 use crate::history::{Executions, Op, OpKind, Outcome, Seen};
 use crate::machine::{KEYS, Machine, Recorder, envelope};
-use keel_replication::node::{Command, Effect, Error, Identity, Node, NodeOptions};
+use keel_replication::node::{Command, Effect, Error, Identity, Node, NodeOptions, OpenError};
 use keel_replication::session::Limits;
 use keel_replication::types::{Member, Membership, Message, NodeId, Slot};
 use keel_replication::{Committed, Options, SessionSeq};
@@ -31,6 +31,16 @@ pub struct Faults {
     /// Whether a crash may also damage the newest checkpoint on that replica's disk (bit
     /// rot); recovery must fall back to the one before it.
     pub corrupt_checkpoints: bool,
+    /// Whether some partitions cut one direction only.
+    pub one_way: bool,
+    /// Whether replicas pause (a stopped process, a long GC) past the election timeout,
+    /// then resume with their backlog.
+    pub pauses: bool,
+    /// Whether an operator acts: relinquish the primary, write a checkpoint now, veto a
+    /// replica's leading for a while.
+    pub operator: bool,
+    /// Whether a disk fills up or an fsync fails (the replica must stop, as a crash).
+    pub failing_disks: bool,
 }
 
 #[derive(Debug)]
@@ -61,6 +71,14 @@ enum Event {
     Partition,
     Heal,
     Reconfigure,
+    Pause {
+        node: NodeId,
+    },
+    Resume {
+        node: NodeId,
+    },
+    Operate,
+    DiskFault,
 }
 
 #[derive(Debug)]
@@ -90,6 +108,8 @@ pub struct World<M: Machine> {
     pub nodes: BTreeMap<NodeId, Option<Node<Recorder<M>, SimDisk>>>,
     disks: BTreeMap<NodeId, SimDisk>,
     blocked: BTreeSet<(NodeId, NodeId)>,
+    /// Paused replicas, and the messages that reached them meanwhile.
+    paused: BTreeMap<NodeId, Vec<(NodeId, Message)>>,
     pub faults: Faults,
     faulty: bool,
     clients: Vec<Client>,
@@ -122,6 +142,11 @@ pub struct Stats {
     pub corrupted: u64,
     /// Writes a session client sent again after an undecided answer.
     pub retries: u64,
+    pub pauses: u64,
+    /// Relinquishes, checkpoints on demand and vetoes.
+    pub operations: u64,
+    /// Appends and syncs that failed (a full disk, a failed fsync).
+    pub disk_failures: u64,
     pub checkpoints_installed: u64,
     pub checkpoints_kept: u64,
 }
@@ -134,6 +159,9 @@ impl Stats {
         self.reconfigurations += other.reconfigurations;
         self.corrupted += other.corrupted;
         self.retries += other.retries;
+        self.pauses += other.pauses;
+        self.operations += other.operations;
+        self.disk_failures += other.disk_failures;
         self.checkpoints_installed += other.checkpoints_installed;
         self.checkpoints_kept += other.checkpoints_kept;
     }
@@ -194,6 +222,7 @@ impl<M: Machine> World<M> {
             nodes: BTreeMap::new(),
             disks: BTreeMap::new(),
             blocked: BTreeSet::new(),
+            paused: BTreeMap::new(),
             faults,
             faulty: true,
             clients: Vec::new(),
@@ -241,6 +270,18 @@ impl<M: Machine> World<M> {
             let at = w.rng.u64(100_000..500_000);
             w.schedule(at, Event::Reconfigure);
         }
+        if w.faults.pauses {
+            let (at, node) = (w.rng.u64(100_000..900_000), w.pick_node());
+            w.schedule(at, Event::Pause { node });
+        }
+        if w.faults.operator {
+            let at = w.rng.u64(100_000..600_000);
+            w.schedule(at, Event::Operate);
+        }
+        if w.faults.failing_disks {
+            let at = w.rng.u64(100_000..900_000);
+            w.schedule(at, Event::DiskFault);
+        }
         w
     }
 
@@ -262,15 +303,25 @@ impl<M: Machine> World<M> {
             cluster: CLUSTER,
             members: self.initial.clone(),
         };
-        let node = Node::open(
+        let opened = Node::open(
             identity,
             self.options.clone(),
             Recorder::new(),
             disk,
             self.now,
             seed,
-        )
-        .unwrap_or_else(|e| panic!("seed {}: replica {id} failed to recover: {e}", self.seed));
+        );
+        let node = match opened {
+            Ok(node) => node,
+            // A disk write failed while recovering: the start fails; it is tried again.
+            Err(OpenError::Io(e)) if e.to_string().contains("injected") => {
+                self.stats.disk_failures += 1;
+                let later = self.rng.u64(10_000..100_000);
+                self.schedule(later, Event::Restart { node: id });
+                return;
+            }
+            Err(e) => panic!("seed {}: replica {id} failed to recover: {e}", self.seed),
+        };
         self.nodes.insert(id, Some(node));
         self.flush(id);
     }
@@ -298,6 +349,7 @@ impl<M: Machine> World<M> {
             let (next_node, node_id) = self
                 .nodes
                 .iter()
+                .filter(|(id, _)| !self.paused.contains_key(id))
                 .filter_map(|(id, n)| n.as_ref().map(|n| (n.next_deadline(), *id)))
                 .min()
                 .unwrap_or((u64::MAX, 0));
@@ -322,7 +374,9 @@ impl<M: Machine> World<M> {
     fn handle(&mut self, event: Event) {
         match event {
             Event::Deliver { to, from, message } => {
-                if let Some(Some(node)) = self.nodes.get_mut(&to) {
+                if let Some(held) = self.paused.get_mut(&to) {
+                    held.push((from, message));
+                } else if let Some(Some(node)) = self.nodes.get_mut(&to) {
                     node.message(self.now, from, message);
                     self.flush(to);
                 }
@@ -344,31 +398,7 @@ impl<M: Machine> World<M> {
                 }
             }
             Event::Crash { node } => {
-                if let Some(n) = &self.nodes[&node] {
-                    self.stats.checkpoints_installed += n.checkpoint_counts().installed;
-                    self.stats.checkpoints_kept += n.checkpoint_counts().kept;
-                    self.nodes.insert(node, None);
-                    self.stats.crashes += 1;
-                    let disk = &self.disks[&node];
-                    let keep = if self.faults.lose_unsynced && self.rng.bool() {
-                        let n = disk.unsynced();
-                        if n > 0 {
-                            self.stats.torn += 1;
-                        }
-                        self.rng.usize(0..=n)
-                    } else {
-                        usize::MAX
-                    };
-                    disk.crash(keep);
-                    if self.faults.corrupt_checkpoints
-                        && self.rng.u8(0..3) == 0
-                        && disk.corrupt_newest_checkpoint().is_some()
-                    {
-                        self.stats.corrupted += 1;
-                    }
-                    let down = self.rng.u64(10_000..400_000);
-                    self.schedule(down, Event::Restart { node });
-                }
+                self.crash(node);
                 if self.faulty {
                     let at = self.rng.u64(50_000..700_000);
                     let node = self.pick_node();
@@ -388,9 +418,13 @@ impl<M: Machine> World<M> {
                             side.insert(id);
                         }
                     }
+                    // One way: messages from `side` are lost, those into it still arrive.
+                    let one_way = self.faults.one_way && self.rng.bool();
                     for &a in &self.pool {
                         for &b in &self.pool {
-                            if side.contains(&a) != side.contains(&b) {
+                            if side.contains(&a) != side.contains(&b)
+                                && (!one_way || side.contains(&a))
+                            {
                                 self.blocked.insert((a, b));
                             }
                         }
@@ -406,8 +440,41 @@ impl<M: Machine> World<M> {
                     self.schedule(at, Event::Partition);
                 }
             }
+            Event::Pause { node } => {
+                if self.faulty && self.nodes[&node].is_some() {
+                    self.paused.entry(node).or_default();
+                    self.stats.pauses += 1;
+                    let asleep = self.rng.u64(100_000..800_000);
+                    self.schedule(asleep, Event::Resume { node });
+                }
+                if self.faulty {
+                    let (at, node) = (self.rng.u64(200_000..1_200_000), self.pick_node());
+                    self.schedule(at, Event::Pause { node });
+                }
+            }
+            Event::Resume { node } => self.resume(node),
+            Event::Operate => {
+                self.operate();
+                if self.faulty {
+                    let at = self.rng.u64(100_000..600_000);
+                    self.schedule(at, Event::Operate);
+                }
+            }
+            Event::DiskFault => {
+                if self.faulty {
+                    let node = self.pick_node();
+                    let which = if self.rng.bool() {
+                        Failing::Append
+                    } else {
+                        Failing::Sync
+                    };
+                    self.disks[&node].fail_next(which);
+                    let at = self.rng.u64(200_000..900_000);
+                    self.schedule(at, Event::DiskFault);
+                }
+            }
             Event::Reconfigure => {
-                if let Some(primary) = self.primary() {
+                if let Some(primary) = self.primary().filter(|p| !self.paused.contains_key(p)) {
                     let mut ids = self.pool.clone();
                     self.rng.shuffle(&mut ids);
                     let n = self.rng.usize(3..=ids.len());
@@ -444,11 +511,103 @@ impl<M: Machine> World<M> {
         })
     }
 
+    /// The process of `node` dies: unsynced writes are lost (some, when the machine went
+    /// too), sometimes its newest checkpoint is damaged; it restarts later.
+    fn crash(&mut self, node: NodeId) {
+        let Some(n) = &self.nodes[&node] else {
+            return;
+        };
+        self.stats.checkpoints_installed += n.checkpoint_counts().installed;
+        self.stats.checkpoints_kept += n.checkpoint_counts().kept;
+        self.nodes.insert(node, None);
+        self.paused.remove(&node);
+        self.stats.crashes += 1;
+        let disk = &self.disks[&node];
+        let keep = if self.faults.lose_unsynced && self.rng.bool() {
+            let n = disk.unsynced();
+            if n > 0 {
+                self.stats.torn += 1;
+            }
+            self.rng.usize(0..=n)
+        } else {
+            usize::MAX
+        };
+        disk.crash(keep);
+        if self.faults.corrupt_checkpoints
+            && self.rng.u8(0..3) == 0
+            && disk.corrupt_newest_checkpoint().is_some()
+        {
+            self.stats.corrupted += 1;
+        }
+        let down = self.rng.u64(10_000..400_000);
+        self.schedule(down, Event::Restart { node });
+    }
+
+    /// A paused replica runs again: what reached it meanwhile arrives, in order.
+    fn resume(&mut self, node: NodeId) {
+        let Some(held) = self.paused.remove(&node) else {
+            return;
+        };
+        for (from, message) in held {
+            if let Some(Some(n)) = self.nodes.get_mut(&node) {
+                n.message(self.now, from, message);
+                self.flush(node);
+            }
+        }
+    }
+
+    /// An operator's call: the primary relinquishes, a replica writes a checkpoint now, or
+    /// one replica's application vetoes its leading (lifting any earlier veto).
+    fn operate(&mut self) {
+        let node = self.pick_node();
+        match self.rng.u8(0..3) {
+            0 => {
+                if let Some(primary) = self.primary()
+                    && !self.paused.contains_key(&primary)
+                {
+                    let n = self.nodes.get_mut(&primary).unwrap().as_mut().unwrap();
+                    n.command(self.now, Command::Relinquish);
+                    self.stats.operations += 1;
+                    self.flush(primary);
+                }
+            }
+            1 => {
+                if !self.paused.contains_key(&node)
+                    && let Some(Some(n)) = self.nodes.get_mut(&node)
+                {
+                    match n.write_checkpoint() {
+                        Ok(()) => self.stats.operations += 1,
+                        Err(_) => self.crash(node),
+                    }
+                    self.flush(node);
+                }
+            }
+            _ => {
+                for n in self.nodes.values().flatten() {
+                    n.state_machine().veto.set(false);
+                }
+                if let Some(Some(n)) = self.nodes.get(&node) {
+                    n.state_machine().veto.set(true);
+                    self.stats.operations += 1;
+                }
+            }
+        }
+    }
+
     fn flush(&mut self, id: NodeId) {
         let Some(Some(node)) = self.nodes.get_mut(&id) else {
             return;
         };
-        let effects = node.flush().expect("the simulated disk does not fail");
+        let effects = match node.flush() {
+            Ok(effects) => effects,
+            // The disk failed: the replica stops (never serves past a failed write), which
+            // the world sees as a crash.
+            Err(_) => {
+                self.stats.disk_failures += 1;
+                self.crash(id);
+                return;
+            }
+        };
         self.check_node(id);
         for effect in effects {
             match effect {
@@ -648,6 +807,9 @@ impl<M: Machine> World<M> {
                 .unwrap_or_else(|| self.clients[client].target),
         };
         self.clients[client].target = target;
+        let target = Some(target)
+            .filter(|t| !self.paused.contains_key(t))
+            .unwrap_or(0);
         self.next_token += 1;
         let token = self.next_token;
         let command = match (kind, session) {
@@ -690,7 +852,7 @@ impl<M: Machine> World<M> {
         if c.session.is_some() || busy {
             return;
         }
-        let Some(target) = self.primary() else {
+        let Some(target) = self.primary().filter(|p| !self.paused.contains_key(p)) else {
             return;
         };
         self.clients[client].registering = Some(self.now);
@@ -769,6 +931,12 @@ impl<M: Machine> World<M> {
     pub fn heal(&mut self) {
         self.faulty = false;
         self.blocked.clear();
+        for node in self.paused.keys().copied().collect::<Vec<_>>() {
+            self.resume(node);
+        }
+        for n in self.nodes.values().flatten() {
+            n.state_machine().veto.set(false);
+        }
         for id in self.pool.clone() {
             if self.nodes[&id].is_none() {
                 self.boot(id);

@@ -36,6 +36,9 @@ fn every_machine_stays_safe_and_live_under_faults() {
             ("damaged checkpoints", t.corrupted),
             ("membership changes", t.reconfigurations),
             ("retried session writes", t.retries),
+            ("pauses", t.pauses),
+            ("operator calls", t.operations),
+            ("failed disk writes", t.disk_failures),
             ("checkpoint transfers", t.checkpoints_installed),
         ];
         for (what, n) in exercised {
