@@ -382,7 +382,8 @@ fn checkpoint_phase(rt: &tokio::runtime::Runtime, root: &Path) -> Transfer {
     };
     let name = format!("checkpoint-{SEQ:020}");
     let first = root.join("cold").join("r1");
-    std::fs::create_dir_all(&first).unwrap();
+    // The replica's directory, made as `serve --init` would, holding the prepared state.
+    keel_replication::storage::FsDisk::init(&first, CLUSTER, 1).unwrap();
     let mut file = std::fs::File::create(first.join(&name)).unwrap();
     checkpoint::write(&mut file, &header, &mut |out| {
         out.write_all(&keys.to_le_bytes())?;
@@ -400,7 +401,7 @@ fn checkpoint_phase(rt: &tokio::runtime::Runtime, root: &Path) -> Transfer {
     let bytes = file.metadata().unwrap().len();
     drop(file);
     let second = root.join("cold").join("r2");
-    std::fs::create_dir_all(&second).unwrap();
+    keel_replication::storage::FsDisk::init(&second, CLUSTER, 2).unwrap();
     std::fs::copy(first.join(&name), second.join(&name)).unwrap();
 
     let ready = ring.start(0);

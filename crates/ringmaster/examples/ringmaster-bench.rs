@@ -356,7 +356,8 @@ fn cold_start(root: &Path, nodes: u64) -> (u64, Duration) {
     )
     .announce_servers();
     let dir = root.join("cold").join("r1");
-    std::fs::create_dir_all(&dir).unwrap();
+    // The replica's directory, made as `serve --init` would, holding the prepared state.
+    keel_replication::storage::FsDisk::init(&dir, CLUSTER, 1).unwrap();
     let mut tree = Tree::default();
     for i in 0..nodes {
         let path = if i < 1000 {
