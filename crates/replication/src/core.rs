@@ -167,6 +167,9 @@ pub struct Durable {
     /// The latest acceptance per slot (`chosen` when known chosen).
     pub entries: BTreeMap<Slot, (Ballot, Value, bool)>,
     pub commit: Slot,
+    /// The first slot the log covers: it holds every acceptance this replica made from here
+    /// on (the log was rewritten from here). 0 or 1: from the start.
+    pub covers_from: Slot,
 }
 
 #[derive(Debug)]
@@ -264,6 +267,11 @@ impl Core {
     ) -> Core {
         let mut log = BTreeMap::new();
         let mut max_round = durable.promised.round;
+        // Slots after `executed` but before what the log covers: this replica may have
+        // accepted there and forgotten it (the checkpoint that covered them was damaged).
+        // It claims to know nothing before the log's start, and cannot lead until a peer's
+        // checkpoint fills the gap.
+        let log_start = (executed + 1).max(durable.covers_from);
         for (slot, (ballot, value, chosen)) in durable.entries {
             max_round = max_round.max(ballot.round.min(u64::MAX - 1));
             if slot > executed {
@@ -288,7 +296,7 @@ impl Core {
             promised: durable.promised,
             max_round,
             log,
-            log_start: executed + 1,
+            log_start,
             executed,
             membership,
             commit_hint: durable.commit.max(executed),
@@ -432,7 +440,7 @@ impl Core {
         self.executed = seq;
         self.membership = membership;
         self.log = self.log.split_off(&(seq + 1));
-        self.log_start = seq + 1;
+        self.log_start = self.log_start.max(seq + 1);
         self.commit_hint = self.commit_hint.max(seq);
         // No `Commit(seq)` record: the node rewrites the log (see `Node::install`), and a
         // commit point over entries this replica never executed would vouch for them.
@@ -537,7 +545,7 @@ impl Core {
     }
 
     fn can_lead(&self) -> bool {
-        self.may_lead && self.membership.contains(self.id)
+        self.may_lead && self.membership.contains(self.id) && self.log_start <= self.executed + 1
     }
 
     // ---- helpers ------------------------------------------------------------------------

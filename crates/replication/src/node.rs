@@ -272,22 +272,29 @@ const MAX_RECORD: usize = 256 << 20;
 pub const LOG_FORMAT: u32 = 2;
 const LOG_MAGIC: &str = "keel-log ";
 
-fn log_header() -> Vec<u8> {
+/// The header of a log that holds every acceptance from slot `covers_from` on.
+fn log_header(covers_from: Slot) -> Vec<u8> {
     let mut bytes = Vec::new();
-    frame::put(&mut bytes, format!("{LOG_MAGIC}{LOG_FORMAT}").as_bytes());
+    let text = format!("{LOG_MAGIC}{LOG_FORMAT} from {covers_from}");
+    frame::put(&mut bytes, text.as_bytes());
     bytes
 }
 
-/// The log's format and where its records start; refuses a newer format.
-fn log_format(log: &[u8]) -> Result<(u32, usize), OpenError> {
+/// What a log's header says: its format, the first slot it covers (see
+/// [`Durable::covers_from`]), and where its records start. Refuses a newer format.
+fn log_format(log: &[u8]) -> Result<(u32, Slot, usize), OpenError> {
     let Ok((payload, rest)) = frame::take(log, MAX_RECORD) else {
-        return Ok((1, 0));
+        return Ok((1, 1, 0));
     };
     let Some(version) = std::str::from_utf8(payload)
         .ok()
         .and_then(|p| p.strip_prefix(LOG_MAGIC))
     else {
-        return Ok((1, 0)); // a log from before formats were numbered
+        return Ok((1, 1, 0)); // a log from before formats were numbered
+    };
+    let (version, covers_from) = match version.split_once(" from ") {
+        Some((v, from)) => (v, from.parse().unwrap_or(u64::MAX)),
+        None => (version, 1),
     };
     let found = version.parse().unwrap_or(u32::MAX);
     if found > LOG_FORMAT {
@@ -296,7 +303,7 @@ fn log_format(log: &[u8]) -> Result<(u32, usize), OpenError> {
             supported: LOG_FORMAT,
         });
     }
-    Ok((found, log.len() - rest.len()))
+    Ok((found, covers_from, log.len() - rest.len()))
 }
 
 /// Format 1 carried the application's bytes bare: each becomes a request outside any
@@ -389,11 +396,14 @@ impl<S: StateMachine, D: Disk> Node<S, D> {
 
         let log = disk.read_log()?;
         if log.is_empty() {
-            disk.append_log(&log_header())?;
+            disk.append_log(&log_header(1))?;
             disk.sync_log()?;
         }
-        let mut durable = Durable::default();
-        let (format, mut offset) = log_format(&log)?;
+        let (format, covers_from, mut offset) = log_format(&log)?;
+        let mut durable = Durable {
+            covers_from,
+            ..Durable::default()
+        };
         let mut recovered_tail = None;
         while offset < log.len() {
             let next = frame::take(&log[offset..], MAX_RECORD).and_then(|(payload, tail)| {
@@ -850,7 +860,7 @@ impl<S: StateMachine, D: Disk> Node<S, D> {
 
     /// Replaces the log with exactly what the core holds (atomically).
     fn rewrite_log(&mut self) -> io::Result<()> {
-        let mut bytes = log_header();
+        let mut bytes = log_header(self.core.status().log_start);
         for record in self.core.durable() {
             frame::put_value(&mut bytes, &record);
         }

@@ -415,3 +415,78 @@ fn an_accept_whose_chosen_record_was_lost_is_not_vouched_for_later() {
         "an accept never chosen was executed: {journal:?}"
     );
 }
+
+fn lead_and_submit(node: &mut Node<Journal, FsDisk>, now: &mut u64, payloads: &[&[u8]]) {
+    while !node.core().is_recovered_primary() {
+        *now = node.next_deadline().max(*now);
+        node.tick(*now);
+        node.flush().unwrap();
+    }
+    for (i, p) in payloads.iter().enumerate() {
+        node.command(
+            *now,
+            keel_replication::node::Command::Submit {
+                token: i as u64,
+                payload: p.to_vec(),
+            },
+        );
+        node.flush().unwrap();
+    }
+}
+
+/// Found by keel-sim: a replica restarted from its newest checkpoint rewrites its log from
+/// there at the next trim. If that checkpoint, and the one before, are later damaged, the
+/// log no longer holds the acceptances below its start: the replica has forgotten votes.
+/// It must say so (its log starts where its knowledge does) and not lead until a peer's
+/// checkpoint fills the gap; it used to lead, fill the gap with no-ops, and execute the
+/// rest on an empty state.
+#[test]
+fn a_replica_that_forgot_acceptances_does_not_lead_or_claim_them() {
+    let dir = Scratch::new("forgot");
+    let mut now = 0;
+    {
+        let mut node = open(&dir.0, 1, one()).unwrap();
+        lead_and_submit(&mut node, &mut now, &[b"a", b"b"]);
+        node.write_checkpoint().unwrap();
+        lead_and_submit(&mut node, &mut now, &[b"c", b"d"]);
+        node.write_checkpoint().unwrap();
+    }
+    let newest;
+    {
+        // Restarted from the newest checkpoint: the next trim rewrites the log from it.
+        let mut node = open(&dir.0, 1, one()).unwrap();
+        lead_and_submit(&mut node, &mut now, &[b"e", b"f"]);
+        node.write_checkpoint().unwrap();
+        newest = node.core().executed();
+    }
+    for entry in std::fs::read_dir(&dir.0).unwrap() {
+        let path = entry.unwrap().path();
+        if path
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("checkpoint-")
+        {
+            corrupt(&path);
+        }
+    }
+    let mut node = open(&dir.0, 1, one()).unwrap();
+    let status = node.core().status();
+    assert_eq!(status.executed, 0, "every checkpoint is damaged");
+    assert!(
+        status.log_start > 1,
+        "it claims a log from slot 1 it does not have: {status:?}"
+    );
+    for _ in 0..50 {
+        now = node.next_deadline().max(now + 1);
+        node.tick(now);
+        node.flush().unwrap();
+    }
+    assert!(!node.core().is_primary(), "it led with forgotten votes");
+    assert!(
+        node.state_machine().0.is_empty(),
+        "it executed on an empty state: {:?}",
+        node.state_machine().0
+    );
+    assert!(newest > 0);
+}
