@@ -84,7 +84,7 @@ pub enum Error {
     )]
     SessionExpired { session: u64 },
     #[error(
-        "request {seq} of session {session} is older than the session's window (it starts at {floor}): its answer is forgotten"
+        "request {seq} of session {session} is older than the session's window (it starts at {floor}): it may or may not have taken effect, and its answer, if any, is forgotten"
     )]
     SessionStale { session: u64, seq: u64, floor: u64 },
 }
@@ -396,7 +396,8 @@ impl<S: StateMachine, D: Disk> Node<S, D> {
 
         let log = disk.read_log()?;
         if log.is_empty() {
-            disk.append_log(&log_header(1))?;
+            // A new log covers what comes after the checkpoint loaded (if any).
+            disk.append_log(&log_header(executed + 1))?;
             disk.sync_log()?;
         }
         let (format, covers_from, mut offset) = log_format(&log)?;
@@ -1019,7 +1020,10 @@ impl<S: StateMachine, D: Disk> Node<S, D> {
         }
         let mut reader = self.disk.read_checkpoint(seq)?;
         let (_, mut body) = checkpoint::open(&mut reader)?;
-        self.sm.load(&mut self.sessions.load(&mut body)?)?;
+        // Into a fresh table, kept only if the whole checkpoint loads.
+        let mut sessions = Sessions::new(self.options.sessions);
+        self.sm.load(&mut sessions.load(&mut body)?)?;
+        self.sessions = sessions;
         drop(body);
         drop(reader);
         tracing::info!(

@@ -53,7 +53,8 @@ impl Envelope {
     }
 }
 
-/// Limits of the table (see [`NodeOptions`](crate::NodeOptions)).
+/// Limits of the table (see [`NodeOptions`](crate::NodeOptions)). They decide expiry and
+/// eviction, so every replica of a ring must run with the same limits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
     /// Replicated time without a request after which a session is forgotten.

@@ -64,9 +64,12 @@ impl ClientSession {
     /// (expired or evicted), so the next request registers a new one.
     pub fn done(&self, place: SessionSeq, gone: bool) {
         let mut s = self.0.lock().expect("not poisoned");
-        s.outstanding.remove(&place.seq);
-        if gone && s.id == Some(place.session) {
-            s.id = None;
+        // An answer in a session already replaced concerns none of the current numbers.
+        if s.id == Some(place.session) {
+            s.outstanding.remove(&place.seq);
+            if gone {
+                s.id = None;
+            }
         }
     }
 }
