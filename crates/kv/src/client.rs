@@ -177,7 +177,7 @@ impl Client {
     }
 
     async fn write(&self, op: impl FnOnce(SessionSeq) -> Op) -> Result<u64, ClientError> {
-        let place = self
+        let ticket = self
             .session
             .place(|| async {
                 match self.primary_call(Op::RegisterSession).await? {
@@ -186,9 +186,9 @@ impl Client {
                 }
             })
             .await?;
-        let result = self.primary_call(op(place)).await;
+        let result = self.primary_call(op(ticket.place())).await;
         let gone = matches!(result, Err(ClientError::Kv(KvError::SessionGone(_))));
-        self.session.done(place, gone);
+        ticket.finish(gone);
         match result? {
             Reply::Done { seq } => Ok(seq),
             other => Err(ClientError::Unexpected(Box::new(other))),

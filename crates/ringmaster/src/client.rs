@@ -426,7 +426,7 @@ impl Inner {
         if !op.is_write() || op == Op::OpenOnce {
             return self.send(op, None, policy).await;
         }
-        let place = self
+        let ticket = self
             .once
             .place(|| async {
                 match self.send(Op::OpenOnce, None, policy).await? {
@@ -435,9 +435,9 @@ impl Inner {
                 }
             })
             .await?;
-        let result = self.send(op, Some(place), policy).await;
+        let result = self.send(op, Some(ticket.place()), policy).await;
         let gone = matches!(&result, Err(e) if e.code == Code::OnceGone);
-        self.once.done(place, gone);
+        ticket.finish(gone);
         result
     }
 
