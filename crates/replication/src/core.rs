@@ -1135,6 +1135,13 @@ impl Core {
         let Some(flight) = r.inflight.remove(&slot) else {
             return;
         };
+        // The common case: the proposal itself was chosen.
+        if let Value::Batch(requests) = value
+            && requests.len() == flight.ids.len()
+            && requests.iter().zip(&flight.ids).all(|(q, id)| q.id == *id)
+        {
+            return;
+        }
         let carried: BTreeSet<RequestId> = match value {
             Value::Batch(requests) => requests.iter().map(|q| q.id).collect(),
             _ => BTreeSet::new(),

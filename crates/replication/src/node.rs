@@ -316,7 +316,7 @@ fn upgrade_from_format_1(durable: &mut Durable) {
                 r.payload = Envelope {
                     time_ms: 0,
                     client: Client::Plain,
-                    body,
+                    body: &body,
                 }
                 .encode();
             }
@@ -589,7 +589,7 @@ impl<S: StateMachine, D: Disk> Node<S, D> {
         let envelope = Envelope {
             time_ms: self.wall_ms,
             client,
-            body: payload,
+            body: &payload,
         };
         let payload = envelope.encode();
         self.core.step(now, Input::Submit(Request { id, payload }));
@@ -711,11 +711,11 @@ impl<S: StateMachine, D: Disk> Node<S, D> {
         };
         self.sessions.advance(envelope.time_ms);
         let response = match envelope.client {
-            Client::Plain => self.sm.execute(&envelope.body),
+            Client::Plain => self.sm.execute(envelope.body),
             Client::Register => self.sessions.register().to_le_bytes().to_vec(),
             Client::Request(s) => match self.sessions.check(s) {
                 Verdict::Execute => {
-                    let response = self.sm.execute(&envelope.body);
+                    let response = self.sm.execute(envelope.body);
                     self.sessions.record(s, slot, response.clone());
                     response
                 }

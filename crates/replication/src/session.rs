@@ -35,20 +35,21 @@ pub enum Client {
 
 /// What the log carries for each request: the application's bytes, who sent them, and the
 /// submitting primary's clock (milliseconds), which drives session expiry.
+/// The body is borrowed: executing a request does not copy it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Envelope {
+pub struct Envelope<'a> {
     pub time_ms: u64,
     pub client: Client,
-    #[serde(with = "crate::types::bytes")]
-    pub body: Vec<u8>,
+    #[serde(borrow)]
+    pub body: &'a [u8],
 }
 
-impl Envelope {
+impl<'a> Envelope<'a> {
     pub fn encode(&self) -> Vec<u8> {
         postcard::to_stdvec(self).expect("encoding into memory cannot fail")
     }
 
-    pub fn decode(bytes: &[u8]) -> Option<Envelope> {
+    pub fn decode(bytes: &'a [u8]) -> Option<Envelope<'a>> {
         postcard::from_bytes(bytes).ok()
     }
 }
@@ -176,7 +177,13 @@ impl Sessions {
         self.idle.insert((now, s.session));
         if s.awaiting > session.floor {
             session.floor = s.awaiting;
-            session.replies = session.replies.split_off(&s.awaiting);
+            while session
+                .replies
+                .first_key_value()
+                .is_some_and(|(seq, _)| *seq < s.awaiting)
+            {
+                session.replies.pop_first();
+            }
         }
         if let Some((slot, response)) = session.replies.get(&s.seq) {
             return Verdict::Replay(*slot, response.clone());
