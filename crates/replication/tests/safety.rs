@@ -4,13 +4,15 @@
 use keel_replication::checkpoint::{self, Header};
 use keel_replication::core::{Core, Durable, Input, Output};
 use keel_replication::node::{Identity, Node, NodeOptions, OpenError, StateMachine};
-use keel_replication::storage::{DirError, FsDisk};
+mod common;
+
+use common::{CLUSTER, Journal, Scratch, disk};
+use keel_replication::storage::FsDisk;
 use keel_replication::types::{
     Ballot, Member, Membership, Message, NodeId, Request, RequestId, Slot, Value,
 };
 use keel_replication::{Options, frame};
-use std::io::{self, Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 fn three() -> Membership {
     Membership::new(
@@ -146,63 +148,6 @@ fn a_batch_overtaken_by_a_learned_value_is_answered() {
 }
 
 // ---- on real files ------------------------------------------------------------------------
-
-/// Remembers every request, in order.
-#[derive(Debug, Default)]
-struct Journal(Vec<Vec<u8>>);
-
-impl StateMachine for Journal {
-    fn execute(&mut self, request: &[u8]) -> Vec<u8> {
-        self.0.push(request.to_vec());
-        Vec::new()
-    }
-    fn save(&self, out: &mut dyn Write) -> io::Result<()> {
-        for r in &self.0 {
-            out.write_all(&(r.len() as u32).to_le_bytes())?;
-            out.write_all(r)?;
-        }
-        Ok(())
-    }
-    fn load(&mut self, input: &mut dyn Read) -> io::Result<()> {
-        let mut all = Vec::new();
-        input.read_to_end(&mut all)?;
-        self.0.clear();
-        let mut at = 0;
-        while at < all.len() {
-            let len = u32::from_le_bytes(all[at..at + 4].try_into().unwrap()) as usize;
-            self.0.push(all[at + 4..at + 4 + len].to_vec());
-            at += 4 + len;
-        }
-        Ok(())
-    }
-}
-
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(name: &str) -> Scratch {
-        let dir = std::env::temp_dir().join(format!("keel-safety-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        Scratch(dir)
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-const CLUSTER: u64 = 42;
-
-/// The replica's directory, initialized on first use (as `serve --init` would).
-fn disk(dir: &Path, id: NodeId) -> FsDisk {
-    match FsDisk::open(dir, CLUSTER, id) {
-        Ok(disk) => disk,
-        Err(DirError::NotInitialized { .. }) => FsDisk::init(dir, CLUSTER, id).unwrap(),
-        Err(e) => panic!("{e}"),
-    }
-}
 
 fn open(dir: &Path, id: NodeId, members: Membership) -> Result<Node<Journal, FsDisk>, OpenError> {
     let identity = Identity {

@@ -2,13 +2,16 @@
 //! executed request returns its first answer and does not execute again, across a restart
 //! from the log and from a checkpoint; an expired session is refused.
 
+mod common;
+
+use common::Scratch;
 use keel_replication::node::{Command, Effect, Identity, Node, NodeOptions, StateMachine};
 use keel_replication::session::Limits;
 use keel_replication::storage::{DirError, FsDisk};
 use keel_replication::types::{Member, Membership};
 use keel_replication::{Committed, Error, SessionSeq};
 use std::io::{self, Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Counts executions; answers with the count.
 #[derive(Debug, Default)]
@@ -28,20 +31,6 @@ impl StateMachine for Counter {
         self.0 = u64::from_le_bytes(b);
         Ok(())
     }
-}
-
-struct Scratch(PathBuf);
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn scratch(name: &str) -> Scratch {
-    let dir = std::env::temp_dir().join(format!("keel-sessions-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    Scratch(dir)
 }
 
 /// A one-replica ring, elected, its clock at `wall_ms`.
@@ -108,7 +97,7 @@ fn register(node: &mut Node<Counter, FsDisk>) -> u64 {
 
 #[test]
 fn a_retried_request_executes_once_across_restarts_and_checkpoints() {
-    let dir = scratch("once");
+    let dir = Scratch::new("once");
     let (session, first) = {
         let mut n = node(&dir.0, 1_000);
         let session = register(&mut n);
@@ -148,7 +137,7 @@ fn a_retried_request_executes_once_across_restarts_and_checkpoints() {
 
 #[test]
 fn an_expired_or_unknown_session_is_refused_and_nothing_executes() {
-    let dir = scratch("expired");
+    let dir = Scratch::new("expired");
     let mut n = node(&dir.0, 1_000);
     let session = register(&mut n);
     reply(&mut n, in_session(session, 1)).unwrap();
@@ -191,7 +180,7 @@ fn an_expired_or_unknown_session_is_refused_and_nothing_executes() {
 fn a_log_from_before_sessions_opens_and_is_upgraded() {
     use keel_replication::frame;
     use keel_replication::types::{Ballot, Record, Request, RequestId, Value};
-    let dir = scratch("format1");
+    let dir = Scratch::new("format1");
     drop(node(&dir.0, 0)); // initialized, then replaced by a format-1 log:
     let ballot = Ballot { round: 1, node: 1 };
     let request = Request {
