@@ -5,6 +5,7 @@
 use crate::proto::{Code, Error, Event, Op, Reply};
 use crate::tree::{Limits, Tree, Txn};
 use keel_replication::replica::StartError;
+use keel_replication::session::{Sessions, Verdict};
 use keel_replication::{Replica, ReplicaConfig, RoleName, SessionSeq, StateMachine};
 use serde::{Deserialize, Serialize};
 use std::io::{self, Read, Write};
@@ -88,29 +89,48 @@ fn txn(session: u64, op: Op) -> Txn {
 /// The tree in this process only: one server, nothing survives it. For tests and development.
 #[derive(Debug)]
 pub struct Memory {
-    tree: Mutex<Tree>,
+    /// The tree, and the exactly-once table (the replicated store's, kept here in
+    /// memory): a client retries a write after a timeout, and it must not run twice.
+    state: Mutex<(Tree, Sessions)>,
     events: Events,
 }
 
 impl Memory {
     pub fn new(limits: Limits, events: Events) -> Memory {
+        let sessions = Sessions::new(keel_replication::session::Limits::default());
         Memory {
-            tree: Mutex::new(Tree::with_limits(limits)),
+            state: Mutex::new((Tree::with_limits(limits), sessions)),
             events,
         }
     }
 }
 
 impl Store for Memory {
-    /// One process, no failover: `once` is not needed (and not kept).
     async fn write(
         &self,
         session: u64,
         op: Op,
-        _once: Option<SessionSeq>,
+        once: Option<SessionSeq>,
     ) -> Result<(Reply, u64), Error> {
-        let mut tree = self.tree.lock().expect("not poisoned");
+        let mut state = self.state.lock().expect("not poisoned");
+        let (tree, sessions) = &mut *state;
+        if let Some(place) = once {
+            sessions.advance(now_ms());
+            match sessions.check(place) {
+                Verdict::Execute => {}
+                Verdict::Replay(zxid, answer) => {
+                    let result: Result<Reply, Error> = postcard::from_bytes(&answer)
+                        .map_err(|e| Error::new(Code::Unavailable, e.to_string()))?;
+                    return result.map(|r| (r, zxid));
+                }
+                Verdict::Refuse(e) => return Err(Error::new(Code::OnceGone, e.to_string())),
+            }
+        }
         let result = tree.apply(&txn(session, op));
+        if let Some(place) = once {
+            let answer = postcard::to_stdvec(&result).unwrap_or_default();
+            sessions.record(place, tree.zxid, answer);
+        }
         if !tree.events.is_empty() {
             let _ = self
                 .events
@@ -125,7 +145,8 @@ impl Store for Memory {
         op: Op,
         then: Option<AfterRead>,
     ) -> Result<(Reply, u64), Error> {
-        let tree = self.tree.lock().expect("not poisoned");
+        let state = self.state.lock().expect("not poisoned");
+        let tree = &state.0;
         if let Some(then) = then {
             let _ = self.events.send(Notice::Then(then));
         }
@@ -136,11 +157,13 @@ impl Store for Memory {
         &self,
         f: impl FnOnce(&Tree) -> R + Send + 'static,
     ) -> Result<R, Error> {
-        Ok(f(&self.tree.lock().expect("not poisoned")))
+        Ok(f(&self.state.lock().expect("not poisoned").0))
     }
 
     async fn open_once(&self) -> Result<u64, Error> {
-        Ok(0)
+        let mut state = self.state.lock().expect("not poisoned");
+        state.1.advance(now_ms());
+        Ok(state.1.register())
     }
 
     fn is_primary(&self) -> bool {
@@ -152,7 +175,7 @@ impl Store for Memory {
     }
 
     fn seq(&self) -> u64 {
-        self.tree.lock().expect("not poisoned").zxid
+        self.state.lock().expect("not poisoned").0.zxid
     }
 
     fn health(&self) -> (u64, u64) {

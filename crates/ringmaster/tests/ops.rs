@@ -719,3 +719,48 @@ mod secondaries {
         });
     }
 }
+
+/// The in-memory store keeps the exactly-once table too: the client retries a write after
+/// a timeout there as well, and the retry must not run twice.
+#[test]
+fn the_memory_store_runs_a_retried_write_once() {
+    use keel_ringmaster::client::Conn;
+    let rt = runtime();
+    rt.block_on(async {
+        let ring = memory().await;
+        let (c, _) = ring.client(Duration::from_secs(10)).await;
+        c.create("/m", b"", CreateMode::Persistent).await.unwrap();
+        let conn = Conn::open(ring.servers[&1]).await.unwrap();
+        let opened = conn.call(c.session(), 0, None, Op::OpenOnce).await.unwrap();
+        let Ok(Reply::Once { id }) = opened.result else {
+            panic!("{opened:?}")
+        };
+        let place = keel_replication::SessionSeq {
+            session: id,
+            seq: 1,
+            awaiting: 1,
+        };
+        let create = Op::Create {
+            path: "/m/n-".into(),
+            data: vec![],
+            mode: CreateMode::PersistentSequential,
+            make_parents: false,
+            ok_if_exists: false,
+        };
+        let first = conn
+            .call(c.session(), 0, Some(place), create.clone())
+            .await
+            .unwrap();
+        let again = conn
+            .call(c.session(), 0, Some(place), create)
+            .await
+            .unwrap();
+        assert!(
+            matches!(first.result, Ok(Reply::Created { .. })),
+            "{first:?}"
+        );
+        assert_eq!(again.result, first.result);
+        assert_eq!(c.children("/m").await.unwrap().len(), 1);
+    });
+    rt.shutdown_timeout(Duration::from_secs(2));
+}
