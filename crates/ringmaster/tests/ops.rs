@@ -568,43 +568,7 @@ mod secondaries {
             let (c, _) = ring.client(Duration::from_secs(10)).await;
             c.create("/q", b"", CreateMode::Persistent).await.unwrap();
             let conn = secondary(&ring, &c).await;
-            let opened = conn.call(c.session(), 0, None, Op::OpenOnce).await.unwrap();
-            let Ok(Reply::Once { id }) = opened.result else {
-                panic!("{opened:?}")
-            };
-            let place = keel_replication::SessionSeq {
-                session: id,
-                seq: 1,
-                awaiting: 1,
-            };
-            let create = Op::Create {
-                path: "/q/n-".into(),
-                data: vec![],
-                mode: CreateMode::PersistentSequential,
-                make_parents: false,
-                ok_if_exists: false,
-            };
-            let first = conn
-                .call(c.session(), 0, Some(place), create.clone())
-                .await
-                .unwrap();
-            let again = conn
-                .call(c.session(), 0, Some(place), create.clone())
-                .await
-                .unwrap();
-            assert!(
-                matches!(first.result, Ok(Reply::Created { .. })),
-                "{first:?}"
-            );
-            assert_eq!(
-                again.result, first.result,
-                "the retry gets the first answer"
-            );
-            assert_eq!(
-                c.children("/q").await.unwrap().len(),
-                1,
-                "and created nothing"
-            );
+            let create = once_twice(&conn, &c, "/q").await;
             // Without a place, the same request runs again (what retries used to do).
             conn.call(c.session(), 0, None, create).await.unwrap();
             assert_eq!(c.children("/q").await.unwrap().len(), 2);
@@ -731,36 +695,51 @@ fn the_memory_store_runs_a_retried_write_once() {
         let (c, _) = ring.client(Duration::from_secs(10)).await;
         c.create("/m", b"", CreateMode::Persistent).await.unwrap();
         let conn = Conn::open(ring.servers[&1]).await.unwrap();
-        let opened = conn.call(c.session(), 0, None, Op::OpenOnce).await.unwrap();
-        let Ok(Reply::Once { id }) = opened.result else {
-            panic!("{opened:?}")
-        };
-        let place = keel_replication::SessionSeq {
-            session: id,
-            seq: 1,
-            awaiting: 1,
-        };
-        let create = Op::Create {
-            path: "/m/n-".into(),
-            data: vec![],
-            mode: CreateMode::PersistentSequential,
-            make_parents: false,
-            ok_if_exists: false,
-        };
-        let first = conn
-            .call(c.session(), 0, Some(place), create.clone())
-            .await
-            .unwrap();
-        let again = conn
-            .call(c.session(), 0, Some(place), create)
-            .await
-            .unwrap();
-        assert!(
-            matches!(first.result, Ok(Reply::Created { .. })),
-            "{first:?}"
-        );
-        assert_eq!(again.result, first.result);
-        assert_eq!(c.children("/m").await.unwrap().len(), 1);
+        once_twice(&conn, &c, "/m").await;
     });
     rt.shutdown_timeout(Duration::from_secs(2));
+}
+
+/// Sends a create of a sequential child of `parent` twice with one exactly-once place, as
+/// a client's retry would: one child is made, and the retry gets the first answer. Returns
+/// the create, for sending again without a place.
+async fn once_twice(conn: &keel_ringmaster::client::Conn, c: &Client, parent: &str) -> Op {
+    let opened = conn.call(c.session(), 0, None, Op::OpenOnce).await.unwrap();
+    let Ok(Reply::Once { id }) = opened.result else {
+        panic!("{opened:?}")
+    };
+    let place = keel_replication::SessionSeq {
+        session: id,
+        seq: 1,
+        awaiting: 1,
+    };
+    let create = Op::Create {
+        path: format!("{parent}/n-"),
+        data: vec![],
+        mode: CreateMode::PersistentSequential,
+        make_parents: false,
+        ok_if_exists: false,
+    };
+    let first = conn
+        .call(c.session(), 0, Some(place), create.clone())
+        .await
+        .unwrap();
+    let again = conn
+        .call(c.session(), 0, Some(place), create.clone())
+        .await
+        .unwrap();
+    assert!(
+        matches!(first.result, Ok(Reply::Created { .. })),
+        "{first:?}"
+    );
+    assert_eq!(
+        again.result, first.result,
+        "the retry gets the first answer"
+    );
+    assert_eq!(
+        c.children(parent).await.unwrap().len(),
+        1,
+        "and created nothing"
+    );
+    create
 }
