@@ -242,6 +242,9 @@ pub struct Core {
     election_at: u64,
     quiet_until: u64,
     fetch_at: u64,
+    /// When a prepare from a member not known here may next make it ask what was chosen
+    /// (its own timer: the catch-up fetches to the leader would otherwise starve it).
+    stranger_fetch_at: u64,
     checkpoint_at: u64,
     may_lead: bool,
     role: Role,
@@ -304,6 +307,7 @@ impl Core {
             election_at: 0,
             quiet_until: 0,
             fetch_at: 0,
+            stranger_fetch_at: 0,
             checkpoint_at: 0,
             may_lead: true,
             role: Role::Secondary,
@@ -713,6 +717,17 @@ impl Core {
     fn on_prepare(&mut self, from: NodeId, ballot: Ballot, start: Slot) {
         if !self.knows(from) || ballot.node != from {
             tracing::debug!(id = self.id, from, "ignoring a prepare from a non-member");
+            // A prepare from a stranger most likely means the ring changed its
+            // membership and this replica has not learned it yet; without that it can
+            // neither answer the new members nor help them to a quorum. The stranger knows
+            // the change (it is reachable if the change is in this log, pending); a peer
+            // known here may too, as the change needed a quorum of this membership.
+            if ballot.node == from && self.now >= self.stranger_fetch_at {
+                self.stranger_fetch_at = self.now + 2 * self.heartbeat;
+                let next = self.executed + 1;
+                self.send(from, Message::Fetch { from: next });
+                self.ask_a_peer();
+            }
             return;
         }
         let repeat = ballot == self.promised;

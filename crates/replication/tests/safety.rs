@@ -435,3 +435,45 @@ fn a_replica_that_forgot_acceptances_does_not_lead_or_claim_them() {
     );
     assert!(newest > 0);
 }
+
+/// Found by the simulator once replicas could be retired: a replica that missed a membership
+/// change ignores prepares from the new members it does not know, and if the ring needs its
+/// promise, it never gets a primary. A stranger's prepare makes it ask for what was chosen,
+/// from the stranger and from a peer it knows.
+#[test]
+fn a_prepare_from_a_member_not_yet_known_makes_the_replica_catch_up() {
+    let mut core = Core::restore(2, Options::default(), 0, three(), Durable::default(), 0, 7);
+    let stranger = Ballot { round: 9, node: 5 };
+    core.step(
+        1,
+        message(
+            5,
+            Message::Prepare {
+                ballot: stranger,
+                from: 1,
+            },
+        ),
+    );
+    let fetches: Vec<NodeId> = core
+        .take_outputs()
+        .into_iter()
+        .filter_map(|o| match o {
+            Output::Send {
+                to,
+                message: Message::Fetch { from: 1 },
+            } => Some(to),
+            Output::Send { message, .. } => panic!("a stranger is not answered: {message:?}"),
+            _ => None,
+        })
+        .collect();
+    assert!(fetches.contains(&5), "asks the stranger: {fetches:?}");
+    assert!(
+        fetches.iter().any(|to| [1, 3].contains(to)),
+        "asks a known peer: {fetches:?}"
+    );
+    assert_eq!(
+        core.status().ballot,
+        Ballot::default(),
+        "promises nothing to a stranger"
+    );
+}
