@@ -1,7 +1,8 @@
 //! The simulated disk: appends are lost on a crash unless synced, and a crash may keep a
 //! torn prefix of them. Checkpoint writes are atomic and durable (as FsDisk's rename makes
-//! them); bit rot can still damage one afterwards.
+//! them); bit rot can still damage one afterwards, and the synced log too.
 
+use keel_replication::frame;
 use keel_replication::storage::Disk;
 use keel_replication::types::Slot;
 use std::collections::BTreeMap;
@@ -59,6 +60,44 @@ impl SimDisk {
 
     pub fn unsynced(&self) -> usize {
         self.0.lock().unwrap().unsynced.len()
+    }
+
+    /// Damage to synced log records at rest: a flipped byte in one record's payload (bit
+    /// rot), or a record whose page reads back as zeros (a lost write) with later records
+    /// after it. Both are detectable, so the replica must refuse to start on this log. A
+    /// disk that loses the synced end of a log leaves nothing to detect; that is outside the
+    /// model, as it is for every consensus system that trusts fsync.
+    /// Returns whether there was a record to damage.
+    pub fn damage_synced_log(&self, rng: &mut fastrand::Rng) -> bool {
+        let mut s = self.0.lock().unwrap();
+        // Record spans after the first (the log header is a record of its own).
+        let mut spans = Vec::new();
+        let mut at = 0;
+        while let Ok((payload, _)) = frame::take(&s.synced[at..], usize::MAX) {
+            let len = frame::HEADER + payload.len();
+            spans.push((at, len));
+            at += len;
+        }
+        let lost_write = rng.bool();
+        // A lost write must have a record after it, or it reads as a torn tail.
+        let candidates = if lost_write {
+            spans.len().saturating_sub(1)
+        } else {
+            spans.len()
+        };
+        if candidates < 2 {
+            return false;
+        }
+        let (start, len) = spans[rng.usize(1..candidates)];
+        if lost_write {
+            s.synced[start..start + len].fill(0);
+        } else if len > frame::HEADER {
+            let at = rng.usize(start + frame::HEADER..start + len);
+            s.synced[at] ^= 1 << rng.u8(0..8);
+        } else {
+            return false;
+        }
+        true
     }
 
     /// Bit rot: flips a byte in the middle of the newest checkpoint, if there is one.

@@ -33,6 +33,7 @@ pub fn faults_for(seed: u64) -> Faults {
         pauses: rng.bool(),
         operator: rng.bool(),
         failing_disks: rng.u8(0..3) == 0,
+        damaged_logs: rng.bool(),
     }
 }
 
@@ -54,7 +55,7 @@ pub fn run_seed<M: Machine>(seed: u64, verbose: bool) -> Stats {
     };
     while world.now < healed + HEALING {
         world.run_until(world.now + SECOND / 10);
-        if wrote_after_healing(&world) && world.converged() {
+        if wrote_after_healing(&world) && world.converged() && world.unanswered(healed).is_empty() {
             break;
         }
     }
@@ -115,7 +116,7 @@ impl std::fmt::Display for Summary {
         let t = &self.totals;
         write!(
             f,
-            "{} seeds from {} in {:.1} s: {} messages, {} crashes ({} lost unsynced writes, {} damaged checkpoints, {} failed disk writes), {} pauses, {} membership changes, {} operator calls, {} session retries, {} checkpoints transferred, {} copied by primaries",
+            "{} seeds from {} in {:.1} s: {} messages, {} crashes ({} lost unsynced writes, {} damaged checkpoints, {} failed disk writes, {} damaged synced logs, {} refused and replaced), {} pauses, {} membership changes, {} operator calls, {} session retries, {} checkpoints transferred, {} copied by primaries",
             self.seeds,
             self.base,
             self.elapsed.as_secs_f64(),
@@ -124,6 +125,8 @@ impl std::fmt::Display for Summary {
             t.torn,
             t.corrupted,
             t.disk_failures,
+            t.damaged_logs,
+            t.replaced,
             t.pauses,
             t.reconfigurations,
             t.operations,

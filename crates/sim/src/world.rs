@@ -41,6 +41,10 @@ pub struct Faults {
     pub operator: bool,
     /// Whether a disk fills up or an fsync fails (the replica must stop, as a crash).
     pub failing_disks: bool,
+    /// Whether, once in a run, a crashed replica's synced log is damaged (a flipped byte,
+    /// a lost write). It must refuse to start; the operator then replaces it with a new
+    /// member, as a replica is never re-created under an id that is still a member.
+    pub damaged_logs: bool,
 }
 
 #[derive(Debug)]
@@ -79,6 +83,11 @@ enum Event {
     },
     Operate,
     DiskFault,
+    /// The operator replaces a replica that refused its damaged log: a membership change
+    /// that swaps it for a spare, retried until the ring's membership no longer has it.
+    Replace {
+        dead: NodeId,
+    },
 }
 
 #[derive(Debug)]
@@ -131,6 +140,16 @@ pub struct World<M: Machine> {
     pub initial: Membership,
     pub stats: Stats,
     reconfig_token: Option<(NodeId, u64)>,
+    /// The replica whose synced log was damaged, if any has been (once per run).
+    damaged: Option<NodeId>,
+    /// Replicas whose storage was damaged at rest, checkpoints included. With damaged logs
+    /// on, that is one replica at most: data lost on more than a minority of a ring is
+    /// lost, and the ring rightly stops rather than guess.
+    rotten: BTreeSet<NodeId>,
+    /// Replicas retired for good: out of the pool, never started again.
+    retired: BTreeSet<NodeId>,
+    /// Retired replicas seen out of the membership.
+    replaced: BTreeSet<NodeId>,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -149,6 +168,11 @@ pub struct Stats {
     pub disk_failures: u64,
     pub checkpoints_installed: u64,
     pub checkpoints_kept: u64,
+    /// Synced logs damaged at rest, and replicas that refused to start on one.
+    pub damaged_logs: u64,
+    pub refused: u64,
+    /// Replicas the operator replaced by a new member.
+    pub replaced: u64,
 }
 
 impl Stats {
@@ -164,6 +188,9 @@ impl Stats {
         self.disk_failures += other.disk_failures;
         self.checkpoints_installed += other.checkpoints_installed;
         self.checkpoints_kept += other.checkpoints_kept;
+        self.damaged_logs += other.damaged_logs;
+        self.refused += other.refused;
+        self.replaced += other.replaced;
     }
 }
 
@@ -239,6 +266,10 @@ impl<M: Machine> World<M> {
             initial,
             stats: Stats::default(),
             reconfig_token: None,
+            damaged: None,
+            rotten: BTreeSet::new(),
+            retired: BTreeSet::new(),
+            replaced: BTreeSet::new(),
         };
         for &id in &pool {
             w.disks.insert(id, SimDisk::default());
@@ -296,6 +327,9 @@ impl<M: Machine> World<M> {
     }
 
     fn boot(&mut self, id: NodeId) {
+        if self.retired.contains(&id) {
+            return;
+        }
         let disk = self.disks[&id].clone();
         let seed = self.rng.u64(..);
         let identity = Identity {
@@ -318,6 +352,12 @@ impl<M: Machine> World<M> {
                 self.stats.disk_failures += 1;
                 let later = self.rng.u64(10_000..100_000);
                 self.schedule(later, Event::Restart { node: id });
+                return;
+            }
+            // The damaged log is refused, as it must be: the replica is retired.
+            Err(OpenError::DamagedLog { .. }) if self.damaged == Some(id) => {
+                self.stats.refused += 1;
+                self.retire(id);
                 return;
             }
             Err(e) => panic!("seed {}: replica {id} failed to recover: {e}", self.seed),
@@ -405,6 +445,7 @@ impl<M: Machine> World<M> {
                     self.schedule(at, Event::Crash { node });
                 }
             }
+            Event::Replace { dead } => self.replace(dead),
             Event::Restart { node } => {
                 if self.nodes[&node].is_none() {
                     self.boot(node);
@@ -533,14 +574,80 @@ impl<M: Machine> World<M> {
             usize::MAX
         };
         disk.crash(keep);
+        let only_here = !self.faults.damaged_logs || self.rotten.iter().all(|&id| id == node);
         if self.faults.corrupt_checkpoints
+            && only_here
             && self.rng.u8(0..3) == 0
             && disk.corrupt_newest_checkpoint().is_some()
         {
             self.stats.corrupted += 1;
+            self.rotten.insert(node);
+        }
+        if self.faults.damaged_logs
+            && only_here
+            && self.damaged.is_none()
+            && self.rng.u8(0..4) == 0
+            && disk.damage_synced_log(&mut self.rng)
+        {
+            self.damaged = Some(node);
+            self.rotten.insert(node);
+            self.stats.damaged_logs += 1;
         }
         let down = self.rng.u64(10_000..400_000);
         self.schedule(down, Event::Restart { node });
+    }
+
+    /// Takes a replica that refused its log out for good, adds a fresh spare to the pool in
+    /// its place, and has the operator swap it out of the membership.
+    fn retire(&mut self, id: NodeId) {
+        self.retired.insert(id);
+        self.pool.retain(|&p| p != id);
+        let spare = self.disks.keys().next_back().copied().unwrap_or(0) + 1;
+        self.pool.push(spare);
+        self.disks.insert(spare, SimDisk::default());
+        self.nodes.insert(spare, None);
+        self.boot(spare);
+        self.schedule(50_000, Event::Replace { dead: id });
+    }
+
+    /// One step of replacing `dead`: nothing while the primary's membership lacks it;
+    /// otherwise proposes the membership with a spare in its place, and tries again later.
+    fn replace(&mut self, dead: NodeId) {
+        let again = self.rng.u64(100_000..300_000);
+        let Some(primary) = self.primary().filter(|p| !self.paused.contains_key(p)) else {
+            self.schedule(again, Event::Replace { dead });
+            return;
+        };
+        let node = self.nodes.get_mut(&primary).unwrap().as_mut().unwrap();
+        let current: Vec<NodeId> = node.core().membership().ids().collect();
+        // A change proposed before the retirement may still bring it back: keep watching.
+        if !current.contains(&dead) {
+            if self.replaced.insert(dead) {
+                self.stats.replaced += 1;
+            }
+            self.schedule(again, Event::Replace { dead });
+            return;
+        }
+        let spare = self.pool.iter().find(|id| !current.contains(id)).copied();
+        let members = current
+            .iter()
+            .copied()
+            .filter(|&id| id != dead)
+            .chain(spare)
+            .map(|id| Member::new(id, addr(id)))
+            .collect();
+        self.next_token += 1;
+        let token = self.next_token;
+        self.reconfig_token = Some((primary, token));
+        node.command(
+            self.now,
+            Command::Reconfigure {
+                token,
+                membership: Membership::new(members),
+            },
+        );
+        self.flush(primary);
+        self.schedule(again, Event::Replace { dead });
     }
 
     /// A paused replica runs again: what reached it meanwhile arrives, in order.
@@ -802,9 +909,12 @@ impl<M: Machine> World<M> {
             OpKind::FastRead { .. } => self.pick_node(),
             // Mostly the primary; sometimes a replica that will refuse.
             _ if self.rng.u8(0..5) == 0 => self.pick_node(),
-            _ => self
-                .primary()
-                .unwrap_or_else(|| self.clients[client].target),
+            // No primary known: the last one tried, unless it has been retired.
+            _ => match self.primary() {
+                Some(primary) => primary,
+                None if self.retired.contains(&self.clients[client].target) => self.pick_node(),
+                None => self.clients[client].target,
+            },
         };
         self.clients[client].target = target;
         let target = Some(target)

@@ -39,6 +39,9 @@ fn every_machine_stays_safe_and_live_under_faults() {
             ("pauses", t.pauses),
             ("operator calls", t.operations),
             ("failed disk writes", t.disk_failures),
+            ("damaged synced logs", t.damaged_logs),
+            ("replicas that refused a damaged log", t.refused),
+            ("replicas replaced", t.replaced),
             ("checkpoint transfers", t.checkpoints_installed),
         ];
         for (what, n) in exercised {
