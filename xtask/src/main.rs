@@ -182,7 +182,7 @@ fn cli() -> Command {
                 .long_about(
                     "Builds keel-registry (release, hermetically) and runs it with the given arguments:\n  \
                      serve --dir DIR [--addr ADDR] [--base-url URL] [--auth-required]\n  \
-                     token new --dir DIR OWNER\n\
+                     token new --dir DIR PRINCIPAL [--scope S] [--crates P] [--expires E] [--admin] | token list | token revoke NAME\n\
                      The default address, 127.0.0.1:8520, is the `keel` registry of .cargo/config.toml.",
                 )
                 .arg(Arg::new("args").num_args(1..).trailing_var_arg(true).allow_hyphen_values(true).value_name("ARGS").help("Arguments for keel-registry")),

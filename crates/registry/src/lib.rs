@@ -3,10 +3,12 @@
 //! client) and as a store of versioned deployment packages. Published versions are
 //! immutable; every write is atomic and durable.
 
+pub mod access;
 pub mod auth;
 pub mod index;
 pub mod server;
 pub mod storage;
+pub mod time;
 pub mod upload;
 
 use std::future::Future;
@@ -30,10 +32,10 @@ pub fn open(
     base_url: String,
 ) -> std::io::Result<Arc<server::Registry>> {
     let storage = storage::Storage::open(dir)?;
-    let tokens = auth::Tokens::load(dir)?;
-    if tokens.is_empty() {
+    let tokens = auth::Tokens::open(dir)?;
+    if tokens.file().tokens.is_empty() {
         tracing::warn!(
-            "no publish tokens yet: create one with `keel-registry token new --dir <dir> <owner>`"
+            "no tokens yet: create an admin one with `keel-registry --dir <dir> token new <principal> --admin`"
         );
     }
     Ok(Arc::new(server::Registry {
@@ -55,7 +57,28 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, server::router(registry))
+    // Last-used times are written every few seconds, and once more at the end.
+    let flusher = {
+        let registry = registry.clone();
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(std::time::Duration::from_secs(5));
+            loop {
+                every.tick().await;
+                let r = registry.clone();
+                let _ = tokio::task::spawn_blocking(move || flush(&r)).await;
+            }
+        })
+    };
+    let served = axum::serve(listener, server::router(registry.clone()))
         .with_graceful_shutdown(shutdown)
-        .await
+        .await;
+    flusher.abort();
+    flush(&registry);
+    served
+}
+
+fn flush(registry: &server::Registry) {
+    if let Err(e) = registry.tokens.flush_used() {
+        tracing::warn!(error = %e, "could not record when tokens were last used");
+    }
 }

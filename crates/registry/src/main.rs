@@ -1,4 +1,4 @@
-//! `keel-registry`: run Keel's internal registry, or make a publish token for it.
+//! `keel-registry`: run Keel's internal registry, or manage its tokens.
 
 use clap::{Arg, ArgAction, Command, value_parser};
 use std::net::SocketAddr;
@@ -51,12 +51,57 @@ fn command() -> Command {
         )
         .subcommand(
             Command::new("token")
-                .about("Manage publish tokens")
+                .about("Manage tokens (a running registry sees changes within a second)")
                 .subcommand_required(true)
                 .subcommand(
                     Command::new("new")
-                        .about("Create a publish token for OWNER; prints it once (only its hash is stored)")
-                        .arg(Arg::new("owner").value_name("OWNER").required(true)),
+                        .about("Create a token for PRINCIPAL; prints it once (only its hash is stored)")
+                        .arg(Arg::new("principal").value_name("PRINCIPAL").required(true))
+                        .arg(
+                            Arg::new("name")
+                                .long("name")
+                                .value_name("NAME")
+                                .help("The token's name, for `token list` and `token revoke` (default: PRINCIPAL-<n>)"),
+                        )
+                        .arg(
+                            Arg::new("scope")
+                                .long("scope")
+                                .value_name("SCOPES")
+                                .help("What it may do, comma-separated: publish-new, publish-update, yank, change-owners (default: all)"),
+                        )
+                        .arg(
+                            Arg::new("crates")
+                                .long("crates")
+                                .value_name("PATTERNS")
+                                .help("The crate and package names it may act on, comma-separated; a trailing * matches a prefix, as keel-* (default: any)"),
+                        )
+                        .arg(
+                            Arg::new("expires")
+                                .long("expires")
+                                .value_name("WHEN")
+                                .help("When it stops working: a lifetime (90d, 12h, 30m) or a date (2027-03-31) (default: never)"),
+                        )
+                        .arg(
+                            Arg::new("admin")
+                                .long("admin")
+                                .action(ArgAction::SetTrue)
+                                .help("It may also manage tokens through the API and change any crate's owners"),
+                        ),
+                )
+                .subcommand(
+                    Command::new("list")
+                        .about("List tokens: name, principal, scopes, patterns, expiry, last use (never the token)")
+                        .arg(
+                            Arg::new("json")
+                                .long("json")
+                                .action(ArgAction::SetTrue)
+                                .help("One JSON object per token"),
+                        ),
+                )
+                .subcommand(
+                    Command::new("revoke")
+                        .about("Revoke the token named NAME; it is refused from then on")
+                        .arg(Arg::new("name").value_name("NAME").required(true)),
                 ),
         )
 }
@@ -78,11 +123,17 @@ fn main() -> ExitCode {
             m.get_one::<String>("base-url").cloned(),
             m.get_flag("auth-required"),
         ),
-        Some(("token", m)) => {
-            let (_, m) = m.subcommand().expect("a subcommand is required");
-            let owner = m.get_one::<String>("owner").expect("required");
-            new_token(&dir, owner)
-        }
+        Some(("token", m)) => match m.subcommand().expect("a subcommand is required") {
+            ("new", m) => new_token(&dir, m),
+            ("list", m) => list_tokens(&dir, m.get_flag("json")),
+            ("revoke", m) => {
+                let name = m.get_one::<String>("name").expect("required");
+                keel_registry::auth::revoke(&dir, name).map(|t| {
+                    eprintln!("revoked token `{}` of {}", t.name, t.principal);
+                })
+            }
+            _ => unreachable!("a subcommand is required"),
+        },
         _ => unreachable!("a subcommand is required"),
     };
     match result {
@@ -94,13 +145,80 @@ fn main() -> ExitCode {
     }
 }
 
-fn new_token(dir: &std::path::Path, owner: &str) -> Result<(), String> {
-    let token = keel_registry::auth::new_token(dir, owner).map_err(|e| e.to_string())?;
+fn new_token(dir: &std::path::Path, m: &clap::ArgMatches) -> Result<(), String> {
+    use keel_registry::{access, auth, time};
+    let arg = |name: &str| m.get_one::<String>(name);
+    let mut spec = auth::Spec::full(arg("principal").expect("required"));
+    spec.name = arg("name").cloned();
+    spec.admin = m.get_flag("admin");
+    if let Some(s) = arg("scope") {
+        spec.scopes = access::Scope::parse_list(s).map_err(|e| format!("--scope: {e}"))?;
+    }
+    if let Some(p) = arg("crates") {
+        spec.crates = access::parse_patterns(p).map_err(|e| format!("--crates: {e}"))?;
+    }
+    if let Some(e) = arg("expires") {
+        spec.expires =
+            Some(time::parse_expiry(e, time::now()).map_err(|e| format!("--expires: {e}"))?);
+    }
+    let (token, record) = auth::create(dir, spec)?;
     eprintln!(
-        "created a publish token for {owner} (shown once; only its hash is stored in {}):",
-        dir.join(keel_registry::auth::FILE).display()
+        "created token `{}` for {} (shown once; only its hash is stored in {}): {}",
+        record.name,
+        record.principal,
+        dir.join(auth::FILE).display(),
+        summary(&record)
     );
     println!("{token}");
+    Ok(())
+}
+
+/// What a token may do, in one line.
+fn summary(t: &keel_registry::auth::TokenRecord) -> String {
+    use keel_registry::time::rfc3339;
+    let scopes: Vec<&str> = t.scopes.iter().map(|s| s.name()).collect();
+    format!(
+        "scopes {}; crates {}; expires {}{}",
+        scopes.join(","),
+        if t.crates.is_empty() {
+            "any".to_owned()
+        } else {
+            t.crates.join(",")
+        },
+        t.expires.map(rfc3339).unwrap_or_else(|| "never".into()),
+        if t.admin { "; admin" } else { "" }
+    )
+}
+
+fn list_tokens(dir: &std::path::Path, json: bool) -> Result<(), String> {
+    use keel_registry::{auth, time::rfc3339};
+    let file = auth::load(dir).map_err(|e| e.to_string())?;
+    let used = auth::last_used(dir);
+    for t in &file.tokens {
+        let last = used.get(&t.name).copied();
+        if json {
+            println!("{}", keel_registry::server::describe(t, last));
+            continue;
+        }
+        let state = match t.revoked {
+            Some(at) => format!("revoked {}", rfc3339(at)),
+            None => "active".into(),
+        };
+        println!(
+            "{}\t{}\t{}\t{}\tlast used {}",
+            t.name,
+            t.principal,
+            summary(t),
+            state,
+            last.map(rfc3339).unwrap_or_else(|| "never".into())
+        );
+    }
+    if file.tokens.is_empty() && !json {
+        eprintln!(
+            "no tokens yet: `keel-registry --dir {} token new PRINCIPAL --admin`",
+            dir.display()
+        );
+    }
     Ok(())
 }
 
@@ -110,7 +228,10 @@ fn serve(
     base_url: Option<String>,
     auth_required: bool,
 ) -> Result<(), String> {
-    tracing_subscriber::fmt().with_target(false).init();
+    tracing_subscriber::fmt()
+        .with_target(false)
+        .with_writer(std::io::stderr)
+        .init();
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .thread_name("keel-registry")
@@ -130,6 +251,16 @@ fn serve(
         };
         let registry = keel_registry::open(&dir, options, format!("http://{bound}"))
             .map_err(|e| format!("opening the registry in {}: {e}", dir.display()))?;
+        // Installed before the ready line: SIGHUP's default action would end the process.
+        let mut hangup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())
+            .map_err(|e| format!("installing the SIGHUP handler: {e}"))?;
+        let reloading = registry.clone();
+        tokio::spawn(async move {
+            while hangup.recv().await.is_some() {
+                tracing::info!("SIGHUP: reloading tokens");
+                reloading.tokens.reload();
+            }
+        });
         // The first line on stdout, once ready: where it listens (scripts and tests read it).
         println!(
             "keel-registry listening on {} (index: sparse+{}/index/), serving {}",

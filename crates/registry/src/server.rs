@@ -6,9 +6,11 @@
 // straight from the handler.
 #![allow(clippy::result_large_err)]
 
-use crate::auth::Tokens;
+use crate::access::{self, Action, Kind, Scope, Target};
+use crate::auth::{self, Spec, TokenRecord, Tokens};
 use crate::index;
-use crate::storage::{Storage, StoreError, Stored};
+use crate::storage::{Caller, Storage, StoreError, Stored};
+use crate::time;
 use crate::upload::{self, Limits};
 use axum::Router;
 use axum::body::{Body, Bytes};
@@ -16,7 +18,7 @@ use axum::extract::{DefaultBodyLimit, Path, Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, put};
+use axum::routing::{delete, get, post, put};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -52,8 +54,18 @@ pub fn router(registry: Arc<Registry>) -> Router {
         .route("/api/v1/crates/{name}/{version}/unyank", put(unyank))
         .route(
             "/api/v1/crates/{name}/owners",
-            get(owners).put(owners_change).delete(owners_change),
+            get(crate_owners)
+                .put(crate_owners_add)
+                .delete(crate_owners_remove),
         )
+        .route(
+            "/api/v1/packages/{name}/owners",
+            get(package_owners)
+                .put(package_owners_add)
+                .delete(package_owners_remove),
+        )
+        .route("/api/v1/tokens", post(token_create).get(token_list))
+        .route("/api/v1/tokens/{name}", delete(token_revoke))
         .route("/api/v1/packages/{name}/{version}", get(package_list))
         .route(
             "/api/v1/packages/{name}/{version}/{file}",
@@ -93,6 +105,8 @@ fn store_error(e: StoreError) -> Response {
     match e {
         StoreError::Conflict(m) => error(StatusCode::CONFLICT, m),
         StoreError::NotFound(m) => error(StatusCode::NOT_FOUND, m),
+        StoreError::Forbidden(m) => error(StatusCode::FORBIDDEN, m),
+        StoreError::Invalid(m) => error(StatusCode::BAD_REQUEST, m),
         StoreError::Io(e) => {
             tracing::error!(error = %e, "storage failure");
             error(
@@ -119,14 +133,22 @@ async fn write<T: Send + 'static>(
     }
 }
 
-/// Who is calling: `Ok(Some(owner))` with a valid token, `Ok(None)` anonymous where allowed.
-fn authorize(reg: &Registry, headers: &HeaderMap, write: bool) -> Result<Option<String>, Response> {
+/// Who is calling: `Ok(Some(token))` with a valid, live token; `Ok(None)` anonymous where
+/// allowed (reads, unless every request needs a token).
+fn authorize(
+    reg: &Registry,
+    headers: &HeaderMap,
+    write: bool,
+) -> Result<Option<TokenRecord>, Response> {
     let given = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok());
     match given {
-        Some(token) => match reg.tokens.owner(token) {
-            Some(owner) => Ok(Some(owner.to_owned())),
+        Some(token) => match reg.tokens.lookup(token) {
+            Some(record) => match access::check_live(&record, time::now()) {
+                Ok(()) => Ok(Some(record)),
+                Err(why) => Err(error(StatusCode::FORBIDDEN, why)),
+            },
             None => Err(error(
                 StatusCode::FORBIDDEN,
                 "the token is not valid for this registry; get one from its operator (`keel-registry token new`)",
@@ -149,6 +171,49 @@ fn authorize(reg: &Registry, headers: &HeaderMap, write: bool) -> Result<Option<
         }
         None => Ok(None),
     }
+}
+
+/// A write's caller: a token is required.
+fn writer(reg: &Registry, headers: &HeaderMap) -> Result<TokenRecord, Response> {
+    Ok(authorize(reg, headers, true)?.expect("writes require a token"))
+}
+
+/// Runs `f` with the caller `token` doing `action` on `name`, the rule applied under the
+/// name's lock.
+async fn write_as<T: Send + 'static>(
+    reg: &Arc<Registry>,
+    token: TokenRecord,
+    action: Action,
+    kind: Kind,
+    name: String,
+    f: impl FnOnce(&Storage, &Caller<'_>) -> Result<T, StoreError> + Send + 'static,
+) -> Result<T, Response> {
+    let legacy = reg.tokens.file();
+    write(reg, move |st| {
+        let allow = |t: Target<'_>| access::check(&token, action, kind, &name, t, time::now());
+        let caller = Caller {
+            principal: &token.principal,
+            legacy_owners: &legacy.legacy_owners,
+            allow: &allow,
+        };
+        f(st, &caller)
+    })
+    .await
+}
+
+/// An admin endpoint's caller: a live admin token.
+fn admin(reg: &Registry, headers: &HeaderMap) -> Result<TokenRecord, Response> {
+    let token = writer(reg, headers)?;
+    if !token.admin {
+        return Err(error(
+            StatusCode::FORBIDDEN,
+            format!(
+                "token `{}` of {} is not an admin token; managing tokens needs one (`keel-registry token new PRINCIPAL --admin`)",
+                token.name, token.principal
+            ),
+        ));
+    }
+    Ok(token)
 }
 
 async fn health(State(reg): Shared) -> Response {
@@ -220,8 +285,8 @@ async fn index_file(State(reg): Shared, Path(path): Path<String>, headers: Heade
 }
 
 async fn publish(State(reg): Shared, headers: HeaderMap, body: Bytes) -> Response {
-    let owner = match authorize(&reg, &headers, true) {
-        Ok(o) => o,
+    let token = match writer(&reg, &headers) {
+        Ok(t) => t,
         Err(r) => return r,
     };
     let (meta, file) = match upload::split_publish(&body, &reg.limits) {
@@ -233,12 +298,24 @@ async fn publish(State(reg): Shared, headers: HeaderMap, body: Bytes) -> Respons
     }
     let (name, vers) = (meta.name.clone(), meta.vers.clone());
     let file = file.to_vec();
-    match write(&reg, move |st| st.publish(&meta, &file)).await {
+    let (principal, token_name) = (token.principal.clone(), token.name.clone());
+    let publish = move |st: &Storage, c: &Caller<'_>| st.publish(&meta, &file, c);
+    match write_as(
+        &reg,
+        token,
+        Action::Publish,
+        Kind::Crate,
+        name.clone(),
+        publish,
+    )
+    .await
+    {
         Ok(what) => {
             tracing::info!(
                 crate_name = name,
                 vers,
-                owner = owner.as_deref(),
+                principal,
+                token = token_name,
                 ?what,
                 "published"
             );
@@ -279,10 +356,15 @@ async fn set_yank(
     version: String,
     yanked: bool,
 ) -> Response {
-    if let Err(r) = authorize(&reg, &headers, true) {
-        return r;
-    }
-    match write(&reg, move |st| st.set_yanked(&name, &version, yanked)).await {
+    let token = match writer(&reg, &headers) {
+        Ok(t) => t,
+        Err(r) => return r,
+    };
+    let set = {
+        let name = name.clone();
+        move |st: &Storage, c: &Caller<'_>| st.set_yanked(&name, &version, yanked, c)
+    };
+    match write_as(&reg, token, Action::Yank, Kind::Crate, name, set).await {
         Ok(()) => axum::Json(json!({"ok": true})).into_response(),
         Err(r) => r,
     }
@@ -331,35 +413,248 @@ async fn search(
     axum::Json(json!({"crates": hits.into_iter().take(per_page).collect::<Vec<_>>(), "meta": {"total": total}})).into_response()
 }
 
-async fn owners(State(reg): Shared, Path(name): Path<String>, headers: HeaderMap) -> Response {
+/// `GET .../owners`: `{"users": [{"id", "login", "name"}]}`, as `cargo owner --list` reads it.
+async fn list_owners(reg: Arc<Registry>, headers: HeaderMap, kind: Kind, name: String) -> Response {
     if let Err(r) = authorize(&reg, &headers, false) {
         return r;
     }
-    match reg.storage.lines(&name) {
-        Ok(l) if l.is_empty() => error(StatusCode::NOT_FOUND, format!("no crate named {name}")),
-        Ok(_) => {
-            // Every token holder may publish every crate: the owners are the token owners.
-            let users: Vec<Value> = reg
-                .tokens
-                .owners()
+    let file = reg.tokens.file();
+    match reg.storage.owners(kind, &name, &file.legacy_owners) {
+        Ok(Some(owners)) => {
+            let users: Vec<Value> = owners
                 .iter()
-                .enumerate()
-                .map(|(i, o)| json!({"id": i + 1, "login": o, "name": o}))
+                .map(|o| json!({"id": file.principal_id(o).unwrap_or(0), "login": o, "name": o}))
                 .collect();
             axum::Json(json!({ "users": users })).into_response()
         }
+        Ok(None) => error(
+            StatusCode::NOT_FOUND,
+            format!("nothing named {name} is published here"),
+        ),
         Err(e) => store_error(e),
     }
 }
 
-async fn owners_change(State(reg): Shared, headers: HeaderMap) -> Response {
-    if let Err(r) = authorize(&reg, &headers, true) {
+#[derive(serde::Deserialize)]
+struct Users {
+    users: Vec<String>,
+}
+
+/// `PUT`/`DELETE .../owners` with `{"users": [login, ...]}`: `{"ok": true, "msg": ...}`.
+async fn change_owners(
+    reg: Arc<Registry>,
+    headers: HeaderMap,
+    kind: Kind,
+    name: String,
+    add: bool,
+    body: Bytes,
+) -> Response {
+    let token = match writer(&reg, &headers) {
+        Ok(t) => t,
+        Err(r) => return r,
+    };
+    let Ok(Users { users }) = serde_json::from_slice(&body) else {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "the body must be {\"users\": [\"login\", ...]}",
+        );
+    };
+    let file = reg.tokens.file();
+    let change = {
+        let name = name.clone();
+        move |st: &Storage, c: &Caller<'_>| {
+            st.change_owners(kind, &name, add, &users, &file.principals(), c)
+        }
+    };
+    match write_as(&reg, token, Action::ChangeOwners, kind, name, change).await {
+        Ok(msg) => axum::Json(json!({"ok": true, "msg": msg})).into_response(),
+        Err(r) => r,
+    }
+}
+
+async fn crate_owners(
+    State(reg): Shared,
+    Path(name): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    list_owners(reg, headers, Kind::Crate, name).await
+}
+
+async fn crate_owners_add(
+    State(reg): Shared,
+    Path(name): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    change_owners(reg, headers, Kind::Crate, name, true, body).await
+}
+
+async fn crate_owners_remove(
+    State(reg): Shared,
+    Path(name): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    change_owners(reg, headers, Kind::Crate, name, false, body).await
+}
+
+async fn package_owners(
+    State(reg): Shared,
+    Path(name): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    if upload::check_segment("name", &name).is_err() {
+        return error(StatusCode::NOT_FOUND, format!("no package {name}"));
+    }
+    list_owners(reg, headers, Kind::Package, name).await
+}
+
+async fn package_owners_add(
+    State(reg): Shared,
+    Path(name): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if let Err(e) = upload::check_segment("name", &name) {
+        return error(StatusCode::BAD_REQUEST, e.0);
+    }
+    change_owners(reg, headers, Kind::Package, name, true, body).await
+}
+
+async fn package_owners_remove(
+    State(reg): Shared,
+    Path(name): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if let Err(e) = upload::check_segment("name", &name) {
+        return error(StatusCode::BAD_REQUEST, e.0);
+    }
+    change_owners(reg, headers, Kind::Package, name, false, body).await
+}
+
+/// What the token API shows of a token: never the token or its hash.
+pub fn describe(t: &TokenRecord, last_used: Option<u64>) -> Value {
+    json!({
+        "name": t.name,
+        "principal": t.principal,
+        "scopes": t.scopes,
+        "crates": t.crates,
+        "expires": t.expires.map(time::rfc3339),
+        "admin": t.admin,
+        "created": time::rfc3339(t.created),
+        "last_used": last_used.map(time::rfc3339),
+        "revoked": t.revoked.map(time::rfc3339),
+    })
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewToken {
+    principal: String,
+    name: Option<String>,
+    scopes: Option<Vec<String>>,
+    crates: Option<Vec<String>>,
+    expires: Option<String>,
+    #[serde(default)]
+    admin: bool,
+}
+
+impl NewToken {
+    fn spec(self) -> Result<Spec, String> {
+        let mut spec = Spec::full(&self.principal);
+        spec.name = self.name;
+        spec.admin = self.admin;
+        if let Some(scopes) = self.scopes {
+            spec.scopes = Scope::parse_list(&scopes.join(","))?;
+        }
+        if let Some(crates) = self.crates {
+            crates.iter().try_for_each(|p| access::check_pattern(p))?;
+            spec.crates = crates;
+        }
+        if let Some(e) = self.expires {
+            spec.expires = Some(time::parse_expiry(&e, time::now())?);
+        }
+        Ok(spec)
+    }
+}
+
+/// `POST /api/v1/tokens` (admin): makes a token; 201 with the token, shown this once.
+async fn token_create(State(reg): Shared, headers: HeaderMap, body: Bytes) -> Response {
+    let by = match admin(&reg, &headers) {
+        Ok(t) => t,
+        Err(r) => return r,
+    };
+    let spec = match serde_json::from_slice::<NewToken>(&body)
+        .map_err(|e| format!("the body must be {{\"principal\": ..., \"scopes\"?, \"crates\"?, \"expires\"?, \"name\"?, \"admin\"?}}: {e}"))
+        .and_then(NewToken::spec)
+    {
+        Ok(s) => s,
+        Err(e) => return error(StatusCode::BAD_REQUEST, e),
+    };
+    let dir = reg.storage.root().to_path_buf();
+    match tokio::task::spawn_blocking(move || auth::create(&dir, spec)).await {
+        Ok(Ok((token, record))) => {
+            reg.tokens.reload();
+            tracing::info!(
+                token = record.name,
+                principal = record.principal,
+                by = by.name,
+                "token created"
+            );
+            let mut body = describe(&record, None);
+            body["token"] = json!(token);
+            (StatusCode::CREATED, axum::Json(body)).into_response()
+        }
+        Ok(Err(e)) => error(StatusCode::BAD_REQUEST, e),
+        Err(e) => error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("token task failed: {e}"),
+        ),
+    }
+}
+
+/// `GET /api/v1/tokens` (admin).
+async fn token_list(State(reg): Shared, headers: HeaderMap) -> Response {
+    if let Err(r) = admin(&reg, &headers) {
         return r;
     }
-    error(
-        StatusCode::BAD_REQUEST,
-        "owners here are the holders of publish tokens; the operator adds one with `keel-registry token new <owner>`",
-    )
+    let used = reg.tokens.last_used();
+    let tokens: Vec<Value> = reg
+        .tokens
+        .file()
+        .tokens
+        .iter()
+        .map(|t| describe(t, used.get(&t.name).copied()))
+        .collect();
+    axum::Json(json!({ "tokens": tokens })).into_response()
+}
+
+/// `DELETE /api/v1/tokens/{name}` (admin): revokes it.
+async fn token_revoke(
+    State(reg): Shared,
+    Path(name): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let by = match admin(&reg, &headers) {
+        Ok(t) => t,
+        Err(r) => return r,
+    };
+    let dir = reg.storage.root().to_path_buf();
+    let which = name.clone();
+    match tokio::task::spawn_blocking(move || auth::revoke(&dir, &which)).await {
+        Ok(Ok(record)) => {
+            reg.tokens.reload();
+            tracing::info!(token = record.name, by = by.name, "token revoked");
+            axum::Json(json!({"ok": true, "token": describe(&record, None)})).into_response()
+        }
+        Ok(Err(e)) if e.starts_with("no token named") => error(StatusCode::NOT_FOUND, e),
+        Ok(Err(e)) => error(StatusCode::CONFLICT, e),
+        Err(e) => error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("token task failed: {e}"),
+        ),
+    }
 }
 
 async fn package_put(
@@ -368,13 +663,20 @@ async fn package_put(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if let Err(r) = authorize(&reg, &headers, true) {
-        return r;
-    }
+    let token = match writer(&reg, &headers) {
+        Ok(t) => t,
+        Err(r) => return r,
+    };
     for (what, s) in [("name", &name), ("version", &version), ("file name", &file)] {
         if let Err(e) = upload::check_segment(what, s) {
             return error(StatusCode::BAD_REQUEST, e.0);
         }
+    }
+    if version == "owners" {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "`owners` is not a valid package version: its path is the package's owners endpoint",
+        );
     }
     let sha = crate::storage::sha256_hex(&body);
     if let Some(claimed) = headers
@@ -389,11 +691,11 @@ async fn package_put(
             ),
         );
     }
-    match write(&reg, move |st| {
-        st.put_package(&name, &version, &file, &body)
-    })
-    .await
-    {
+    let put = {
+        let name = name.clone();
+        move |st: &Storage, c: &Caller<'_>| st.put_package(&name, &version, &file, &body, c)
+    };
+    match write_as(&reg, token, Action::Publish, Kind::Package, name, put).await {
         Ok((what, sha)) => {
             let status = if what == Stored::Created {
                 StatusCode::CREATED

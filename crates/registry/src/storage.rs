@@ -3,15 +3,19 @@
 //! ```text
 //! index/<index path>      one JSON line per published version (the sparse index files)
 //! crates/<name>/<name>-<version>.crate
+//! crates/<name>/owners.json         {"owners": [principal, ...]}
 //! packages/<name>/<version>/<file>
-//! tokens                  "<owner> <sha256 of the token>" per line
+//! packages/<name>/.owners.json      the same, for a package
+//! tokens.json             the tokens (see `auth`)
 //! ```
 //!
 //! Every write is a temp file in the same directory, fsync, rename, fsync of the directory:
 //! a crash leaves the old file or the new, never a mix. A `.crate` is written before its
 //! index line, so every index line points at a complete file. Writes to one crate are
-//! serialized; different crates proceed in parallel.
+//! serialized; different crates proceed in parallel. Who may write is decided under the
+//! same lock, on the state the write will change (a crate's first publish makes its owner).
 
+use crate::access::{Kind, Target};
 use crate::index::{self, Line, NewCrate};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
@@ -26,6 +30,12 @@ pub enum StoreError {
     Conflict(String),
     #[error("{0}")]
     NotFound(String),
+    /// The caller may not: which rule refused, in words.
+    #[error("{0}")]
+    Forbidden(String),
+    /// The request itself is malformed.
+    #[error("{0}")]
+    Invalid(String),
     #[error("storage failure: {0}")]
     Io(#[from] io::Error),
 }
@@ -36,6 +46,33 @@ pub enum Stored {
     Created,
     /// The same bytes were already there: nothing changed.
     AlreadyPresent,
+}
+
+/// Who asks for a write, and the rule that decides, applied under the name's lock.
+pub struct Caller<'a> {
+    pub principal: &'a str,
+    /// Owners of names published before owners were recorded (see `auth::TokenFile`).
+    pub legacy_owners: &'a [String],
+    pub allow: &'a dyn Fn(Target<'_>) -> Result<(), String>,
+}
+
+impl std::fmt::Debug for Caller<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Caller")
+            .field("principal", &self.principal)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Caller<'_> {
+    fn allow(&self, target: Target<'_>) -> Result<(), StoreError> {
+        (self.allow)(target).map_err(StoreError::Forbidden)
+    }
+}
+
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+struct OwnersFile {
+    owners: Vec<String>,
 }
 
 #[derive(Debug)]
@@ -157,9 +194,161 @@ impl Storage {
         write_atomic(&self.index_file(&index::path_of(name)), text.as_bytes())
     }
 
-    /// Publishes a validated upload. The same version with the same bytes again is a
-    /// no-op; with different bytes, a conflict.
-    pub fn publish(&self, meta: &NewCrate, file: &[u8]) -> Result<Stored, StoreError> {
+    fn owners_file(&self, kind: Kind, name: &str) -> PathBuf {
+        match kind {
+            Kind::Crate => self
+                .root
+                .join("crates")
+                .join(name.to_lowercase())
+                .join("owners.json"),
+            Kind::Package => self.root.join("packages").join(name).join(".owners.json"),
+        }
+    }
+
+    fn lock_of(&self, kind: Kind, name: &str) -> Arc<Mutex<()>> {
+        match kind {
+            Kind::Crate => self.lock(&name.to_lowercase()),
+            Kind::Package => self.lock(&format!("package {name}")),
+        }
+    }
+
+    /// Whether anything was ever published under the name.
+    fn exists(&self, kind: Kind, name: &str) -> Result<bool, StoreError> {
+        match kind {
+            Kind::Crate => Ok(!self.lines(name)?.is_empty()),
+            Kind::Package => {
+                match fs::read_dir(self.root.join("packages").join(name)) {
+                    Ok(mut rd) => Ok(rd.any(|e| {
+                        e.is_ok_and(|e| !e.file_name().to_string_lossy().starts_with('.'))
+                    })),
+                    Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
+                    Err(e) => Err(e.into()),
+                }
+            }
+        }
+    }
+
+    /// The owners of a name; `None` if it was never published.
+    pub fn owners(
+        &self,
+        kind: Kind,
+        name: &str,
+        legacy_owners: &[String],
+    ) -> Result<Option<Vec<String>>, StoreError> {
+        let path = self.owners_file(kind, name);
+        match fs::read(&path) {
+            Ok(bytes) => {
+                let file: OwnersFile = serde_json::from_slice(&bytes).map_err(|e| {
+                    StoreError::Io(io::Error::other(format!("corrupt {}: {e}", path.display())))
+                })?;
+                Ok(Some(file.owners))
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                Ok(self.exists(kind, name)?.then(|| legacy_owners.to_vec()))
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    fn write_owners(&self, kind: Kind, name: &str, owners: &[String]) -> io::Result<()> {
+        let text = serde_json::to_vec(&OwnersFile {
+            owners: owners.to_vec(),
+        })
+        .map_err(io::Error::other)?;
+        write_atomic(&self.owners_file(kind, name), &text)
+    }
+
+    /// Decides under the name's lock whether `caller` may act on it, then makes a first
+    /// publish's caller its owner (before the write that publishes, so a published name
+    /// always has its owner; a crash in between leaves an owners file for a name that is
+    /// still new, which the next first publish replaces).
+    fn authorize_publish(
+        &self,
+        kind: Kind,
+        name: &str,
+        caller: &Caller<'_>,
+    ) -> Result<(), StoreError> {
+        match self.owners(kind, name, caller.legacy_owners)? {
+            Some(owners) => caller.allow(Target::Existing { owners: &owners }),
+            None => {
+                caller.allow(Target::New)?;
+                self.write_owners(kind, name, &[caller.principal.to_owned()])?;
+                Ok(())
+            }
+        }
+    }
+
+    /// Adds or removes owners of a name; returns what it did, in words. Every login must
+    /// be a known principal; the last owner cannot be removed.
+    pub fn change_owners(
+        &self,
+        kind: Kind,
+        name: &str,
+        add: bool,
+        logins: &[String],
+        known: &[&str],
+        caller: &Caller<'_>,
+    ) -> Result<String, StoreError> {
+        let lock = self.lock_of(kind, name);
+        let _guard = lock.lock().unwrap_or_else(|e| e.into_inner());
+        let what = match kind {
+            Kind::Crate => "crate",
+            Kind::Package => "package",
+        };
+        let mut owners = self
+            .owners(kind, name, caller.legacy_owners)?
+            .ok_or_else(|| StoreError::NotFound(format!("no {what} named {name}")))?;
+        caller.allow(Target::Existing { owners: &owners })?;
+        if logins.is_empty() {
+            return Err(StoreError::Invalid(
+                "no owner named: send {\"users\": [\"login\", ...]}".into(),
+            ));
+        }
+        if add {
+            if let Some(unknown) = logins.iter().find(|l| !known.contains(&l.as_str())) {
+                return Err(StoreError::NotFound(format!(
+                    "no principal `{unknown}` on this registry: principals are named by their tokens (`keel-registry token new {unknown}`)"
+                )));
+            }
+            for l in logins {
+                if !owners.contains(l) {
+                    owners.push(l.clone());
+                }
+            }
+        } else {
+            if let Some(stranger) = logins.iter().find(|l| !owners.contains(l)) {
+                return Err(StoreError::NotFound(format!(
+                    "{stranger} is not an owner of the {what} `{name}`; its owners are {}",
+                    owners.join(", ")
+                )));
+            }
+            owners.retain(|o| !logins.contains(o));
+            if owners.is_empty() {
+                return Err(StoreError::Conflict(format!(
+                    "removing {} would leave the {what} `{name}` with no owner; add another owner first",
+                    logins.join(", ")
+                )));
+            }
+        }
+        self.write_owners(kind, name, &owners)?;
+        Ok(if add {
+            format!("{} now owned by {}", name, owners.join(", "))
+        } else {
+            format!(
+                "owners removed; {name} is now owned by {}",
+                owners.join(", ")
+            )
+        })
+    }
+
+    /// Publishes a validated upload for `caller`. The same version with the same bytes
+    /// again is a no-op; with different bytes, a conflict.
+    pub fn publish(
+        &self,
+        meta: &NewCrate,
+        file: &[u8],
+        caller: &Caller<'_>,
+    ) -> Result<Stored, StoreError> {
         let lock = self.lock(&meta.name.to_lowercase());
         let _guard = lock.lock().unwrap_or_else(|e| e.into_inner());
         let cksum = sha256_hex(file);
@@ -172,6 +361,7 @@ impl Storage {
                 first.name, meta.name
             )));
         }
+        self.authorize_publish(Kind::Crate, &meta.name, caller)?;
         if let Some(existing) = lines
             .iter()
             .find(|l| index::same_version(&l.vers, &meta.vers))
@@ -197,10 +387,20 @@ impl Storage {
         Ok(Stored::Created)
     }
 
-    /// Sets or clears `yanked` on one version.
-    pub fn set_yanked(&self, name: &str, vers: &str, yanked: bool) -> Result<(), StoreError> {
+    /// Sets or clears `yanked` on one version, for `caller`.
+    pub fn set_yanked(
+        &self,
+        name: &str,
+        vers: &str,
+        yanked: bool,
+        caller: &Caller<'_>,
+    ) -> Result<(), StoreError> {
         let lock = self.lock(&name.to_lowercase());
         let _guard = lock.lock().unwrap_or_else(|e| e.into_inner());
+        let owners = self
+            .owners(Kind::Crate, name, caller.legacy_owners)?
+            .ok_or_else(|| StoreError::NotFound(format!("no crate named {name}")))?;
+        caller.allow(Target::Existing { owners: &owners })?;
         let mut lines = self.lines(name)?;
         let line = lines
             .iter_mut()
@@ -213,16 +413,19 @@ impl Storage {
         Ok(())
     }
 
-    /// Stores a package file; the same bytes again is a no-op, different bytes a conflict.
+    /// Stores a package file for `caller`; the same bytes again is a no-op, different
+    /// bytes a conflict.
     pub fn put_package(
         &self,
         name: &str,
         version: &str,
         file: &str,
         bytes: &[u8],
+        caller: &Caller<'_>,
     ) -> Result<(Stored, String), StoreError> {
-        let lock = self.lock(&format!("package {name}"));
+        let lock = self.lock_of(Kind::Package, name);
         let _guard = lock.lock().unwrap_or_else(|e| e.into_inner());
+        self.authorize_publish(Kind::Package, name, caller)?;
         let path = self.package_file(name, version, file);
         let sha = sha256_hex(bytes);
         match fs::read(&path) {

@@ -1,5 +1,6 @@
 //! keel-registry's HTTP API over loopback, against the real binary: immutability, auth,
-//! refusal of bad uploads (storing nothing), the index's caching headers, and packages.
+//! refusal of bad uploads (storing nothing), the index's caching headers, packages, token
+//! scopes, patterns, expiry and revocation, the admin token API, and package owners.
 //! (16 concurrent publishes are in tests/cargo.rs, where cargo resolves them.)
 
 mod common;
@@ -316,4 +317,304 @@ fn packages_are_stored_checked_listed_and_immutable() {
         .status,
         404
     );
+}
+
+fn json(r: &Reply) -> serde_json::Value {
+    serde_json::from_slice(&r.body).unwrap_or_else(|e| panic!("{e}: {}", r.text()))
+}
+
+/// Waits (bounded) until `f` holds: for a running server to see a change to its token file,
+/// which it checks once a second.
+fn eventually(what: &str, mut f: impl FnMut() -> bool) {
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !f() {
+        assert!(std::time::Instant::now() < until, "never: {what}");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+fn yank(addr: &str, token: &str, name: &str, vers: &str) -> Reply {
+    let path = format!("/api/v1/crates/{name}/{vers}/yank");
+    http(addr, "DELETE", &path, &[("Authorization", token)], b"")
+}
+
+#[test]
+fn a_scoped_token_is_refused_outside_its_scopes_and_patterns() {
+    let dir = Scratch::new("scopes");
+    let full = token(&dir.0, "ci");
+    let scoped = token_with(
+        &dir.0,
+        "ci",
+        &["--scope", "publish-update", "--crates", "keel-*"],
+    );
+    let s = Server::start(&dir.0, &[]);
+    for name in ["keel-kv", "other"] {
+        assert_eq!(publish(&s.addr, &full, name, "0.1.0", "").status, 200);
+    }
+
+    let new = publish(&s.addr, &scoped, "keel-new", "0.1.0", "");
+    assert_eq!(new.status, 403, "{}", new.text());
+    assert!(new.text().contains("may not publish the new crate `keel-new`: that needs the `publish-new` scope, and the token has publish-update"), "{}", new.text());
+    let other = publish(&s.addr, &scoped, "other", "0.2.0", "");
+    assert_eq!(other.status, 403, "{}", other.text());
+    assert!(
+        other
+            .text()
+            .contains("limited to names matching keel-*, and `other` matches none"),
+        "{}",
+        other.text()
+    );
+    let y = yank(&s.addr, &scoped, "keel-kv", "0.1.0");
+    assert_eq!(y.status, 403, "{}", y.text());
+    assert!(y.text().contains("needs the `yank` scope"), "{}", y.text());
+    let pkg = http(
+        &s.addr,
+        "PUT",
+        "/api/v1/packages/other/1.0.0/f",
+        &[("Authorization", &scoped)],
+        b"x",
+    );
+    assert_eq!(
+        pkg.status,
+        403,
+        "patterns cover packages too: {}",
+        pkg.text()
+    );
+    // Nothing a refusal touched changed; what the token may do, it does.
+    assert_eq!(check_store(&dir.0), 2);
+    assert!(
+        !http(&s.addr, "GET", "/index/ke/y-/keel-kv", &[], b"")
+            .text()
+            .contains("yanked\":true")
+    );
+    assert_eq!(
+        publish(&s.addr, &scoped, "keel-kv", "0.2.0", "").status,
+        200
+    );
+}
+
+#[test]
+fn expired_and_revoked_tokens_are_refused_and_new_ones_work_without_a_restart() {
+    let dir = Scratch::new("expiry");
+    let _first = token(&dir.0, "ci");
+    let s = Server::start(&dir.0, &[]);
+    // Made on the command line while the registry runs.
+    let brief = token_with(&dir.0, "ci", &["--name", "brief", "--expires", "2s"]);
+    eventually("the new token is accepted", || {
+        publish(&s.addr, &brief, "a", "0.1.0", "").status == 200
+    });
+    eventually("the token expires", || {
+        let r = publish(&s.addr, &brief, "a", "0.2.0", "");
+        assert!(r.status == 200 || r.status == 403, "{}", r.text());
+        r.status == 403 && r.text().contains("token `brief` of ci expired at")
+    });
+    let later = token_with(&dir.0, "ci", &["--name", "later"]);
+    eventually("the next token is accepted", || {
+        publish(&s.addr, &later, "a", "0.3.0", "").status == 200
+    });
+    let out = registry(&dir.0, &["token", "revoke", "later"], &[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    eventually("the revoked token is refused", || {
+        let r = publish(&s.addr, &later, "a", "0.4.0", "");
+        r.status == 403 && r.text().contains("token `later` of ci was revoked at")
+    });
+    let twice = registry(&dir.0, &["token", "revoke", "later"], &[]);
+    assert!(String::from_utf8_lossy(&twice.stderr).contains("was revoked already"));
+    let missing = registry(&dir.0, &["token", "revoke", "nobody"], &[]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no token named `nobody`"));
+    // The list shows every token and what it may do, never a token or its hash.
+    let list = registry(&dir.0, &["token", "list"], &[]);
+    let text = String::from_utf8_lossy(&list.stdout);
+    for word in [
+        "ci-1",
+        "brief",
+        "later",
+        "revoked",
+        "publish-new,publish-update,yank,change-owners",
+    ] {
+        assert!(text.contains(word), "{word} in {text}");
+    }
+    let file = std::fs::read_to_string(dir.0.join("tokens.json")).unwrap();
+    assert!(
+        !file.contains(&brief) && !text.contains(&brief),
+        "the token itself is never stored or shown"
+    );
+    let hashed = sha256_hex(brief.as_bytes());
+    assert!(file.contains(&hashed) && !text.contains(&hashed));
+}
+
+#[test]
+fn an_admin_manages_tokens_over_the_api() {
+    let dir = Scratch::new("admin");
+    let root = token_with(&dir.0, "ops", &["--admin"]);
+    let plain = token(&dir.0, "dev");
+    let s = Server::start(&dir.0, &[]);
+    let as_ = |t: &str| [("Authorization", t.to_owned())];
+    let call = |method: &str, path: &str, t: &str, body: &str| {
+        let [(k, v)] = as_(t);
+        http(&s.addr, method, path, &[(k, v.as_str())], body.as_bytes())
+    };
+
+    let refused = call("GET", "/api/v1/tokens", &plain, "");
+    assert_eq!(refused.status, 403);
+    assert!(
+        refused
+            .text()
+            .contains("token `dev-1` of dev is not an admin token"),
+        "{}",
+        refused.text()
+    );
+    let bad = call(
+        "POST",
+        "/api/v1/tokens",
+        &root,
+        r#"{"principal":"ci","scopes":["publish"]}"#,
+    );
+    assert_eq!(bad.status, 400);
+    assert!(
+        bad.text().contains("`publish` is not a scope"),
+        "{}",
+        bad.text()
+    );
+
+    let made = call(
+        "POST",
+        "/api/v1/tokens",
+        &root,
+        r#"{"principal":"ci","name":"release","scopes":["publish-new","publish-update"],"crates":["keel-*"],"expires":"30d"}"#,
+    );
+    assert_eq!(made.status, 201, "{}", made.text());
+    let made = json(&made);
+    let ci = made["token"].as_str().unwrap().to_owned();
+    assert_eq!(made["crates"][0], "keel-*");
+    // At once: no restart, no waiting.
+    assert_eq!(publish(&s.addr, &ci, "keel-x", "1.0.0", "").status, 200);
+
+    let list = call("GET", "/api/v1/tokens", &root, "");
+    let body = list.text();
+    assert!(
+        !body.contains(&ci) && !body.contains(&sha256_hex(ci.as_bytes())),
+        "{body}"
+    );
+    let release = json(&list)["tokens"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == "release")
+        .cloned()
+        .unwrap();
+    assert_eq!(release["principal"], "ci");
+    assert!(release["last_used"].is_string(), "{release}");
+    assert!(release["expires"].as_str().unwrap().ends_with('Z'));
+
+    assert_eq!(
+        call("DELETE", "/api/v1/tokens/release", &root, "").status,
+        200
+    );
+    let revoked = publish(&s.addr, &ci, "keel-x", "1.0.1", "");
+    assert_eq!(revoked.status, 403);
+    assert!(revoked.text().contains("was revoked"));
+    assert_eq!(
+        call("DELETE", "/api/v1/tokens/nobody", &root, "").status,
+        404
+    );
+}
+
+#[test]
+fn packages_have_owners_too() {
+    let dir = Scratch::new("package-owners");
+    let alice = token(&dir.0, "alice");
+    let bob = token(&dir.0, "bob");
+    let s = Server::start(&dir.0, &[]);
+    let put = |t: &str, path: &str, body: &[u8]| {
+        http(&s.addr, "PUT", path, &[("Authorization", t)], body)
+    };
+    assert_eq!(
+        put(&alice, "/api/v1/packages/tool/1.0.0/tool.tar.gz", b"one").status,
+        201
+    );
+    let theirs = put(&bob, "/api/v1/packages/tool/1.1.0/tool.tar.gz", b"two");
+    assert_eq!(theirs.status, 403, "{}", theirs.text());
+    assert!(
+        theirs
+            .text()
+            .contains("bob is not an owner of the package `tool`; its owners are alice")
+    );
+    let listed = json(&http(
+        &s.addr,
+        "GET",
+        "/api/v1/packages/tool/owners",
+        &[],
+        b"",
+    ));
+    assert_eq!(listed["users"][0]["login"], "alice");
+    let add = put(
+        &alice,
+        "/api/v1/packages/tool/owners",
+        br#"{"users":["bob"]}"#,
+    );
+    assert_eq!(add.status, 200, "{}", add.text());
+    assert_eq!(
+        put(&bob, "/api/v1/packages/tool/1.1.0/tool.tar.gz", b"two").status,
+        201
+    );
+    assert_eq!(
+        put(&bob, "/api/v1/packages/tool/owners/x", b"v").status,
+        400
+    );
+    let last = http(
+        &s.addr,
+        "DELETE",
+        "/api/v1/packages/tool/owners",
+        &[("Authorization", &bob)],
+        br#"{"users":["alice","bob"]}"#,
+    );
+    assert_eq!(last.status, 409, "{}", last.text());
+}
+
+#[test]
+fn an_old_registrys_tokens_and_crates_keep_working() {
+    let dir = Scratch::new("migrate");
+    // The format before owners and scopes: `<owner> <sha256>` per line.
+    let (alice, bob) = ("keel_old_alice", "keel_old_bob");
+    let old = format!(
+        "alice {}\nbob {}\n",
+        sha256_hex(alice.as_bytes()),
+        sha256_hex(bob.as_bytes())
+    );
+    std::fs::write(dir.0.join("tokens"), &old).unwrap();
+    let mut s = Server::start(&dir.0, &[]);
+    assert_eq!(publish(&s.addr, alice, "oldcrate", "0.1.0", "").status, 200);
+    s.kill();
+    assert!(dir.0.join("tokens.v0").exists() && !dir.0.join("tokens").exists());
+    // A crate published before owners were recorded has no owners file.
+    std::fs::remove_file(dir.0.join("crates/oldcrate/owners.json")).unwrap();
+    let s = Server::start(&dir.0, &[]);
+    let owners = json(&http(
+        &s.addr,
+        "GET",
+        "/api/v1/crates/oldcrate/owners",
+        &[],
+        b"",
+    ));
+    let logins: Vec<&str> = owners["users"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["login"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        logins,
+        ["alice", "bob"],
+        "everyone who could publish it owns it"
+    );
+    assert_eq!(publish(&s.addr, bob, "oldcrate", "0.2.0", "").status, 200);
+    // A crate new since then is its publisher's alone.
+    assert_eq!(publish(&s.addr, bob, "newcrate", "0.1.0", "").status, 200);
+    assert_eq!(publish(&s.addr, alice, "newcrate", "0.2.0", "").status, 403);
 }

@@ -236,3 +236,115 @@ fn cargo_resolves_all_of_sixteen_concurrent_publishes() {
         );
     }
 }
+
+fn failed(out: &Output, what: &str) -> String {
+    let text = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(
+        !out.status.success(),
+        "{what} should have been refused:\n{text}"
+    );
+    text
+}
+
+/// The issue's sequence, with the real `cargo publish`, `cargo yank` and `cargo owner`: a
+/// crate belongs to who published it first, and only its owners change it.
+#[test]
+fn only_a_crates_owners_publish_yank_and_change_its_owners() {
+    let scratch = Scratch::new("owners");
+    let (reg, home) = (scratch.0.join("registry"), scratch.0.join("cargo-home"));
+    let alice = token(&reg, "alice");
+    let bob = token(&reg, "bob");
+    let s = Server::start(&reg, &[]);
+    let crate_at = |version: &str, body: &str| {
+        let dir = scratch.0.join(format!("teamacrate-{version}"));
+        project(
+            &dir,
+            "teamacrate",
+            &format!(
+                "[package]\nname = \"teamacrate\"\nversion = \"{version}\"\nedition = \"2021\"\n\
+                 description = \"a team's crate\"\nlicense = \"MIT\"\npublish = [\"keel\"]\n"
+            ),
+            ("lib.rs", body),
+            &s.url,
+        );
+        dir
+    };
+    let as_ = |who: &str, dir: &Path, args: &[&str]| {
+        let mut all = args.to_vec();
+        all.extend(["--registry", "keel", "--token", who]);
+        cargo(dir, &home, &all)
+    };
+    let publish = ["publish", "--allow-dirty", "--no-verify"];
+    let v1 = crate_at("0.1.0", "pub fn team() -> u32 { 1 }\n");
+    ok(
+        &as_(&alice, &v1, &publish),
+        "alice publishes teamacrate 0.1.0",
+    );
+    let index = || http(&s.addr, "GET", "/index/te/am/teamacrate", &[], b"").text();
+    let published = index();
+
+    // Bob can neither yank alice's crate nor publish a version of it.
+    let yank = ["yank", "--version", "0.1.0", "teamacrate"];
+    let refused = failed(&as_(&bob, &v1, &yank), "bob's yank");
+    assert!(refused.contains("403"), "{refused}");
+    assert!(
+        refused.contains("bob is not an owner of the crate `teamacrate`; its owners are alice"),
+        "{refused}"
+    );
+    let v2 = crate_at("0.2.0", "pub fn team() -> u32 { 666 }\n");
+    let refused = failed(&as_(&bob, &v2, &publish), "bob's publish of 0.2.0");
+    assert!(refused.contains("its owners are alice"), "{refused}");
+    assert_eq!(index(), published, "the refusals changed nothing");
+    assert_eq!(check_store(&reg), 1);
+
+    // Bob cannot make himself an owner; alice can.
+    let refused = failed(
+        &as_(&bob, &v1, &["owner", "--add", "bob", "teamacrate"]),
+        "bob adding himself",
+    );
+    assert!(refused.contains("its owners are alice"), "{refused}");
+    let listed = ok(
+        &as_(&bob, &v1, &["owner", "--list", "teamacrate"]),
+        "cargo owner --list",
+    );
+    assert!(
+        listed.contains("alice") && !listed.contains("bob"),
+        "{listed}"
+    );
+    let added = ok(
+        &as_(&alice, &v1, &["owner", "--add", "bob", "teamacrate"]),
+        "alice adds bob",
+    );
+    assert!(
+        added.contains("teamacrate now owned by alice, bob"),
+        "{added}"
+    );
+    let typo = failed(
+        &as_(&alice, &v1, &["owner", "--add", "bobb", "teamacrate"]),
+        "adding a stranger",
+    );
+    assert!(typo.contains("no principal `bobb`"), "{typo}");
+
+    // Now bob publishes; the last owner cannot be removed.
+    ok(&as_(&bob, &v2, &publish), "bob publishes 0.2.0");
+    assert!(index().contains("\"vers\":\"0.2.0\""));
+    ok(
+        &as_(&bob, &v1, &["owner", "--remove", "alice", "teamacrate"]),
+        "bob removes alice",
+    );
+    let last = failed(
+        &as_(&bob, &v1, &["owner", "--remove", "bob", "teamacrate"]),
+        "removing the last owner",
+    );
+    assert!(last.contains("no owner; add another owner first"), "{last}");
+    let listed = ok(
+        &as_(&alice, &v1, &["owner", "--list", "teamacrate"]),
+        "cargo owner --list",
+    );
+    assert!(
+        listed.contains("bob") && !listed.contains("alice"),
+        "{listed}"
+    );
+    let refused = failed(&as_(&alice, &v1, &yank), "alice's yank once removed");
+    assert!(refused.contains("its owners are bob"), "{refused}");
+}

@@ -6,6 +6,11 @@ const CLI: keel_testkit::Cli = keel_testkit::Cli(env!("CARGO_BIN_EXE_keel-regist
 #[test]
 fn help_lists_the_commands_and_flags() {
     CLI.helps(&["--help"], &["serve", "token", "--dir"]);
+    CLI.helps(&["token", "--help"], &["new", "list", "revoke"]);
+    CLI.helps(
+        &["token", "new", "--help"],
+        &["--scope", "--crates", "--expires", "--admin", "--name"],
+    );
     CLI.helps(
         &["serve", "--help"],
         &["--addr", "--base-url", "--auth-required"],
@@ -23,5 +28,31 @@ fn unknown_and_missing_flags_are_refused() {
         &["serve", "--dir", "/nonexistent-keel", "--addr", "nowhere"],
         &["--addr"],
     );
-    CLI.refused(&["token", "new", "--dir", "/nonexistent-keel"], &["OWNER"]);
+    CLI.refused(
+        &["token", "new", "--dir", "/nonexistent-keel"],
+        &["PRINCIPAL"],
+    );
+    let new = ["token", "new", "--dir", "/nonexistent-keel", "ci"];
+    let with = |extra: &[&'static str]| [&new[..], extra].concat();
+    CLI.refused(
+        &with(&["--scope", "publish"]),
+        &[
+            "--scope",
+            "`publish` is not a scope",
+            "publish-new, publish-update, yank, change-owners",
+        ],
+    );
+    CLI.refused(
+        &with(&["--crates", "a*b"]),
+        &["--crates", "not a crate-name pattern"],
+    );
+    CLI.refused(&with(&["--expires", "soon"]), &["--expires", "90d"]);
+    CLI.refused(
+        &with(&["--expires", "2020-01-01"]),
+        &["--expires", "in the past"],
+    );
+    assert!(
+        !std::path::Path::new("/nonexistent-keel").exists(),
+        "a refused command creates nothing"
+    );
 }

@@ -152,7 +152,7 @@ impl Registry {
         } else {
             format!(
                 "set {var} (or KEEL_REGISTRY_TOKEN), or run `cargo login --registry {}`; \
-                 Keel's registry makes tokens with `keel-registry token new --dir DIR OWNER`",
+                 Keel's registry makes tokens with `keel-registry --dir DIR token new PRINCIPAL`",
                 self.label
             )
         }

@@ -1,6 +1,6 @@
 //! `cargo xtask registry <args>`: builds Keel's own registry server (`keel-registry`, release
 //! profile, hermetically) and runs it with `<args>`, e.g. `serve --dir DIR [--addr ADDR]` or
-//! `token new --dir DIR OWNER`. The server itself runs outside the build sandbox: it must
+//! `token new --dir DIR PRINCIPAL`. The server itself runs outside the build sandbox: it must
 //! be reachable.
 
 use crate::build::session::{self, Options, Session};

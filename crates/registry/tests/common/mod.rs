@@ -79,14 +79,29 @@ impl Drop for Server {
 }
 
 pub fn token(dir: &Path, owner: &str) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_keel-registry"))
-        .args(["token", "new", "--dir"])
-        .arg(dir)
-        .arg(owner)
-        .output()
-        .unwrap();
-    assert!(out.status.success());
+    token_with(dir, owner, &[])
+}
+
+/// A token made by `keel-registry token new PRINCIPAL ARGS...`.
+pub fn token_with(dir: &Path, principal: &str, args: &[&str]) -> String {
+    let out = registry(dir, &["token", "new", principal], args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).unwrap().trim().to_owned()
+}
+
+/// Runs `keel-registry --dir DIR COMMAND... ARGS...`.
+pub fn registry(dir: &Path, command: &[&str], args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_keel-registry"))
+        .arg("--dir")
+        .arg(dir)
+        .args(command)
+        .args(args)
+        .output()
+        .unwrap()
 }
 
 pub struct Reply {
