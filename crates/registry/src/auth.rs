@@ -7,6 +7,7 @@
 //! server every few seconds, so authorizing a request never rewrites the authority file.
 
 use crate::access::Scope;
+use crate::audit::{Actor, AuditLog, Change};
 use crate::storage::{sha256_hex, write_atomic};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -46,6 +47,26 @@ pub struct TokenFile {
     /// so they own the crates and packages published then (which have no owners file).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub legacy_owners: Vec<String>,
+}
+
+impl TokenRecord {
+    /// Who acts with this token from `addr`, for the audit log.
+    pub fn actor(&self, addr: &str) -> Actor {
+        Actor {
+            principal: self.principal.clone(),
+            token: self.name.clone(),
+            addr: addr.to_owned(),
+        }
+    }
+}
+
+/// The operator at the command line, for the audit log.
+pub fn cli_actor() -> Actor {
+    Actor {
+        principal: std::env::var("USER").unwrap_or_else(|_| "operator".into()),
+        token: "-".into(),
+        addr: "cli".into(),
+    }
 }
 
 /// What a new token may do.
@@ -234,73 +255,136 @@ fn random_token() -> io::Result<String> {
 
 /// Makes a token as `spec` says; returns it (the only time it exists outside the caller)
 /// with its record.
-pub fn create(dir: &Path, spec: Spec) -> Result<(String, TokenRecord), String> {
+pub fn create(dir: &Path, spec: Spec, actor: &Actor) -> Result<(String, TokenRecord), String> {
     check_name("principal", &spec.principal)?;
     if let Some(name) = &spec.name {
         check_name("token name", name)?;
     }
     let token = random_token().map_err(|e| format!("reading /dev/urandom: {e}"))?;
-    let record = update(dir, |file| {
-        let name = match &spec.name {
-            Some(n) if file.tokens.iter().any(|t| t.name == *n) => {
-                return Err(format!(
-                    "a token named `{n}` exists already; choose another name"
-                ));
-            }
-            Some(n) => n.clone(),
-            None => {
-                let mut k = 1;
-                while file
-                    .tokens
-                    .iter()
-                    .any(|t| t.name == format!("{}-{k}", spec.principal))
-                {
-                    k += 1;
+    let record = update_logged(
+        dir,
+        |file| {
+            let name = match &spec.name {
+                Some(n) if file.tokens.iter().any(|t| t.name == *n) => {
+                    return Err(format!(
+                        "a token named `{n}` exists already; choose another name"
+                    ));
                 }
-                format!("{}-{k}", spec.principal)
-            }
-        };
-        let record = TokenRecord {
-            name,
-            principal: spec.principal.clone(),
-            sha256: sha256_hex(token.as_bytes()),
-            scopes: spec.scopes.clone(),
-            crates: spec.crates.clone(),
-            expires: spec.expires,
-            admin: spec.admin,
-            created: crate::time::now(),
-            revoked: None,
-        };
-        file.tokens.push(record.clone());
-        Ok(record)
-    })?;
+                Some(n) => n.clone(),
+                None => {
+                    let mut k = 1;
+                    while file
+                        .tokens
+                        .iter()
+                        .any(|t| t.name == format!("{}-{k}", spec.principal))
+                    {
+                        k += 1;
+                    }
+                    format!("{}-{k}", spec.principal)
+                }
+            };
+            let record = TokenRecord {
+                name,
+                principal: spec.principal.clone(),
+                sha256: sha256_hex(token.as_bytes()),
+                scopes: spec.scopes.clone(),
+                crates: spec.crates.clone(),
+                expires: spec.expires,
+                admin: spec.admin,
+                created: crate::time::now(),
+                revoked: None,
+            };
+            file.tokens.push(record.clone());
+            Ok(record)
+        },
+        |r| token_change("token-create", r),
+        actor,
+    )?;
     Ok((token, record))
 }
 
 /// Revokes the token named `name`; revoking twice is refused, naming when.
-pub fn revoke(dir: &Path, name: &str) -> Result<TokenRecord, String> {
-    update(dir, |file| {
-        let t = file
-            .tokens
-            .iter_mut()
-            .find(|t| t.name == name)
-            .ok_or_else(|| {
-                format!("no token named `{name}` (`keel-registry token list` shows them)")
-            })?;
-        if let Some(at) = t.revoked {
-            return Err(format!(
-                "token `{name}` was revoked already, at {}",
-                crate::time::rfc3339(at)
-            ));
-        }
-        t.revoked = Some(crate::time::now());
-        Ok(t.clone())
+pub fn revoke(dir: &Path, name: &str, actor: &Actor) -> Result<TokenRecord, String> {
+    update_logged(
+        dir,
+        |file| {
+            let t = file
+                .tokens
+                .iter_mut()
+                .find(|t| t.name == name)
+                .ok_or_else(|| {
+                    format!("no token named `{name}` (`keel-registry token list` shows them)")
+                })?;
+            if let Some(at) = t.revoked {
+                return Err(format!(
+                    "token `{name}` was revoked already, at {}",
+                    crate::time::rfc3339(at)
+                ));
+            }
+            t.revoked = Some(crate::time::now());
+            Ok(t.clone())
+        },
+        |r| token_change("token-revoke", r),
+        actor,
+    )
+}
+
+fn token_change(action: &str, t: &TokenRecord) -> Change {
+    Change {
+        action: action.into(),
+        name: t.name.clone(),
+        version: None,
+        file: None,
+        sha256: t.sha256.clone(),
+        detail: serde_json::json!({
+            "principal": t.principal, "scopes": t.scopes, "crates": t.crates,
+            "expires": t.expires.map(crate::time::rfc3339), "admin": t.admin,
+        }),
+    }
+}
+
+/// Whether the token file shows `change` (for an audit intent a crash left open).
+pub fn happened(dir: &Path, change: &Change) -> io::Result<bool> {
+    let file = read(dir)?;
+    let t = file
+        .tokens
+        .iter()
+        .find(|t| t.name == change.name && t.sha256 == change.sha256);
+    Ok(match change.action.as_str() {
+        "token-create" => t.is_some(),
+        _ => t.is_some_and(|t| t.revoked.is_some()),
     })
+}
+
+/// [`update`], with the change `describe` gives logged in the audit log: its intent
+/// durably before the token file is written, its outcome after.
+fn update_logged<T>(
+    dir: &Path,
+    f: impl FnOnce(&mut TokenFile) -> Result<T, String>,
+    describe: impl FnOnce(&T) -> Change,
+    actor: &Actor,
+) -> Result<T, String> {
+    let audit = AuditLog::new(dir);
+    let mut intent = None;
+    let result = update(dir, |file| {
+        let out = f(file)?;
+        let id = audit
+            .intend(actor, &describe(&out))
+            .map_err(|e| format!("writing the audit log: {e}"))?;
+        intent = Some(id);
+        Ok(out)
+    });
+    if let Some(id) = intent {
+        audit
+            .finish(id, result.is_ok())
+            .map_err(|e| format!("writing the audit log: {e}"))?;
+    }
+    result
 }
 
 /// A token with every scope for `owner` (the CLI's default; tests and benchmarks use it).
 pub fn new_token(dir: &Path, owner: &str) -> io::Result<String> {
-    create(dir, Spec::full(owner))
+    create(dir, Spec::full(owner), &cli_actor())
         .map(|(token, _)| token)
         .map_err(io::Error::other)
 }

@@ -4,6 +4,7 @@
 //! immutable; every write is atomic and durable.
 
 pub mod access;
+pub mod audit;
 pub mod auth;
 pub mod index;
 pub mod server;
@@ -33,6 +34,13 @@ pub fn open(
 ) -> std::io::Result<Arc<server::Registry>> {
     let storage = storage::Storage::open(dir)?;
     let tokens = auth::Tokens::open(dir)?;
+    // Changes a crash interrupted are settled before anything new is logged.
+    storage
+        .audit
+        .recover(|change| match change.action.as_str() {
+            "token-create" | "token-revoke" => auth::happened(dir, change),
+            _ => storage.happened(change),
+        })?;
     if tokens.file().tokens.is_empty() {
         tracing::warn!(
             "no tokens yet: create an admin one with `keel-registry --dir <dir> token new <principal> --admin`"
@@ -69,7 +77,9 @@ pub async fn serve(
             }
         })
     };
-    let served = axum::serve(listener, server::router(registry.clone()))
+    let app = server::router(registry.clone())
+        .into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await;
     flusher.abort();

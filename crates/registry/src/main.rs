@@ -128,7 +128,8 @@ fn main() -> ExitCode {
             ("list", m) => list_tokens(&dir, m.get_flag("json")),
             ("revoke", m) => {
                 let name = m.get_one::<String>("name").expect("required");
-                keel_registry::auth::revoke(&dir, name).map(|t| {
+                let actor = keel_registry::auth::cli_actor();
+                keel_registry::auth::revoke(&dir, name, &actor).map(|t| {
                     eprintln!("revoked token `{}` of {}", t.name, t.principal);
                 })
             }
@@ -161,7 +162,7 @@ fn new_token(dir: &std::path::Path, m: &clap::ArgMatches) -> Result<(), String> 
         spec.expires =
             Some(time::parse_expiry(e, time::now()).map_err(|e| format!("--expires: {e}"))?);
     }
-    let (token, record) = auth::create(dir, spec)?;
+    let (token, record) = auth::create(dir, spec, &auth::cli_actor())?;
     eprintln!(
         "created token `{}` for {} (shown once; only its hash is stored in {}): {}",
         record.name,

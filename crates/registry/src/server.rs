@@ -14,13 +14,14 @@ use crate::time;
 use crate::upload::{self, Limits};
 use axum::Router;
 use axum::body::{Body, Bytes};
-use axum::extract::{DefaultBodyLimit, Path, Query, Request, State};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post, put};
 use serde_json::{Value, json};
 use std::collections::HashMap;
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -37,6 +38,8 @@ pub struct Registry {
 }
 
 type Shared = State<Arc<Registry>>;
+/// The client's address, for the audit log.
+type Peer = ConnectInfo<SocketAddr>;
 
 pub fn router(registry: Arc<Registry>) -> Router {
     let limit = registry
@@ -66,6 +69,7 @@ pub fn router(registry: Arc<Registry>) -> Router {
         )
         .route("/api/v1/tokens", post(token_create).get(token_list))
         .route("/api/v1/tokens/{name}", delete(token_revoke))
+        .route("/api/v1/audit", get(audit_page))
         .route("/api/v1/packages/{name}/{version}", get(package_list))
         .route(
             "/api/v1/packages/{name}/{version}/{file}",
@@ -182,6 +186,7 @@ fn writer(reg: &Registry, headers: &HeaderMap) -> Result<TokenRecord, Response> 
 /// name's lock.
 async fn write_as<T: Send + 'static>(
     reg: &Arc<Registry>,
+    peer: SocketAddr,
     token: TokenRecord,
     action: Action,
     kind: Kind,
@@ -191,8 +196,10 @@ async fn write_as<T: Send + 'static>(
     let legacy = reg.tokens.file();
     write(reg, move |st| {
         let allow = |t: Target<'_>| access::check(&token, action, kind, &name, t, time::now());
+        let actor = token.actor(&peer.to_string());
         let caller = Caller {
             principal: &token.principal,
+            actor: &actor,
             legacy_owners: &legacy.legacy_owners,
             allow: &allow,
         };
@@ -284,7 +291,12 @@ async fn index_file(State(reg): Shared, Path(path): Path<String>, headers: Heade
     resp
 }
 
-async fn publish(State(reg): Shared, headers: HeaderMap, body: Bytes) -> Response {
+async fn publish(
+    State(reg): Shared,
+    ConnectInfo(peer): Peer,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let token = match writer(&reg, &headers) {
         Ok(t) => t,
         Err(r) => return r,
@@ -302,6 +314,7 @@ async fn publish(State(reg): Shared, headers: HeaderMap, body: Bytes) -> Respons
     let publish = move |st: &Storage, c: &Caller<'_>| st.publish(&meta, &file, c);
     match write_as(
         &reg,
+        peer,
         token,
         Action::Publish,
         Kind::Crate,
@@ -351,6 +364,7 @@ async fn download(
 
 async fn set_yank(
     reg: Arc<Registry>,
+    peer: SocketAddr,
     headers: HeaderMap,
     name: String,
     version: String,
@@ -364,7 +378,7 @@ async fn set_yank(
         let name = name.clone();
         move |st: &Storage, c: &Caller<'_>| st.set_yanked(&name, &version, yanked, c)
     };
-    match write_as(&reg, token, Action::Yank, Kind::Crate, name, set).await {
+    match write_as(&reg, peer, token, Action::Yank, Kind::Crate, name, set).await {
         Ok(()) => axum::Json(json!({"ok": true})).into_response(),
         Err(r) => r,
     }
@@ -372,18 +386,20 @@ async fn set_yank(
 
 async fn yank(
     State(reg): Shared,
+    ConnectInfo(peer): Peer,
     Path((name, version)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Response {
-    set_yank(reg, headers, name, version, true).await
+    set_yank(reg, peer, headers, name, version, true).await
 }
 
 async fn unyank(
     State(reg): Shared,
+    ConnectInfo(peer): Peer,
     Path((name, version)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Response {
-    set_yank(reg, headers, name, version, false).await
+    set_yank(reg, peer, headers, name, version, false).await
 }
 
 async fn search(
@@ -443,6 +459,7 @@ struct Users {
 /// `PUT`/`DELETE .../owners` with `{"users": [login, ...]}`: `{"ok": true, "msg": ...}`.
 async fn change_owners(
     reg: Arc<Registry>,
+    peer: SocketAddr,
     headers: HeaderMap,
     kind: Kind,
     name: String,
@@ -466,7 +483,7 @@ async fn change_owners(
             st.change_owners(kind, &name, add, &users, &file.principals(), c)
         }
     };
-    match write_as(&reg, token, Action::ChangeOwners, kind, name, change).await {
+    match write_as(&reg, peer, token, Action::ChangeOwners, kind, name, change).await {
         Ok(msg) => axum::Json(json!({"ok": true, "msg": msg})).into_response(),
         Err(r) => r,
     }
@@ -482,20 +499,22 @@ async fn crate_owners(
 
 async fn crate_owners_add(
     State(reg): Shared,
+    ConnectInfo(peer): Peer,
     Path(name): Path<String>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    change_owners(reg, headers, Kind::Crate, name, true, body).await
+    change_owners(reg, peer, headers, Kind::Crate, name, true, body).await
 }
 
 async fn crate_owners_remove(
     State(reg): Shared,
+    ConnectInfo(peer): Peer,
     Path(name): Path<String>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    change_owners(reg, headers, Kind::Crate, name, false, body).await
+    change_owners(reg, peer, headers, Kind::Crate, name, false, body).await
 }
 
 async fn package_owners(
@@ -511,6 +530,7 @@ async fn package_owners(
 
 async fn package_owners_add(
     State(reg): Shared,
+    ConnectInfo(peer): Peer,
     Path(name): Path<String>,
     headers: HeaderMap,
     body: Bytes,
@@ -518,11 +538,12 @@ async fn package_owners_add(
     if let Err(e) = upload::check_segment("name", &name) {
         return error(StatusCode::BAD_REQUEST, e.0);
     }
-    change_owners(reg, headers, Kind::Package, name, true, body).await
+    change_owners(reg, peer, headers, Kind::Package, name, true, body).await
 }
 
 async fn package_owners_remove(
     State(reg): Shared,
+    ConnectInfo(peer): Peer,
     Path(name): Path<String>,
     headers: HeaderMap,
     body: Bytes,
@@ -530,7 +551,7 @@ async fn package_owners_remove(
     if let Err(e) = upload::check_segment("name", &name) {
         return error(StatusCode::BAD_REQUEST, e.0);
     }
-    change_owners(reg, headers, Kind::Package, name, false, body).await
+    change_owners(reg, peer, headers, Kind::Package, name, false, body).await
 }
 
 /// What the token API shows of a token: never the token or its hash.
@@ -580,7 +601,12 @@ impl NewToken {
 }
 
 /// `POST /api/v1/tokens` (admin): makes a token; 201 with the token, shown this once.
-async fn token_create(State(reg): Shared, headers: HeaderMap, body: Bytes) -> Response {
+async fn token_create(
+    State(reg): Shared,
+    ConnectInfo(peer): Peer,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let by = match admin(&reg, &headers) {
         Ok(t) => t,
         Err(r) => return r,
@@ -593,7 +619,8 @@ async fn token_create(State(reg): Shared, headers: HeaderMap, body: Bytes) -> Re
         Err(e) => return error(StatusCode::BAD_REQUEST, e),
     };
     let dir = reg.storage.root().to_path_buf();
-    match tokio::task::spawn_blocking(move || auth::create(&dir, spec)).await {
+    let actor = by.actor(&peer.to_string());
+    match tokio::task::spawn_blocking(move || auth::create(&dir, spec, &actor)).await {
         Ok(Ok((token, record))) => {
             reg.tokens.reload();
             tracing::info!(
@@ -633,6 +660,7 @@ async fn token_list(State(reg): Shared, headers: HeaderMap) -> Response {
 /// `DELETE /api/v1/tokens/{name}` (admin): revokes it.
 async fn token_revoke(
     State(reg): Shared,
+    ConnectInfo(peer): Peer,
     Path(name): Path<String>,
     headers: HeaderMap,
 ) -> Response {
@@ -642,7 +670,8 @@ async fn token_revoke(
     };
     let dir = reg.storage.root().to_path_buf();
     let which = name.clone();
-    match tokio::task::spawn_blocking(move || auth::revoke(&dir, &which)).await {
+    let actor = by.actor(&peer.to_string());
+    match tokio::task::spawn_blocking(move || auth::revoke(&dir, &which, &actor)).await {
         Ok(Ok(record)) => {
             reg.tokens.reload();
             tracing::info!(token = record.name, by = by.name, "token revoked");
@@ -659,6 +688,7 @@ async fn token_revoke(
 
 async fn package_put(
     State(reg): Shared,
+    ConnectInfo(peer): Peer,
     Path((name, version, file)): Path<(String, String, String)>,
     headers: HeaderMap,
     body: Bytes,
@@ -695,7 +725,7 @@ async fn package_put(
         let name = name.clone();
         move |st: &Storage, c: &Caller<'_>| st.put_package(&name, &version, &file, &body, c)
     };
-    match write_as(&reg, token, Action::Publish, Kind::Package, name, put).await {
+    match write_as(&reg, peer, token, Action::Publish, Kind::Package, name, put).await {
         Ok((what, sha)) => {
             let status = if what == Stored::Created {
                 StatusCode::CREATED
@@ -764,5 +794,44 @@ async fn package_list(
         }))
         .into_response(),
         Err(e) => store_error(e),
+    }
+}
+
+/// `GET /api/v1/audit?since=ID&limit=N` (admin): completed changes, oldest first, at most
+/// N (default 100, at most 1000); `next` is the `since` of the following page.
+async fn audit_page(
+    State(reg): Shared,
+    Query(q): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Response {
+    if let Err(r) = admin(&reg, &headers) {
+        return r;
+    }
+    let number = |key: &str| -> Result<Option<u64>, Response> {
+        q.get(key)
+            .map(|v| {
+                v.parse().map_err(|_| {
+                    error(
+                        StatusCode::BAD_REQUEST,
+                        format!("`{key}={v}` is not a number"),
+                    )
+                })
+            })
+            .transpose()
+    };
+    let (since, limit) = match (number("since"), number("limit")) {
+        (Ok(s), Ok(l)) => (s, l.unwrap_or(100).clamp(1, 1000) as usize),
+        (Err(r), _) | (_, Err(r)) => return r,
+    };
+    let reg2 = reg.clone();
+    match tokio::task::spawn_blocking(move || reg2.storage.audit.page(since, limit)).await {
+        Ok(Ok((events, next))) => {
+            axum::Json(json!({ "events": events, "next": next })).into_response()
+        }
+        Ok(Err(e)) => store_error(StoreError::Io(e)),
+        Err(e) => error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("audit task failed: {e}"),
+        ),
     }
 }

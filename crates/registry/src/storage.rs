@@ -16,6 +16,7 @@
 //! same lock, on the state the write will change (a crate's first publish makes its owner).
 
 use crate::access::{Kind, Target};
+use crate::audit::{Actor, AuditLog, Change};
 use crate::index::{self, Line, NewCrate};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
@@ -51,6 +52,8 @@ pub enum Stored {
 /// Who asks for a write, and the rule that decides, applied under the name's lock.
 pub struct Caller<'a> {
     pub principal: &'a str,
+    /// For the audit log: the principal, token and address.
+    pub actor: &'a Actor,
     /// Owners of names published before owners were recorded (see `auth::TokenFile`).
     pub legacy_owners: &'a [String],
     pub allow: &'a dyn Fn(Target<'_>) -> Result<(), String>,
@@ -75,9 +78,17 @@ struct OwnersFile {
     owners: Vec<String>,
 }
 
+fn owners_bytes(owners: &[String]) -> io::Result<Vec<u8>> {
+    serde_json::to_vec(&OwnersFile {
+        owners: owners.to_vec(),
+    })
+    .map_err(io::Error::other)
+}
+
 #[derive(Debug)]
 pub struct Storage {
     root: PathBuf,
+    pub audit: AuditLog,
     locks: Mutex<HashMap<String, Arc<Mutex<()>>>>,
 }
 
@@ -116,6 +127,7 @@ impl Storage {
         remove_temp_files(root)?;
         Ok(Storage {
             root: root.to_path_buf(),
+            audit: AuditLog::new(root),
             locks: Mutex::new(HashMap::new()),
         })
     }
@@ -194,6 +206,57 @@ impl Storage {
         write_atomic(&self.index_file(&index::path_of(name)), text.as_bytes())
     }
 
+    /// Makes `change` with `effect`, logged: the intent durably before, the outcome after.
+    fn logged<T>(
+        &self,
+        caller: &Caller<'_>,
+        change: Change,
+        effect: impl FnOnce() -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let id = self.audit.intend(caller.actor, &change)?;
+        let result = effect();
+        // A failed write may still have reached its commit point: the store says.
+        let done = result.is_ok() || self.happened(&change).unwrap_or(false);
+        self.audit.finish(id, done)?;
+        result
+    }
+
+    /// Whether the store shows `change` (for an audit intent a crash left open).
+    pub fn happened(&self, change: &Change) -> io::Result<bool> {
+        let sha = |path: &Path| fs::read(path).map(|b| sha256_hex(&b));
+        let version = change.version.as_deref().unwrap_or_default();
+        let line = |name: &str| -> io::Result<Option<Line>> {
+            let lines = self
+                .lines(name)
+                .map_err(|e| io::Error::other(e.to_string()))?;
+            Ok(lines.into_iter().find(|l| l.vers == version))
+        };
+        Ok(match change.action.as_str() {
+            "publish" => line(&change.name)?.is_some_and(|l| l.cksum == change.sha256),
+            "yank" | "unyank" => {
+                line(&change.name)?.is_some_and(|l| l.yanked == (change.action == "yank"))
+            }
+            "owners" | "package-owners" => {
+                let kind = if change.action == "owners" {
+                    Kind::Crate
+                } else {
+                    Kind::Package
+                };
+                sha(&self.owners_file(kind, &change.name)).is_ok_and(|s| s == change.sha256)
+            }
+            "package" => {
+                let file = change.file.as_deref().unwrap_or_default();
+                sha(&self.package_file(&change.name, version, file))
+                    .is_ok_and(|s| s == change.sha256)
+            }
+            other => {
+                return Err(io::Error::other(format!(
+                    "the store does not keep `{other}` changes"
+                )));
+            }
+        })
+    }
+
     fn owners_file(&self, kind: Kind, name: &str) -> PathBuf {
         match kind {
             Kind::Crate => self
@@ -251,11 +314,7 @@ impl Storage {
     }
 
     fn write_owners(&self, kind: Kind, name: &str, owners: &[String]) -> io::Result<()> {
-        let text = serde_json::to_vec(&OwnersFile {
-            owners: owners.to_vec(),
-        })
-        .map_err(io::Error::other)?;
-        write_atomic(&self.owners_file(kind, name), &text)
+        write_atomic(&self.owners_file(kind, name), &owners_bytes(owners)?)
     }
 
     /// Decides under the name's lock whether `caller` may act on it, then makes a first
@@ -330,7 +389,22 @@ impl Storage {
                 )));
             }
         }
-        self.write_owners(kind, name, &owners)?;
+        let bytes = owners_bytes(&owners)?;
+        let change = Change {
+            action: match kind {
+                Kind::Crate => "owners",
+                Kind::Package => "package-owners",
+            }
+            .into(),
+            name: name.to_owned(),
+            version: None,
+            file: None,
+            sha256: sha256_hex(&bytes),
+            detail: serde_json::json!({ "owners": owners, if add { "added" } else { "removed" }: logins }),
+        };
+        self.logged(caller, change, || {
+            Ok(write_atomic(&self.owners_file(kind, name), &bytes)?)
+        })?;
         Ok(if add {
             format!("{} now owned by {}", name, owners.join(", "))
         } else {
@@ -376,15 +450,25 @@ impl Storage {
                 )))
             };
         }
-        // The file first: an index line must never point at a missing or partial .crate.
-        write_atomic(&self.crate_file(&meta.name, &meta.vers), file)?;
-        lines.push(meta.to_line(cksum));
-        self.write_lines(&meta.name, &lines)?;
-        if let Some(d) = &meta.description {
-            // For search; losing it in a crash costs only a description.
-            write_atomic(&self.description_file(&meta.name), d.as_bytes())?;
-        }
-        Ok(Stored::Created)
+        let change = Change {
+            action: "publish".into(),
+            name: meta.name.clone(),
+            version: Some(meta.vers.clone()),
+            file: None,
+            sha256: cksum.clone(),
+            detail: serde_json::Value::Null,
+        };
+        self.logged(caller, change, || {
+            // The file first: an index line must never point at a missing or partial .crate.
+            write_atomic(&self.crate_file(&meta.name, &meta.vers), file)?;
+            lines.push(meta.to_line(cksum));
+            self.write_lines(&meta.name, &lines)?;
+            if let Some(d) = &meta.description {
+                // For search; losing it in a crash costs only a description.
+                write_atomic(&self.description_file(&meta.name), d.as_bytes())?;
+            }
+            Ok(Stored::Created)
+        })
     }
 
     /// Sets or clears `yanked` on one version, for `caller`.
@@ -406,11 +490,19 @@ impl Storage {
             .iter_mut()
             .find(|l| l.vers == vers)
             .ok_or_else(|| StoreError::NotFound(format!("{name} {vers} is not published here")))?;
-        if line.yanked != yanked {
-            line.yanked = yanked;
-            self.write_lines(name, &lines)?;
+        if line.yanked == yanked {
+            return Ok(());
         }
-        Ok(())
+        line.yanked = yanked;
+        let change = Change {
+            action: if yanked { "yank" } else { "unyank" }.into(),
+            name: name.to_owned(),
+            version: Some(vers.to_owned()),
+            file: None,
+            sha256: line.cksum.clone(),
+            detail: serde_json::Value::Null,
+        };
+        self.logged(caller, change, || Ok(self.write_lines(name, &lines)?))
     }
 
     /// Stores a package file for `caller`; the same bytes again is a no-op, different
@@ -442,7 +534,15 @@ impl Storage {
             Err(e) if e.kind() == io::ErrorKind::NotFound => {}
             Err(e) => return Err(e.into()),
         }
-        write_atomic(&path, bytes)?;
+        let change = Change {
+            action: "package".into(),
+            name: name.to_owned(),
+            version: Some(version.to_owned()),
+            file: Some(file.to_owned()),
+            sha256: sha.clone(),
+            detail: serde_json::Value::Null,
+        };
+        self.logged(caller, change, || Ok(write_atomic(&path, bytes)?))?;
         Ok((Stored::Created, sha))
     }
 

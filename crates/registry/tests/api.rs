@@ -618,3 +618,128 @@ fn an_old_registrys_tokens_and_crates_keep_working() {
     assert_eq!(publish(&s.addr, bob, "newcrate", "0.1.0", "").status, 200);
     assert_eq!(publish(&s.addr, alice, "newcrate", "0.2.0", "").status, 403);
 }
+
+#[test]
+fn every_change_is_in_the_audit_log_with_who_where_and_what() {
+    let dir = Scratch::new("audit");
+    let root = token_with(&dir.0, "ops", &["--admin"]);
+    let alice = token(&dir.0, "alice");
+    let s = Server::start(&dir.0, &[]);
+    let auth = |t: &str| [("Authorization", t.to_owned())];
+    let call = |method: &str, path: &str, t: &str, body: &[u8]| {
+        let [(k, v)] = auth(t);
+        http(&s.addr, method, path, &[(k, v.as_str())], body)
+    };
+    assert_eq!(publish(&s.addr, &alice, "audited", "1.0.0", "").status, 200);
+    assert_eq!(
+        publish(&s.addr, &alice, "audited", "1.0.0", "").status,
+        200,
+        "a no-op"
+    );
+    assert_eq!(yank(&s.addr, &alice, "audited", "1.0.0").status, 200);
+    assert_eq!(
+        call("PUT", "/api/v1/crates/audited/1.0.0/unyank", &alice, b"").status,
+        200
+    );
+    assert_eq!(
+        call(
+            "PUT",
+            "/api/v1/crates/audited/owners",
+            &alice,
+            br#"{"users":["ops"]}"#
+        )
+        .status,
+        200
+    );
+    assert_eq!(
+        call("PUT", "/api/v1/packages/kit/1.0.0/kit.tgz", &alice, b"kit").status,
+        201
+    );
+    let made = call("POST", "/api/v1/tokens", &root, br#"{"principal":"bob"}"#);
+    assert_eq!(made.status, 201);
+    assert_eq!(
+        call("DELETE", "/api/v1/tokens/bob-1", &root, b"").status,
+        200
+    );
+    assert_eq!(
+        publish(&s.addr, &alice, "refused", "1.0.0", "x").status,
+        200
+    );
+    assert_eq!(
+        publish(&s.addr, &root, "refused", "1.0.1", "x").status,
+        403,
+        "not logged"
+    );
+
+    assert_eq!(call("GET", "/api/v1/audit", &alice, b"").status, 403);
+    let page = json(&call("GET", "/api/v1/audit", &root, b""));
+    let events = page["events"].as_array().unwrap();
+    let actions: Vec<&str> = events
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    // The CLI's token creations first, then each change once, in order; no refusal, no no-op.
+    assert_eq!(
+        actions,
+        [
+            "token-create",
+            "token-create",
+            "publish",
+            "yank",
+            "unyank",
+            "owners",
+            "package",
+            "token-create",
+            "token-revoke",
+            "publish"
+        ]
+    );
+    assert_eq!(events[0]["addr"], "cli");
+    let publish_event = &events[2];
+    assert_eq!(publish_event["principal"], "alice");
+    assert_eq!(publish_event["token"], "alice-1");
+    assert!(
+        publish_event["addr"]
+            .as_str()
+            .unwrap()
+            .starts_with("127.0.0.1:")
+    );
+    assert!(publish_event["time"].as_str().unwrap().ends_with('Z'));
+    let stored = std::fs::read(dir.0.join("crates/audited/audited-1.0.0.crate")).unwrap();
+    assert_eq!(publish_event["sha256"], sha256_hex(&stored));
+    assert_eq!(events[6]["sha256"], sha256_hex(b"kit"));
+    assert_eq!(
+        events[5]["detail"]["owners"],
+        serde_json::json!(["alice", "ops"])
+    );
+    let owners_file = std::fs::read(dir.0.join("crates/audited/owners.json")).unwrap();
+    assert_eq!(events[5]["sha256"], sha256_hex(&owners_file));
+    assert_eq!(events[7]["detail"]["principal"], "bob");
+    assert_eq!(events[7]["principal"], "ops");
+
+    // Pages: `since` and `limit`, and `next` until the end.
+    let mut seen = Vec::new();
+    let mut since = String::new();
+    loop {
+        let p = json(&call(
+            "GET",
+            &format!("/api/v1/audit?limit=3{since}"),
+            &root,
+            b"",
+        ));
+        seen.extend(
+            p["events"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| e["id"].clone()),
+        );
+        match p["next"].as_u64() {
+            Some(n) => since = format!("&since={n}"),
+            None => break,
+        }
+    }
+    let all: Vec<_> = events.iter().map(|e| e["id"].clone()).collect();
+    assert_eq!(seen, all);
+    assert_eq!(call("GET", "/api/v1/audit?since=x", &root, b"").status, 400);
+}

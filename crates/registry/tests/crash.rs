@@ -1,7 +1,9 @@
 //! keel-registry killed with SIGKILL in the middle of uploads, again and again. After each
 //! restart: every index line points at a stored `.crate` with the matching checksum, every
 //! upload the registry acknowledged is there (fsync before the answer), and no temp file is
-//! visible.
+//! visible. The audit log agrees: every acknowledged upload is a completed event with the
+//! stored bytes' sha256, every completed event is in the store, and no event a kill left
+//! open stays open.
 
 mod common;
 
@@ -13,6 +15,7 @@ use std::time::Duration;
 fn sigkill_during_uploads_never_leaves_a_broken_index() {
     let dir = Scratch::new("crash");
     let t = token(&dir.0, "ci");
+    let admin = token_with(&dir.0, "ops", &["--admin"]);
     let seed = std::env::var("KEEL_SEED")
         .ok()
         .and_then(|s| s.parse().ok())
@@ -78,6 +81,13 @@ fn sigkill_during_uploads_never_leaves_a_broken_index() {
                 "seed {seed}: acknowledged {name} {vers} is gone after a crash"
             );
         }
+        check_audit(
+            &server.addr,
+            &admin,
+            &dir.0,
+            &acknowledged.lock().unwrap(),
+            seed,
+        );
         drop(server);
     }
     let acked = acknowledged.lock().unwrap().len();
@@ -94,4 +104,70 @@ fn fastrand_like(mut s: u64) -> impl FnMut() -> u64 {
         s ^= s << 17;
         s
     }
+}
+
+/// The audit log after a restart, against what was acknowledged and what is stored.
+fn check_audit(
+    addr: &str,
+    admin: &str,
+    dir: &std::path::Path,
+    acked: &[(String, String)],
+    seed: u64,
+) {
+    let mut events = Vec::new();
+    let mut since = String::new();
+    loop {
+        let r = http(
+            addr,
+            "GET",
+            &format!("/api/v1/audit?limit=1000{since}"),
+            &[("Authorization", admin)],
+            b"",
+        );
+        let page: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
+        events.extend(page["events"].as_array().unwrap().iter().cloned());
+        match page["next"].as_u64() {
+            Some(n) => since = format!("&since={n}"),
+            None => break,
+        }
+    }
+    let published: std::collections::HashMap<(String, String), String> = events
+        .iter()
+        .filter(|e| e["action"] == "publish")
+        .map(|e| {
+            let key = (
+                e["name"].as_str().unwrap().to_owned(),
+                e["version"].as_str().unwrap().to_owned(),
+            );
+            (key, e["sha256"].as_str().unwrap().to_owned())
+        })
+        .collect();
+    for (name, vers) in acked {
+        let sha = published
+            .get(&(name.clone(), vers.clone()))
+            .unwrap_or_else(|| {
+                panic!("seed {seed}: acknowledged {name} {vers} is not in the audit log")
+            });
+        let stored = std::fs::read(dir.join(format!("crates/{name}/{name}-{vers}.crate"))).unwrap();
+        assert_eq!(*sha, sha256_hex(&stored), "seed {seed}: {name} {vers}");
+    }
+    for ((name, vers), sha) in &published {
+        let stored = std::fs::read(dir.join(format!("crates/{name}/{name}-{vers}.crate")))
+            .unwrap_or_else(|_| {
+                panic!("seed {seed}: the audit log has {name} {vers}, the store does not")
+            });
+        assert_eq!(*sha, sha256_hex(&stored));
+    }
+    // Every intent in the file has its outcome: recovery settled what the kill left open.
+    let text = std::fs::read_to_string(dir.join("audit.jsonl")).unwrap();
+    let (mut open, mut at) = (std::collections::BTreeSet::new(), 0u64);
+    for line in text.split_inclusive('\n') {
+        let v: serde_json::Value = serde_json::from_str(line.trim_end()).unwrap();
+        match v["state"].as_str().unwrap() {
+            "intent" => assert!(open.insert(at)),
+            _ => assert!(open.remove(&v["id"].as_u64().unwrap())),
+        }
+        at += line.len() as u64;
+    }
+    assert!(open.is_empty(), "seed {seed}: events left open: {open:?}");
 }
