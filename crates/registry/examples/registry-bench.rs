@@ -245,7 +245,18 @@ fn main() {
         k = k.max(load(&keel, connections, secs / 2.0));
         n = n.max(load(&ngx, connections, secs / 2.0));
     }
-    let _ = server.kill();
+    // `nginx -s stop`, not SIGKILL: the master then stops its workers, which would
+    // otherwise linger and load the machine (and hold this process's output open).
+    let stopped = std::process::Command::new(&nginx)
+        .arg("-c")
+        .arg(&conf)
+        .arg("-p")
+        .arg(&dir)
+        .args(["-s", "stop"])
+        .status();
+    if !stopped.is_ok_and(|s| s.success()) {
+        let _ = server.kill();
+    }
     let _ = server.wait();
     let _ = std::fs::remove_dir_all(&dir);
     println!(

@@ -7,6 +7,7 @@ pub mod access;
 pub mod audit;
 pub mod auth;
 pub mod index;
+pub mod index_cache;
 pub mod server;
 pub mod storage;
 pub mod time;
@@ -48,6 +49,7 @@ pub fn open(
     }
     Ok(Arc::new(server::Registry {
         storage,
+        index_cache: Default::default(),
         tokens,
         auth_required: options.auth_required,
         base_url: options
