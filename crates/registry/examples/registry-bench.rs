@@ -145,26 +145,17 @@ fn main() {
     std::fs::create_dir_all(&dir).unwrap();
     let token = keel_registry::auth::new_token(&dir, "bench").unwrap();
 
-    // keel-registry, in this process.
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let listener = rt
-        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
-        .unwrap();
-    let keel = listener.local_addr().unwrap().to_string();
+    // keel-registry, in this process, served as the binary serves it: a thread per core.
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let listeners = keel_registry::listen("127.0.0.1:0".parse().unwrap(), threads).unwrap();
+    let keel = listeners[0].local_addr().unwrap().to_string();
     let registry = keel_registry::open(
         &dir,
         keel_registry::Options::default(),
         format!("http://{keel}"),
     )
     .unwrap();
-    rt.spawn(keel_registry::serve(
-        registry,
-        listener,
-        std::future::pending(),
-    ));
+    let _running = keel_registry::start(registry, listeners).unwrap();
 
     // Publish latency against the durable writes alone.
     let mut publish = Vec::new();

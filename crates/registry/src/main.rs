@@ -47,6 +47,13 @@ fn command() -> Command {
                         .long("auth-required")
                         .action(ArgAction::SetTrue)
                         .help("Every request, reads included, needs a token"),
+                )
+                .arg(
+                    Arg::new("threads")
+                        .long("threads")
+                        .value_name("N")
+                        .value_parser(value_parser!(usize))
+                        .help("Serving threads, each accepting its own share of connections (default: one per core)"),
                 ),
         )
         .subcommand(
@@ -122,6 +129,7 @@ fn main() -> ExitCode {
             *m.get_one::<SocketAddr>("addr").expect("has a default"),
             m.get_one::<String>("base-url").cloned(),
             m.get_flag("auth-required"),
+            m.get_one::<usize>("threads").copied(),
         ),
         Some(("token", m)) => match m.subcommand().expect("a subcommand is required") {
             ("new", m) => new_token(&dir, m),
@@ -228,61 +236,67 @@ fn serve(
     addr: SocketAddr,
     base_url: Option<String>,
     auth_required: bool,
+    threads: Option<usize>,
 ) -> Result<(), String> {
     tracing_subscriber::fmt()
         .with_target(false)
         .with_writer(std::io::stderr)
         .init();
-    let rt = tokio::runtime::Builder::new_multi_thread()
+    let threads = threads
+        .or_else(|| std::thread::available_parallelism().ok().map(|n| n.get()))
+        .unwrap_or(1);
+    let listeners = keel_registry::listen(addr, threads).map_err(|e| {
+        format!("cannot listen on {addr}: {e} (is another registry running there? choose --addr)")
+    })?;
+    let bound = listeners[0].local_addr().map_err(|e| e.to_string())?;
+    let options = keel_registry::Options {
+        auth_required,
+        base_url,
+        ..Default::default()
+    };
+    let registry = keel_registry::open(&dir, options, format!("http://{bound}"))
+        .map_err(|e| format!("opening the registry in {}: {e}", dir.display()))?;
+    // Signals are handled on a runtime of their own; requests on the serving threads.
+    let signals = tokio::runtime::Builder::new_current_thread()
         .enable_all()
-        .thread_name("keel-registry")
         .build()
         .map_err(|e| e.to_string())?;
-    rt.block_on(async {
-        let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| {
-            format!(
-                "cannot listen on {addr}: {e} (is another registry running there? choose --addr)"
-            )
-        })?;
-        let bound = listener.local_addr().map_err(|e| e.to_string())?;
-        let options = keel_registry::Options {
-            auth_required,
-            base_url,
-            ..Default::default()
-        };
-        let registry = keel_registry::open(&dir, options, format!("http://{bound}"))
-            .map_err(|e| format!("opening the registry in {}: {e}", dir.display()))?;
-        // Installed before the ready line: SIGHUP's default action would end the process.
-        let mut hangup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())
-            .map_err(|e| format!("installing the SIGHUP handler: {e}"))?;
-        let reloading = registry.clone();
-        tokio::spawn(async move {
-            while hangup.recv().await.is_some() {
-                tracing::info!("SIGHUP: reloading tokens");
-                reloading.tokens.reload();
-            }
-        });
-        // The first line on stdout, once ready: where it listens (scripts and tests read it).
-        println!(
-            "keel-registry listening on {} (index: sparse+{}/index/), serving {}",
-            registry.base_url,
-            registry.base_url,
-            dir.display()
-        );
-        keel_registry::serve(registry, listener, shutdown_signal())
-            .await
-            .map_err(|e| format!("serving {}: {e}", dir.display()))
-    })
-}
-
-async fn shutdown_signal() {
     use tokio::signal::unix::{SignalKind, signal};
-    let mut term = signal(SignalKind::terminate()).expect("SIGTERM handler");
-    tokio::select! {
-        _ = tokio::signal::ctrl_c() => {}
-        _ = term.recv() => {}
-    }
+    // Installed before the ready line: SIGHUP's default action would end the process.
+    let (mut hangup, mut term) = signals
+        .block_on(async {
+            Ok::<_, std::io::Error>((
+                signal(SignalKind::hangup())?,
+                signal(SignalKind::terminate())?,
+            ))
+        })
+        .map_err(|e| format!("installing the signal handlers: {e}"))?;
+    let running = keel_registry::start(registry.clone(), listeners)
+        .map_err(|e| format!("starting the serving threads: {e}"))?;
+    // The first line on stdout, once ready: where it listens (scripts and tests read it).
+    println!(
+        "keel-registry listening on {} (index: sparse+{}/index/), serving {} with {threads} threads",
+        registry.base_url,
+        registry.base_url,
+        dir.display()
+    );
+    signals.block_on(async {
+        loop {
+            tokio::select! {
+                _ = hangup.recv() => {
+                    tracing::info!("SIGHUP: reloading tokens");
+                    registry.tokens.reload();
+                }
+                _ = term.recv() => break,
+                _ = tokio::signal::ctrl_c() => break,
+            }
+        }
+    });
     tracing::info!("shutting down");
+    running.stop();
+    running
+        .wait(&registry)
+        .map_err(|e| format!("serving {}: {e}", dir.display()))
 }
 
 #[cfg(test)]

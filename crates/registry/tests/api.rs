@@ -743,3 +743,31 @@ fn every_change_is_in_the_audit_log_with_who_where_and_what() {
     assert_eq!(seen, all);
     assert_eq!(call("GET", "/api/v1/audit?since=x", &root, b"").status, 400);
 }
+
+/// Serving threads share the port through SO_REUSEPORT, which must not let a second
+/// registry share it too; SIGTERM stops every thread and records token use.
+#[test]
+fn a_taken_port_is_refused_and_sigterm_stops_the_registry() {
+    let dir = Scratch::new("port");
+    let t = token(&dir.0, "ci");
+    let mut s = Server::start(&dir.0, &[]);
+    assert_eq!(publish(&s.addr, &t, "ported", "1.0.0", "").status, 200);
+    let other = Scratch::new("port-other");
+    let second = std::process::Command::new(env!("CARGO_BIN_EXE_keel-registry"))
+        .args(["serve", "--dir"])
+        .arg(&other.0)
+        .args(["--addr", &s.addr])
+        .output()
+        .unwrap();
+    assert_eq!(second.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&second.stderr);
+    assert!(err.contains("is another registry running there?"), "{err}");
+    let status = std::process::Command::new("kill")
+        .arg(s.child.id().to_string())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert!(s.child.wait().unwrap().success(), "SIGTERM is a clean stop");
+    let used = std::fs::read_to_string(dir.0.join("tokens-used.json")).unwrap();
+    assert!(used.contains("\"ci-1\""), "{used}");
+}
