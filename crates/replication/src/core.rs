@@ -548,6 +548,13 @@ impl Core {
         }
     }
 
+    /// Found behind a peer's checkpoint: a campaign now would fail for want of those slots
+    /// and disrupt the replicas that could lead, so it waits a few election timeouts (time
+    /// to fetch the checkpoint). Only waits: if nobody else leads, it tries again after.
+    fn hold_back(&mut self) {
+        self.quiet_until = self.quiet_until.max(self.now + 4 * self.timeout);
+    }
+
     fn can_lead(&self) -> bool {
         self.may_lead && self.membership.contains(self.id) && self.log_start <= self.executed + 1
     }
@@ -775,6 +782,7 @@ impl Core {
         if log_start > self.executed + 1 {
             // The peer has checkpointed slots this replica has not executed; it cannot lead
             // until it catches up.
+            self.hold_back();
             self.step_down(None);
             self.fetch_at = 0;
             self.leader = Some(from);
@@ -1368,6 +1376,7 @@ impl Core {
         commit: Slot,
     ) {
         if values.is_empty() && log_start > self.executed + 1 {
+            self.hold_back();
             if self.now >= self.checkpoint_at {
                 self.checkpoint_at = self.now + self.timeout;
                 self.outputs.push(Output::NeedCheckpoint { from });

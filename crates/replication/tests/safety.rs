@@ -477,3 +477,60 @@ fn a_prepare_from_a_member_not_yet_known_makes_the_replica_catch_up() {
         "promises nothing to a stranger"
     );
 }
+
+/// Found by the simulator: a replica behind its peers' checkpoints campaigned whenever its
+/// timer fired, could never win for want of the checkpointed slots, and each campaign
+/// raised the ballot over the replicas that could lead, so the ring went without a primary.
+/// Told by a promise that it is behind, it steps down and holds back for a few election
+/// timeouts (time to fetch the checkpoint), then may try again.
+#[test]
+fn a_candidate_behind_a_peers_checkpoint_holds_back_its_next_campaign() {
+    let opts = Options::default();
+    let timeout = opts.election_timeout.as_micros() as u64;
+    let mut core = Core::restore(1, opts, 0, three(), Durable::default(), 0, 7);
+    let campaign = |core: &mut Core, until: u64| -> Option<(u64, Ballot)> {
+        while core.next_deadline() < until {
+            let now = core.next_deadline();
+            core.step(now, Input::Tick);
+            let prepare = core.take_outputs().into_iter().find_map(|o| match o {
+                Output::Send {
+                    message: Message::Prepare { ballot, .. },
+                    ..
+                } => Some(ballot),
+                _ => None,
+            });
+            if let Some(b) = prepare {
+                return Some((now, b));
+            }
+        }
+        None
+    };
+    let (at, ballot) = campaign(&mut core, u64::MAX).expect("replica 1 campaigns");
+    let behind = Message::Promise {
+        ballot,
+        accepted: Vec::new(),
+        log_start: 50,
+        executed: 49,
+    };
+    core.step(at + 1, message(2, behind));
+    let fetched = core.take_outputs().into_iter().any(|o| {
+        matches!(
+            o,
+            Output::Send {
+                to: 2,
+                message: Message::Fetch { from: 1 }
+            }
+        )
+    });
+    assert!(fetched, "asks the peer for what it lacks");
+    assert!(!core.is_primary());
+    assert_eq!(
+        campaign(&mut core, at + 4 * timeout),
+        None,
+        "no campaign while it fetches"
+    );
+    assert!(
+        campaign(&mut core, at + 8 * timeout).is_some(),
+        "then it may try again, in case nobody else leads"
+    );
+}
