@@ -155,7 +155,7 @@ fn main() {
         format!("http://{keel}"),
     )
     .unwrap();
-    let _running = keel_registry::start(registry, listeners).unwrap();
+    let _running = keel_registry::start(registry, listeners, None).unwrap();
 
     // Publish latency against the durable writes alone.
     let mut publish = Vec::new();

@@ -11,6 +11,7 @@ pub mod index_cache;
 pub mod server;
 pub mod storage;
 pub mod time;
+pub mod tls;
 pub mod upload;
 
 use std::net::SocketAddr;
@@ -110,16 +111,18 @@ impl Running {
     }
 }
 
-/// Serves `registry` on `listeners` (see [`listen`]) until [`Running::stop`].
+/// Serves `registry` on `listeners` (see [`listen`]), over TLS when `tls` is given, until
+/// [`Running::stop`].
 pub fn start(
     registry: Arc<server::Registry>,
     listeners: Vec<std::net::TcpListener>,
+    tls: Option<tls::Tls>,
 ) -> std::io::Result<Running> {
     let addr = listeners[0].local_addr()?;
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let mut threads = Vec::new();
     for (i, listener) in listeners.into_iter().enumerate() {
-        let (registry, mut stopped) = (registry.clone(), stopped.clone());
+        let (registry, mut stopped, tls) = (registry.clone(), stopped.clone(), tls.clone());
         let thread = std::thread::Builder::new()
             .name(format!("keel-registry-{i}"))
             .spawn(move || -> std::io::Result<()> {
@@ -140,13 +143,24 @@ pub fn start(
                         });
                     }
                     let listener = tokio::net::TcpListener::from_std(listener)?;
-                    let app = server::router(registry)
-                        .into_make_service_with_connect_info::<SocketAddr>();
-                    axum::serve(listener, app)
-                        .with_graceful_shutdown(async move {
-                            let _ = stopped.wait_for(|s| *s).await;
-                        })
-                        .await
+                    let app =
+                        server::router(registry).into_make_service_with_connect_info::<tls::Peer>();
+                    let stop = async move {
+                        let _ = stopped.wait_for(|s| *s).await;
+                    };
+                    match tls {
+                        Some(tls) => {
+                            let listener = tls.listener(listener)?;
+                            axum::serve(listener, app)
+                                .with_graceful_shutdown(stop)
+                                .await
+                        }
+                        None => {
+                            axum::serve(listener, app)
+                                .with_graceful_shutdown(stop)
+                                .await
+                        }
+                    }
                 })
             })?;
         threads.push(thread);

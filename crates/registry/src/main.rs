@@ -49,6 +49,22 @@ fn command() -> Command {
                         .help("Every request, reads included, needs a token"),
                 )
                 .arg(
+                    Arg::new("tls-cert")
+                        .long("tls-cert")
+                        .value_name("PEM")
+                        .value_parser(value_parser!(PathBuf))
+                        .requires("tls-key")
+                        .help("Serve HTTPS with this certificate chain (PEM); reloaded on SIGHUP"),
+                )
+                .arg(
+                    Arg::new("tls-key")
+                        .long("tls-key")
+                        .value_name("PEM")
+                        .value_parser(value_parser!(PathBuf))
+                        .requires("tls-cert")
+                        .help("The certificate's private key (PEM); reloaded on SIGHUP"),
+                )
+                .arg(
                     Arg::new("threads")
                         .long("threads")
                         .value_name("N")
@@ -130,6 +146,9 @@ fn main() -> ExitCode {
             m.get_one::<String>("base-url").cloned(),
             m.get_flag("auth-required"),
             m.get_one::<usize>("threads").copied(),
+            m.get_one::<PathBuf>("tls-cert")
+                .cloned()
+                .zip(m.get_one::<PathBuf>("tls-key").cloned()),
         ),
         Some(("token", m)) => match m.subcommand().expect("a subcommand is required") {
             ("new", m) => new_token(&dir, m),
@@ -237,6 +256,7 @@ fn serve(
     base_url: Option<String>,
     auth_required: bool,
     threads: Option<usize>,
+    tls_files: Option<(PathBuf, PathBuf)>,
 ) -> Result<(), String> {
     tracing_subscriber::fmt()
         .with_target(false)
@@ -249,12 +269,23 @@ fn serve(
         format!("cannot listen on {addr}: {e} (is another registry running there? choose --addr)")
     })?;
     let bound = listeners[0].local_addr().map_err(|e| e.to_string())?;
+    let tls = match &tls_files {
+        Some((cert, key)) => Some(keel_registry::tls::Tls::new(cert, key)?),
+        None => None,
+    };
+    if tls.is_none() && !bound.ip().is_loopback() {
+        tracing::warn!(
+            %bound,
+            "serving plain HTTP beyond loopback: tokens cross the network readable; give --tls-cert and --tls-key, or put a TLS proxy in front (--base-url https://...)"
+        );
+    }
+    let scheme = if tls.is_some() { "https" } else { "http" };
     let options = keel_registry::Options {
         auth_required,
         base_url,
         ..Default::default()
     };
-    let registry = keel_registry::open(&dir, options, format!("http://{bound}"))
+    let registry = keel_registry::open(&dir, options, format!("{scheme}://{bound}"))
         .map_err(|e| format!("opening the registry in {}: {e}", dir.display()))?;
     // Signals are handled on a runtime of their own; requests on the serving threads.
     let signals = tokio::runtime::Builder::new_current_thread()
@@ -271,7 +302,7 @@ fn serve(
             ))
         })
         .map_err(|e| format!("installing the signal handlers: {e}"))?;
-    let running = keel_registry::start(registry.clone(), listeners)
+    let running = keel_registry::start(registry.clone(), listeners, tls.clone())
         .map_err(|e| format!("starting the serving threads: {e}"))?;
     // The first line on stdout, once ready: where it listens (scripts and tests read it).
     println!(
@@ -284,8 +315,14 @@ fn serve(
         loop {
             tokio::select! {
                 _ = hangup.recv() => {
-                    tracing::info!("SIGHUP: reloading tokens");
+                    tracing::info!("SIGHUP: reloading tokens and the certificate");
                     registry.tokens.reload();
+                    if let Some(tls) = &tls {
+                        match tls.reload() {
+                            Ok(()) => tracing::info!("new handshakes get the reloaded certificate"),
+                            Err(e) => tracing::error!(error = %e, "keeping the previous certificate"),
+                        }
+                    }
                 }
                 _ = term.recv() => break,
                 _ = tokio::signal::ctrl_c() => break,

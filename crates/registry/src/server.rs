@@ -11,6 +11,7 @@ use crate::auth::{self, Spec, TokenRecord, Tokens};
 use crate::index;
 use crate::storage::{Caller, Storage, StoreError, Stored};
 use crate::time;
+use crate::tls;
 use crate::upload::{self, Limits};
 use axum::Router;
 use axum::body::{Body, Bytes};
@@ -40,7 +41,7 @@ pub struct Registry {
 
 type Shared = State<Arc<Registry>>;
 /// The client's address, for the audit log.
-type Peer = ConnectInfo<SocketAddr>;
+type Peer = ConnectInfo<tls::Peer>;
 
 pub fn router(registry: Arc<Registry>) -> Router {
     let limit = registry
@@ -274,7 +275,7 @@ async fn index_file(State(reg): Shared, Path(path): Path<String>, headers: Heade
 
 async fn publish(
     State(reg): Shared,
-    ConnectInfo(peer): Peer,
+    ConnectInfo(tls::Peer(peer)): Peer,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
@@ -367,7 +368,7 @@ async fn set_yank(
 
 async fn yank(
     State(reg): Shared,
-    ConnectInfo(peer): Peer,
+    ConnectInfo(tls::Peer(peer)): Peer,
     Path((name, version)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Response {
@@ -376,7 +377,7 @@ async fn yank(
 
 async fn unyank(
     State(reg): Shared,
-    ConnectInfo(peer): Peer,
+    ConnectInfo(tls::Peer(peer)): Peer,
     Path((name, version)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Response {
@@ -480,7 +481,7 @@ async fn crate_owners(
 
 async fn crate_owners_add(
     State(reg): Shared,
-    ConnectInfo(peer): Peer,
+    ConnectInfo(tls::Peer(peer)): Peer,
     Path(name): Path<String>,
     headers: HeaderMap,
     body: Bytes,
@@ -490,7 +491,7 @@ async fn crate_owners_add(
 
 async fn crate_owners_remove(
     State(reg): Shared,
-    ConnectInfo(peer): Peer,
+    ConnectInfo(tls::Peer(peer)): Peer,
     Path(name): Path<String>,
     headers: HeaderMap,
     body: Bytes,
@@ -511,7 +512,7 @@ async fn package_owners(
 
 async fn package_owners_add(
     State(reg): Shared,
-    ConnectInfo(peer): Peer,
+    ConnectInfo(tls::Peer(peer)): Peer,
     Path(name): Path<String>,
     headers: HeaderMap,
     body: Bytes,
@@ -524,7 +525,7 @@ async fn package_owners_add(
 
 async fn package_owners_remove(
     State(reg): Shared,
-    ConnectInfo(peer): Peer,
+    ConnectInfo(tls::Peer(peer)): Peer,
     Path(name): Path<String>,
     headers: HeaderMap,
     body: Bytes,
@@ -584,7 +585,7 @@ impl NewToken {
 /// `POST /api/v1/tokens` (admin): makes a token; 201 with the token, shown this once.
 async fn token_create(
     State(reg): Shared,
-    ConnectInfo(peer): Peer,
+    ConnectInfo(tls::Peer(peer)): Peer,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
@@ -641,7 +642,7 @@ async fn token_list(State(reg): Shared, headers: HeaderMap) -> Response {
 /// `DELETE /api/v1/tokens/{name}` (admin): revokes it.
 async fn token_revoke(
     State(reg): Shared,
-    ConnectInfo(peer): Peer,
+    ConnectInfo(tls::Peer(peer)): Peer,
     Path(name): Path<String>,
     headers: HeaderMap,
 ) -> Response {
@@ -669,7 +670,7 @@ async fn token_revoke(
 
 async fn package_put(
     State(reg): Shared,
-    ConnectInfo(peer): Peer,
+    ConnectInfo(tls::Peer(peer)): Peer,
     Path((name, version, file)): Path<(String, String, String)>,
     headers: HeaderMap,
     body: Bytes,

@@ -348,3 +348,120 @@ fn only_a_crates_owners_publish_yank_and_change_its_owners() {
     let refused = failed(&as_(&alice, &v1, &yank), "alice's yank once removed");
     assert!(refused.contains("its owners are bob"), "{refused}");
 }
+
+/// The registry over TLS, with a certificate from a CA this test makes: the real cargo
+/// publishes, searches and builds a consumer through it, trusting the CA the way cargo is
+/// told to (CARGO_HTTP_CAINFO); another CA is refused naming the certificate; SIGHUP
+/// switches new handshakes to a new certificate, and a bad one is not taken.
+#[test]
+fn cargo_publishes_and_builds_over_tls_and_sighup_reloads_the_certificate() {
+    let scratch = Scratch::new("tls");
+    let (reg, home) = (scratch.0.join("registry"), scratch.0.join("cargo-home"));
+    let (ca, cert, key) = test_ca(&scratch.0.join("ca1"), "first");
+    let (ca2, cert2, key2) = test_ca(&scratch.0.join("ca2"), "second");
+    let t = token(&reg, "ci");
+    // The server reads the files it was started with again on SIGHUP.
+    let (live_cert, live_key) = (scratch.0.join("live.pem"), scratch.0.join("live.key"));
+    std::fs::copy(&cert, &live_cert).unwrap();
+    std::fs::copy(&key, &live_key).unwrap();
+    let s = Server::start(
+        &reg,
+        &[
+            "--tls-cert",
+            live_cert.to_str().unwrap(),
+            "--tls-key",
+            live_key.to_str().unwrap(),
+        ],
+    );
+    assert!(s.url.starts_with("https://127.0.0.1:"), "{}", s.url);
+
+    let with_ca = |dir: &Path, ca: &Path, args: &[&str]| {
+        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        Command::new(cargo)
+            .current_dir(dir)
+            .env("CARGO_HOME", &home)
+            .env("CARGO_HTTP_CAINFO", ca)
+            .env_remove("CARGO_TARGET_DIR")
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let lib = scratch.0.join("secure");
+    project(
+        &lib,
+        "secure",
+        "[package]\nname = \"secure-lib\"\nversion = \"1.0.0\"\nedition = \"2021\"\n\
+         description = \"over TLS\"\nlicense = \"MIT\"\npublish = [\"keel\"]\n",
+        ("lib.rs", "pub fn answer() -> u32 { 42 }\n"),
+        &s.url,
+    );
+    let publish = [
+        "publish",
+        "--registry",
+        "keel",
+        "--token",
+        &t,
+        "--allow-dirty",
+        "--no-verify",
+    ];
+    ok(&with_ca(&lib, &ca, &publish), "cargo publish over TLS");
+    let found = ok(
+        &with_ca(&lib, &ca, &["search", "--registry", "keel", "secure"]),
+        "cargo search",
+    );
+    assert!(found.contains("secure-lib = \"1.0.0\""), "{found}");
+
+    let app = scratch.0.join("app");
+    project(
+        &app,
+        "app",
+        "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n\
+         [dependencies]\nsecure-lib = { version = \"1\", registry = \"keel\" }\n",
+        (
+            "main.rs",
+            "fn main() { println!(\"answer {}\", secure_lib::answer()); }\n",
+        ),
+        &s.url,
+    );
+    let run = ok(
+        &with_ca(&app, &ca, &["run", "-q"]),
+        "a consumer build over TLS",
+    );
+    assert!(run.contains("answer 42"), "{run}");
+
+    // The CA cargo is told to trust did not sign this certificate.
+    let refused = with_ca(&lib, &ca2, &["search", "--registry", "keel", "secure"]);
+    let text = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        !refused.status.success() && text.contains("certificate"),
+        "{text}"
+    );
+
+    // SIGHUP with a key that does not match keeps the old certificate.
+    std::fs::copy(&cert2, &live_cert).unwrap();
+    let hup = || {
+        let status = Command::new("kill")
+            .args(["-HUP", &s.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+    };
+    hup();
+    let search = |ca: &Path| {
+        with_ca(&lib, ca, &["search", "--registry", "keel", "secure"])
+            .status
+            .success()
+    };
+    assert!(search(&ca), "a mismatched key is not taken");
+    // With its key, the new certificate serves new handshakes.
+    std::fs::copy(&key2, &live_key).unwrap();
+    hup();
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !search(&ca2) {
+        assert!(
+            std::time::Instant::now() < until,
+            "the new certificate never served"
+        );
+    }
+    assert!(!search(&ca), "the old CA no longer verifies");
+}

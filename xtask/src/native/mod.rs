@@ -111,10 +111,13 @@ impl Native {
             target = self.zig_target(),
         );
         // C and C++ from build scripts: sources may be named relative to the caller, so no
-        // change of directory; the checkout and zig's headers are remapped instead.
+        // change of directory; the checkout and zig's headers are remapped instead. The
+        // target is the pinned one: a `--target=` that cc-rs adds for a clang-like driver
+        // (rustc's triple, which zig does not parse) is dropped.
         let compile = |driver: &str| {
             format!(
-                "{header}ZIG_LIB_DIR={lib} {caches} exec {zig} {driver} -target {target} \
+                "{header}for a in \"$@\"; do shift; case \"$a\" in --target=*) ;; *) set -- \"$@\" \"$a\" ;; esac; done\n\
+                 ZIG_LIB_DIR={lib} {caches} exec {zig} {driver} -target {target} \
                  -ffile-prefix-map={root}={REMAPPED_ROOT} -ffile-prefix-map={zdir}={REMAPPED_ZIG} \"$@\"\n",
                 lib = q(&zig_dir.join("lib")),
                 zig = q(&self.zig.exe()),
