@@ -113,10 +113,19 @@ impl Native {
         // C and C++ from build scripts: sources may be named relative to the caller, so no
         // change of directory; the checkout and zig's headers are remapped instead. The
         // target is the pinned one: a `--target=` that cc-rs adds for a clang-like driver
-        // (rustc's triple, which zig does not parse) is dropped.
+        // (rustc's triple, which zig does not parse) is dropped. Assembly is the exception:
+        // zig's assembler does not remap a path that is not ASCII (repro's varied clone has
+        // one), in its debug info or its FILE symbol, so an assembly source is compiled from
+        // the checkout with the checkout's paths made relative, as the link is.
         let compile = |driver: &str| {
             format!(
-                "{header}for a in \"$@\"; do shift; case \"$a\" in --target=*) ;; *) set -- \"$@\" \"$a\" ;; esac; done\n\
+                "{header}root={root}\n\
+                 asm=\n\
+                 for a in \"$@\"; do case \"$a\" in *.S|*.s) asm=1 ;; esac; done\n\
+                 for a in \"$@\"; do\n  shift\n  case \"$a\" in\n    --target=*) ;;\n    \
+                 \"$root\"/*) if [ -n \"$asm\" ]; then rel=${{a#\"$root\"/}}; set -- \"$@\" \"./$rel\"; else set -- \"$@\" \"$a\"; fi ;;\n    \
+                 *) set -- \"$@\" \"$a\" ;;\n  esac\ndone\n\
+                 if [ -n \"$asm\" ]; then cd \"$root\" || exit 1; PWD=/proc/self/cwd; export PWD; set -- -ffile-prefix-map=/proc/self/cwd={REMAPPED_ROOT} \"$@\"; fi\n\
                  ZIG_LIB_DIR={lib} {caches} exec {zig} {driver} -target {target} \
                  -ffile-prefix-map={root}={REMAPPED_ROOT} -ffile-prefix-map={zdir}={REMAPPED_ZIG} \"$@\"\n",
                 lib = q(&zig_dir.join("lib")),
