@@ -147,15 +147,15 @@ fn main() {
 
     // keel-registry, in this process, served as the binary serves it: a thread per core.
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let listeners = keel_registry::listen("127.0.0.1:0".parse().unwrap(), threads).unwrap();
-    let keel = listeners[0].local_addr().unwrap().to_string();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let keel = listener.local_addr().unwrap().to_string();
     let registry = keel_registry::open(
         &dir,
         keel_registry::Options::default(),
         format!("http://{keel}"),
     )
     .unwrap();
-    let _running = keel_registry::start(registry, listeners, None).unwrap();
+    let _running = keel_registry::start(registry, listener, threads, None).unwrap();
 
     // Publish latency against the durable writes alone.
     let mut publish = Vec::new();

@@ -6,6 +6,7 @@
 pub mod access;
 pub mod audit;
 pub mod auth;
+pub mod dispatch;
 pub mod index;
 pub mod index_cache;
 pub mod server;
@@ -63,26 +64,6 @@ pub fn open(
     }))
 }
 
-/// Binds `addr` once per serving thread, each socket with SO_REUSEPORT so that the kernel
-/// spreads connections among them (nginx's model: a request is handled start to finish on
-/// the thread that accepted it, which doubled sparse-index GETs over one shared runtime;
-/// `cargo xtask bench registry`). A plain bind first finds a port taken by anyone else,
-/// which SO_REUSEPORT would otherwise hide, and resolves port 0.
-pub fn listen(addr: SocketAddr, threads: usize) -> std::io::Result<Vec<std::net::TcpListener>> {
-    use socket2::{Domain, Protocol, Socket, Type};
-    let addr = std::net::TcpListener::bind(addr)?.local_addr()?;
-    (0..threads.max(1))
-        .map(|_| {
-            let s = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
-            s.set_reuse_port(true)?;
-            s.set_nonblocking(true)?;
-            s.bind(&addr.into())?;
-            s.listen(1024)?;
-            Ok(s.into())
-        })
-        .collect()
-}
-
 /// A registry being served: one thread per listener, each its own single-threaded runtime.
 #[derive(Debug)]
 pub struct Running {
@@ -111,14 +92,16 @@ impl Running {
     }
 }
 
-/// Serves `registry` on `listeners` (see [`listen`]), over TLS when `tls` is given, until
-/// [`Running::stop`].
+/// Serves `registry` on `listener` with `threads` serving threads, over TLS when `tls` is
+/// given, until [`Running::stop`].
 pub fn start(
     registry: Arc<server::Registry>,
-    listeners: Vec<std::net::TcpListener>,
+    listener: std::net::TcpListener,
+    threads: usize,
     tls: Option<tls::Tls>,
 ) -> std::io::Result<Running> {
-    let addr = listeners[0].local_addr()?;
+    let addr = listener.local_addr()?;
+    let listeners = dispatch::spread(listener, threads)?;
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let mut threads = Vec::new();
     for (i, listener) in listeners.into_iter().enumerate() {
@@ -142,7 +125,6 @@ pub fn start(
                             }
                         });
                     }
-                    let listener = tokio::net::TcpListener::from_std(listener)?;
                     let app =
                         server::router(registry).into_make_service_with_connect_info::<tls::Peer>();
                     let stop = async move {

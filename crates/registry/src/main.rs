@@ -69,7 +69,7 @@ fn command() -> Command {
                         .long("threads")
                         .value_name("N")
                         .value_parser(value_parser!(usize))
-                        .help("Serving threads, each accepting its own share of connections (default: one per core)"),
+                        .help("Serving threads, each handling its share of the connections (default: one per core)"),
                 ),
         )
         .subcommand(
@@ -265,10 +265,10 @@ fn serve(
     let threads = threads
         .or_else(|| std::thread::available_parallelism().ok().map(|n| n.get()))
         .unwrap_or(1);
-    let listeners = keel_registry::listen(addr, threads).map_err(|e| {
+    let listener = std::net::TcpListener::bind(addr).map_err(|e| {
         format!("cannot listen on {addr}: {e} (is another registry running there? choose --addr)")
     })?;
-    let bound = listeners[0].local_addr().map_err(|e| e.to_string())?;
+    let bound = listener.local_addr().map_err(|e| e.to_string())?;
     let tls = match &tls_files {
         Some((cert, key)) => Some(keel_registry::tls::Tls::new(cert, key)?),
         None => None,
@@ -302,7 +302,7 @@ fn serve(
             ))
         })
         .map_err(|e| format!("installing the signal handlers: {e}"))?;
-    let running = keel_registry::start(registry.clone(), listeners, tls.clone())
+    let running = keel_registry::start(registry.clone(), listener, threads, tls.clone())
         .map_err(|e| format!("starting the serving threads: {e}"))?;
     // The first line on stdout, once ready: where it listens (scripts and tests read it).
     println!(

@@ -4,8 +4,9 @@
 //! that fails (a missing file, a key that does not match) keeps the previous certificate.
 //!
 //! Handshakes run as tasks of their own, so a client that stalls mid-handshake never holds
-//! up the accept loop.
+//! up the others.
 
+use crate::dispatch::Incoming;
 use axum::extract::connect_info::Connected;
 use axum::serve::{IncomingStream, Listener};
 use rustls::pki_types::pem::PemObject;
@@ -16,7 +17,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpStream;
 use tokio_rustls::TlsAcceptor;
 use tokio_rustls::server::TlsStream;
 
@@ -114,22 +115,13 @@ impl Tls {
 
     /// A listener handing out connections once their handshake is done. Must be called
     /// within the runtime that serves them.
-    pub fn listener(&self, tcp: TcpListener) -> std::io::Result<TlsListener> {
+    pub fn listener(&self, mut tcp: Incoming) -> std::io::Result<TlsListener> {
         let local = tcp.local_addr()?;
         let (tx, rx) = tokio::sync::mpsc::channel(64);
         let acceptor = self.acceptor.clone();
         tokio::spawn(async move {
             loop {
-                let (stream, peer) = match tcp.accept().await {
-                    Ok(x) => x,
-                    Err(e) => {
-                        // Out of file descriptors, say: back off rather than spin.
-                        tracing::warn!(error = %e, "accepting a connection");
-                        tokio::time::sleep(Duration::from_millis(50)).await;
-                        continue;
-                    }
-                };
-                let _ = stream.set_nodelay(true);
+                let (stream, peer) = tcp.accept().await;
                 let (acceptor, tx) = (acceptor.clone(), tx.clone());
                 tokio::spawn(async move {
                     match tokio::time::timeout(HANDSHAKE, acceptor.accept(stream)).await {
@@ -180,8 +172,8 @@ impl Connected<IncomingStream<'_, TlsListener>> for Peer {
     }
 }
 
-impl Connected<IncomingStream<'_, TcpListener>> for Peer {
-    fn connect_info(stream: IncomingStream<'_, TcpListener>) -> Self {
+impl Connected<IncomingStream<'_, Incoming>> for Peer {
+    fn connect_info(stream: IncomingStream<'_, Incoming>) -> Self {
         Peer(*stream.remote_addr())
     }
 }

@@ -744,8 +744,8 @@ fn every_change_is_in_the_audit_log_with_who_where_and_what() {
     assert_eq!(call("GET", "/api/v1/audit?since=x", &root, b"").status, 400);
 }
 
-/// Serving threads share the port through SO_REUSEPORT, which must not let a second
-/// registry share it too; SIGTERM stops every thread and records token use.
+/// A port another registry holds is refused, naming the likely cause; SIGTERM stops every
+/// serving thread and records token use.
 #[test]
 fn a_taken_port_is_refused_and_sigterm_stops_the_registry() {
     let dir = Scratch::new("port");
