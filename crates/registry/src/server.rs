@@ -16,7 +16,7 @@ use crate::upload::{self, Limits};
 use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, Query, Request, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post, put};
@@ -60,14 +60,14 @@ pub fn router(registry: Arc<Registry>) -> Router {
         .route(
             "/api/v1/crates/{name}/owners",
             get(crate_owners)
-                .put(crate_owners_add)
-                .delete(crate_owners_remove),
+                .put(crate_owners_change)
+                .delete(crate_owners_change),
         )
         .route(
             "/api/v1/packages/{name}/owners",
             get(package_owners)
-                .put(package_owners_add)
-                .delete(package_owners_remove),
+                .put(package_owners_change)
+                .delete(package_owners_change),
         )
         .route("/api/v1/tokens", post(token_create).get(token_list))
         .route("/api/v1/tokens/{name}", delete(token_revoke))
@@ -479,24 +479,17 @@ async fn crate_owners(
     list_owners(reg, headers, Kind::Crate, name).await
 }
 
-async fn crate_owners_add(
+/// `PUT` adds owners, `DELETE` removes them.
+async fn crate_owners_change(
     State(reg): Shared,
     ConnectInfo(tls::Peer(peer)): Peer,
+    method: Method,
     Path(name): Path<String>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    change_owners(reg, peer, headers, Kind::Crate, name, true, body).await
-}
-
-async fn crate_owners_remove(
-    State(reg): Shared,
-    ConnectInfo(tls::Peer(peer)): Peer,
-    Path(name): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    change_owners(reg, peer, headers, Kind::Crate, name, false, body).await
+    let add = method == Method::PUT;
+    change_owners(reg, peer, headers, Kind::Crate, name, add, body).await
 }
 
 async fn package_owners(
@@ -510,9 +503,11 @@ async fn package_owners(
     list_owners(reg, headers, Kind::Package, name).await
 }
 
-async fn package_owners_add(
+/// `PUT` adds owners, `DELETE` removes them.
+async fn package_owners_change(
     State(reg): Shared,
     ConnectInfo(tls::Peer(peer)): Peer,
+    method: Method,
     Path(name): Path<String>,
     headers: HeaderMap,
     body: Bytes,
@@ -520,20 +515,8 @@ async fn package_owners_add(
     if let Err(e) = upload::check_segment("name", &name) {
         return error(StatusCode::BAD_REQUEST, e.0);
     }
-    change_owners(reg, peer, headers, Kind::Package, name, true, body).await
-}
-
-async fn package_owners_remove(
-    State(reg): Shared,
-    ConnectInfo(tls::Peer(peer)): Peer,
-    Path(name): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    if let Err(e) = upload::check_segment("name", &name) {
-        return error(StatusCode::BAD_REQUEST, e.0);
-    }
-    change_owners(reg, peer, headers, Kind::Package, name, false, body).await
+    let add = method == Method::PUT;
+    change_owners(reg, peer, headers, Kind::Package, name, add, body).await
 }
 
 /// What the token API shows of a token: never the token or its hash.

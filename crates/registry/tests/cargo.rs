@@ -17,10 +17,16 @@ fn keel_vendor() -> std::path::PathBuf {
 
 /// `cargo` with a private CARGO_HOME, the registry as `keel`, and crates.io from vendor/.
 fn cargo(project: &Path, home: &Path, args: &[&str]) -> Output {
+    cargo_with(project, home, &[], args)
+}
+
+/// [`cargo`], with more environment.
+fn cargo_with(project: &Path, home: &Path, env: &[(&str, &Path)], args: &[&str]) -> Output {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     Command::new(cargo)
         .current_dir(project)
         .env("CARGO_HOME", home)
+        .envs(env.iter().copied())
         .env_remove("CARGO_TARGET_DIR")
         .args(args)
         .output()
@@ -376,15 +382,7 @@ fn cargo_publishes_and_builds_over_tls_and_sighup_reloads_the_certificate() {
     assert!(s.url.starts_with("https://127.0.0.1:"), "{}", s.url);
 
     let with_ca = |dir: &Path, ca: &Path, args: &[&str]| {
-        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        Command::new(cargo)
-            .current_dir(dir)
-            .env("CARGO_HOME", &home)
-            .env("CARGO_HTTP_CAINFO", ca)
-            .env_remove("CARGO_TARGET_DIR")
-            .args(args)
-            .output()
-            .unwrap()
+        cargo_with(dir, &home, &[("CARGO_HTTP_CAINFO", ca)], args)
     };
     let lib = scratch.0.join("secure");
     project(
