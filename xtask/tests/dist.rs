@@ -135,7 +135,8 @@ fn two_clones_under_different_conditions_yield_identical_artifacts() {
     let a = Fixture::new("repro-a");
     let b = a.clone_to("repro-b with a longer name");
     a.xtask(&["dist", "-j", "1"]).ok();
-    let home = b.path("elsewhere-home");
+    // Under target/ (ignored): run outside `cargo xtask test`, the tool cache follows HOME.
+    let home = b.path("target/elsewhere-home");
     std::fs::create_dir_all(&home).unwrap();
     let out = Command::new("sh")
         .current_dir(&b.root)
