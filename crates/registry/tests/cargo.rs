@@ -358,7 +358,8 @@ fn only_a_crates_owners_publish_yank_and_change_its_owners() {
 /// The registry over TLS, with a certificate from a CA this test makes: the real cargo
 /// publishes, searches and builds a consumer through it, trusting the CA the way cargo is
 /// told to (CARGO_HTTP_CAINFO); another CA is refused naming the certificate; SIGHUP
-/// switches new handshakes to a new certificate, and a bad one is not taken.
+/// switches new handshakes to a new certificate, a bad one is not taken, and connections
+/// open across the reloads (idle, or mid-upload) are not dropped.
 #[test]
 fn cargo_publishes_and_builds_over_tls_and_sighup_reloads_the_certificate() {
     let scratch = Scratch::new("tls");
@@ -370,7 +371,8 @@ fn cargo_publishes_and_builds_over_tls_and_sighup_reloads_the_certificate() {
     let (live_cert, live_key) = (scratch.0.join("live.pem"), scratch.0.join("live.key"));
     std::fs::copy(&cert, &live_cert).unwrap();
     std::fs::copy(&key, &live_key).unwrap();
-    let s = Server::start(
+    let log = scratch.0.join("serve.log");
+    let s = Server::start_logged(
         &reg,
         &[
             "--tls-cert",
@@ -378,6 +380,7 @@ fn cargo_publishes_and_builds_over_tls_and_sighup_reloads_the_certificate() {
             "--tls-key",
             live_key.to_str().unwrap(),
         ],
+        &log,
     );
     assert!(s.url.starts_with("https://127.0.0.1:"), "{}", s.url);
 
@@ -435,8 +438,27 @@ fn cargo_publishes_and_builds_over_tls_and_sighup_reloads_the_certificate() {
         "{text}"
     );
 
-    // SIGHUP with a key that does not match keeps the old certificate.
-    std::fs::copy(&cert2, &live_cert).unwrap();
+    // Connections in flight across the reloads: one idle between requests, one in the
+    // middle of an upload. Neither may be dropped.
+    let mut idle = TlsConn::open(&s.addr, &ca).unwrap();
+    assert_eq!(
+        idle.request("GET", "/index/config.json", &[], &[]).status,
+        200
+    );
+    let mut uploading = TlsConn::open(&s.addr, &ca).unwrap();
+    let upload = publish_body(
+        &meta("inflight", "1.0.0"),
+        &crate_file("inflight", "1.0.0", "x"),
+    );
+    let half = upload.len() / 2;
+    uploading.begin(
+        "PUT",
+        "/api/v1/crates/new",
+        &[("Authorization", &t)],
+        &upload,
+        half,
+    );
+
     let hup = || {
         let status = Command::new("kill")
             .args(["-HUP", &s.child.id().to_string()])
@@ -444,22 +466,40 @@ fn cargo_publishes_and_builds_over_tls_and_sighup_reloads_the_certificate() {
             .unwrap();
         assert!(status.success());
     };
+    // SIGHUP with a key that does not match: refused, and the old certificate stays.
+    std::fs::copy(&cert2, &live_cert).unwrap();
     hup();
-    let search = |ca: &Path| {
-        with_ca(&lib, ca, &["search", "--registry", "keel", "secure"])
-            .status
-            .success()
-    };
-    assert!(search(&ca), "a mismatched key is not taken");
-    // With its key, the new certificate serves new handshakes.
+    await_log(&log, "keeping the previous certificate", 1);
+    assert!(
+        TlsConn::open(&s.addr, &ca).is_ok(),
+        "the old certificate was dropped"
+    );
+    assert!(
+        TlsConn::open(&s.addr, &ca2).is_err(),
+        "a mismatched key was taken"
+    );
+    // With its key, the new certificate serves every new handshake.
     std::fs::copy(&key2, &live_key).unwrap();
     hup();
-    let until = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while !search(&ca2) {
-        assert!(
-            std::time::Instant::now() < until,
-            "the new certificate never served"
-        );
-    }
-    assert!(!search(&ca), "the old CA no longer verifies");
+    await_log(&log, "new handshakes get the reloaded certificate", 1);
+    assert!(
+        TlsConn::open(&s.addr, &ca2).is_ok(),
+        "the new certificate does not serve"
+    );
+    let old = TlsConn::open(&s.addr, &ca);
+    assert!(old.is_err(), "the old CA still verifies a new handshake");
+
+    // The connections opened before both reloads carry on.
+    assert_eq!(
+        idle.request("GET", "/index/config.json", &[], &[]).status,
+        200
+    );
+    let done = uploading.finish(&upload[half..]);
+    assert_eq!(done.status, 200, "{}", done.text());
+    // And the real cargo, trusting only the new CA, sees both crates.
+    let found = ok(
+        &with_ca(&lib, &ca2, &["search", "--registry", "keel", "inflight"]),
+        "cargo search with the new certificate",
+    );
+    assert!(found.contains("inflight = \"1.0.0\""), "{found}");
 }

@@ -9,6 +9,14 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+// The test CA, shared with xtask's tests (which include this file by path).
+mod ca;
+#[allow(unused_imports)] // not every test binary makes a CA
+pub use ca::test_ca;
+mod tls;
+#[allow(unused_imports)]
+pub use tls::TlsConn;
+
 /// A scratch directory removed on drop. Under /tmp, not TMPDIR: under `cargo xtask test`
 /// TMPDIR is inside the Keel checkout, whose Cargo.toml and .cargo/config.toml would
 /// otherwise apply to the cargo projects the tests create.
@@ -44,13 +52,22 @@ pub struct Server {
 impl Server {
     /// Starts the binary on a free loopback port and waits for its "listening" line.
     pub fn start(dir: &Path, extra: &[&str]) -> Server {
+        Self::start_with_log(dir, extra, Stdio::null())
+    }
+
+    /// The same, its log (stderr) going to `log`.
+    pub fn start_logged(dir: &Path, extra: &[&str], log: &Path) -> Server {
+        Self::start_with_log(dir, extra, std::fs::File::create(log).unwrap().into())
+    }
+
+    fn start_with_log(dir: &Path, extra: &[&str], log: Stdio) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_keel-registry"))
             .args(["serve", "--dir"])
             .arg(dir)
             .args(["--addr", "127.0.0.1:0"])
             .args(extra)
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(log)
             .spawn()
             .unwrap();
         let mut line = String::new();
@@ -78,6 +95,23 @@ impl Server {
 impl Drop for Server {
     fn drop(&mut self) {
         self.kill();
+    }
+}
+
+/// Waits until `log` holds `needle` `count` times (a server's log line is the event that it
+/// acted), for at most 10 s.
+pub fn await_log(log: &Path, needle: &str, count: usize) {
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let text = std::fs::read_to_string(log).unwrap_or_default();
+        if text.matches(needle).count() >= count {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < until,
+            "the server never logged {needle:?} {count} times:\n{text}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
     }
 }
 
@@ -301,78 +335,4 @@ pub fn check_store(dir: &Path) -> usize {
         }
     }
     lines
-}
-
-/// A test CA, and a server certificate it signed for 127.0.0.1, made with Debian's
-/// `openssl`: `(ca.pem, server.pem, server.key)` in `dir`.
-pub fn test_ca(dir: &Path, name: &str) -> (PathBuf, PathBuf, PathBuf) {
-    std::fs::create_dir_all(dir).unwrap();
-    let p = |f: &str| dir.join(f);
-    let run = |args: &[&str]| {
-        let out = Command::new("openssl")
-            .current_dir(dir)
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "openssl {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    };
-    let subject = format!("/CN={name} test CA");
-    run(&[
-        "req",
-        "-x509",
-        "-newkey",
-        "ec",
-        "-pkeyopt",
-        "ec_paramgen_curve:P-256",
-        "-nodes",
-        "-keyout",
-        "ca.key",
-        "-out",
-        "ca.pem",
-        "-days",
-        "2",
-        "-subj",
-        &subject,
-        "-addext",
-        "basicConstraints=critical,CA:TRUE",
-        "-addext",
-        "keyUsage=critical,keyCertSign,cRLSign",
-    ]);
-    run(&[
-        "req",
-        "-newkey",
-        "ec",
-        "-pkeyopt",
-        "ec_paramgen_curve:P-256",
-        "-nodes",
-        "-keyout",
-        "server.key",
-        "-out",
-        "server.csr",
-        "-subj",
-        "/CN=127.0.0.1",
-    ]);
-    std::fs::write(p("ext"), "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n").unwrap();
-    run(&[
-        "x509",
-        "-req",
-        "-in",
-        "server.csr",
-        "-CA",
-        "ca.pem",
-        "-CAkey",
-        "ca.key",
-        "-CAcreateserial",
-        "-days",
-        "2",
-        "-out",
-        "server.pem",
-        "-extfile",
-        "ext",
-    ]);
-    (p("ca.pem"), p("server.pem"), p("server.key"))
 }
