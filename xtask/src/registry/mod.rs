@@ -1,12 +1,15 @@
 //! The registry client: finds a registry (by name in .cargo/config.toml, or by URL), its
-//! token, and speaks the Cargo registry protocols (sparse index, publish, download) and
-//! Keel's package API to it. Plain HTTP/1.1 through ureq.
+//! token (`credentials`), and speaks the Cargo registry protocols (sparse index, publish,
+//! download) and Keel's package API to it, over HTTP/1.1 or HTTPS (`tls`) through ureq.
 
+pub mod credentials;
 pub mod serve;
+pub mod tls;
 
 use crate::project::Project;
 use anyhow::{Context, Result, anyhow, bail};
 use serde_json::Value;
+use std::sync::OnceLock;
 use std::time::Duration;
 
 /// The registry `publish`, `release` and `rebuild` use unless told otherwise.
@@ -19,11 +22,19 @@ pub const CRATES_IO_INDEX: &str = "https://github.com/rust-lang/crates.io-index"
 pub struct Registry {
     /// How the user named it (for messages).
     pub label: String,
+    /// Its name in `[registries]`, when it was named rather than given by URL.
+    name: Option<String>,
     /// The sparse index URL, ending in '/', without `sparse+`.
     pub index: String,
     pub api: String,
     dl: String,
-    token: Option<String>,
+    project: Project,
+    /// Looked up on first need, as providers may run a program (and reads seldom need one).
+    token: OnceLock<Result<Option<credentials::Token>, String>>,
+    /// The registry refuses anonymous reads, so every request carries the token.
+    auth_reads: bool,
+    /// The CA bundles trusted, for https registries (for messages).
+    trust: Option<tls::Trust>,
     agent: ureq::Agent,
 }
 
@@ -79,41 +90,54 @@ impl Registry {
         if !index.starts_with("http://") && !index.starts_with("https://") {
             bail!("registry {given}: only http(s) sparse registries are supported (index {index})");
         }
-        if index.starts_with("https://") {
-            bail!(
-                "registry {given} is served over https, but xtask's client speaks plain HTTP only (no TLS stack, \
-                 to keep xtask's build small); reach it through an http endpoint on the internal network"
-            );
-        }
-        let agent: ureq::Agent = ureq::Agent::config_builder()
+        let mut config = ureq::Agent::config_builder()
             .http_status_as_error(false)
-            .timeout_global(Some(Duration::from_secs(300)))
-            .build()
-            .into();
+            .timeout_global(Some(Duration::from_secs(300)));
+        let trust = if index.starts_with("https://") {
+            let trust = tls::Trust::find(project)?;
+            config = config.tls_config(trust.config()?);
+            Some(trust)
+        } else {
+            None
+        };
         let mut registry = Registry {
             label: given.to_owned(),
+            name,
             index,
             api: String::new(),
             dl: String::new(),
-            token: token(name.as_deref()),
-            agent,
+            project: project.clone(),
+            token: OnceLock::new(),
+            auth_reads: false,
+            trust,
+            agent: config.build().into(),
         };
-        let config = registry
-            .get(&format!("{}config.json", registry.index))
-            .with_context(|| {
-                format!(
-                    "cannot reach registry {given} at {}: is it running? (`cargo xtask registry serve --dir DIR` starts Keel's)",
-                    registry.index
-                )
-            })?;
+        let config_url = format!("{}config.json", registry.index);
+        let unreachable = |registry: &Registry| {
+            format!(
+                "cannot reach registry {given} at {}: is it running? (`cargo xtask registry serve --dir DIR` starts Keel's)",
+                registry.index
+            )
+        };
+        let mut config = registry
+            .get(&config_url)
+            .with_context(|| unreachable(&registry))?;
+        if config.status == 401 {
+            // An auth-required registry (RFC 3139): reads carry the token too.
+            if !registry.has_token() {
+                bail!(
+                    "registry {given} requires a token for reading: {}",
+                    registry.token_hint()
+                );
+            }
+            registry.auth_reads = true;
+            config = registry.get(&config_url)?;
+        }
         match config.status {
             200 => {}
-            401 => bail!(
-                "registry {given} requires a token for reading: {}",
-                registry.token_hint()
-            ),
-            403 => bail!(
-                "registry {given} refused the token (403: {}): {}",
+            401 | 403 => bail!(
+                "registry {given} refused the token ({}: {}): {}",
+                config.status,
                 config.detail(),
                 registry.token_hint()
             ),
@@ -138,30 +162,52 @@ impl Registry {
         Ok(registry)
     }
 
+    /// The token, looked up once; a provider's failure is an error, no token is None.
+    fn token(&self) -> Result<Option<&credentials::Token>> {
+        let found = self.token.get_or_init(|| {
+            let reg = credentials::For {
+                name: self.name.as_deref(),
+                index_url: &format!("sparse+{}", self.index),
+            };
+            credentials::find(&self.project, &reg).map_err(|e| format!("{e:#}"))
+        });
+        match found {
+            Ok(t) => Ok(t.as_ref()),
+            Err(e) => bail!("finding the token for registry {}: {e}", self.label),
+        }
+    }
+
+    /// Whether a token was found (a provider that fails counts as none; using the token
+    /// reports why).
     pub fn has_token(&self) -> bool {
-        self.token.is_some()
+        matches!(self.token(), Ok(Some(_)))
     }
 
     pub fn token_hint(&self) -> String {
-        let var = format!(
-            "CARGO_REGISTRIES_{}_TOKEN",
-            self.label.to_uppercase().replace('-', "_")
-        );
-        if self.label.contains("://") {
-            "set KEEL_REGISTRY_TOKEN to a token from the registry's operator".into()
-        } else {
-            format!(
-                "set {var} (or KEEL_REGISTRY_TOKEN), or run `cargo login --registry {}`; \
-                 Keel's registry makes tokens with `keel-registry --dir DIR token new PRINCIPAL`",
-                self.label
-            )
+        if let Ok(Some(t)) = self.token() {
+            return format!(
+                "the token came from {}: ask the registry's operator for one that may do this",
+                t.source
+            );
+        }
+        if let Err(e) = self.token() {
+            return format!("{e:#}");
+        }
+        match &self.name {
+            None => "set KEEL_REGISTRY_TOKEN to a token from the registry's operator".into(),
+            Some(n) => format!(
+                "set {} (or KEEL_REGISTRY_TOKEN), run `cargo login --registry {n}`, or configure a credential \
+                 provider; Keel's registry makes tokens with `keel-registry --dir DIR token new PRINCIPAL`",
+                crate::deps::cargo_config::registry_env_var(n, "token"),
+            ),
         }
     }
 
     fn request(&self, method: &str, url: &str, body: Option<Upload<'_>>) -> Result<Reply> {
         let builder = ureq::http::Request::builder().method(method).uri(url);
-        let builder = match &self.token {
-            Some(t) => builder.header("Authorization", t),
+        let anonymous = method == "GET" && !self.auth_reads;
+        let builder = match if anonymous { None } else { self.token()? } {
+            Some(t) => builder.header("Authorization", &t.secret),
             None => builder,
         };
         let result = match body {
@@ -174,7 +220,7 @@ impl Registry {
             }
             None => self.agent.run(builder.body(())?),
         };
-        let mut resp = result.map_err(|e| anyhow!("{method} {url}: {e}"))?;
+        let mut resp = result.map_err(|e| self.explain(method, url, &e))?;
         let status = resp.status().as_u16();
         let body = resp
             .body_mut()
@@ -183,6 +229,18 @@ impl Registry {
             .read_to_vec()
             .map_err(|e| anyhow!("{method} {url}: reading the answer: {e}"))?;
         Ok(Reply { status, body })
+    }
+
+    /// A transport error in words: certificate problems name what was trusted.
+    fn explain(&self, method: &str, url: &str, e: &ureq::Error) -> anyhow::Error {
+        match (tls::certificate_problem(e), &self.trust) {
+            (Some(problem), Some(trust)) => anyhow!(
+                "{method} {url}: the registry is not trusted: {problem}; {}. Add the registry's CA \
+                 to a bundle named by CARGO_HTTP_CAINFO or http.cainfo in .cargo/config.toml",
+                trust.describe()
+            ),
+            _ => anyhow!("{method} {url}: {e}"),
+        }
     }
 
     pub fn get(&self, url: &str) -> Result<Reply> {
@@ -286,29 +344,6 @@ fn configured_index(project: &Project, name: &str) -> Result<String> {
     } else {
         format!("{url}/")
     })
-}
-
-/// The publish token: `CARGO_REGISTRIES_<NAME>_TOKEN`, `KEEL_REGISTRY_TOKEN`, or cargo's
-/// credentials file.
-fn token(name: Option<&str>) -> Option<String> {
-    if let Some(n) = name
-        && let Ok(t) = std::env::var(crate::deps::cargo_config::registry_env_var(n, "token"))
-    {
-        return Some(t);
-    }
-    if let Ok(t) = std::env::var("KEEL_REGISTRY_TOKEN") {
-        return Some(t);
-    }
-    let home = std::env::var_os("CARGO_HOME")
-        .map(std::path::PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".cargo")))?;
-    let text = std::fs::read_to_string(home.join("credentials.toml")).ok()?;
-    let doc: toml::Table = text.parse().ok()?;
-    doc.get("registries")?
-        .get(name?)?
-        .get("token")?
-        .as_str()
-        .map(str::to_owned)
 }
 
 /// The web API's publish metadata for a `.crate`, read from the normalized Cargo.toml

@@ -144,9 +144,10 @@ pub fn publish(
             200 => {}
             409 => bail!("{what}: {} refused it: {}", registry.label, reply.detail()),
             401 | 403 => bail!(
-                "{what}: {} refused the token ({}): {}",
+                "{what}: {} refused the token ({}: {}): {}",
                 registry.label,
                 reply.status,
+                reply.detail(),
                 registry.token_hint()
             ),
             s => bail!(
