@@ -4,7 +4,10 @@
 //!    the baseline is the durable writes alone (the `.crate` and an index file, each temp +
 //!    fsync + rename), measured on the same disk.
 //! 2. Serves the resulting index files with nginx (static files from the same directory)
-//!    and with keel-registry, and drives both with the same keep-alive HTTP/1.1 GET load.
+//!    and with keel-registry, and drives both with the same keep-alive HTTP/1.1 GET load,
+//!    in alternating pairs of short runs; the figure is the median of the pairs' ratios.
+//!    Neither keeps an access log (nginx `access_log off`; no log subscriber here, where
+//!    the binary logs each request to stderr).
 //!
 //! Usage: registry-bench --nginx PATH [--seconds S] [--connections C]
 //! Prints one JSON object per measurement; the last line compares GET throughput.
@@ -61,8 +64,8 @@ fn request(addr: &str, method: &str, path: &str, headers: &str, body: &[u8]) -> 
         .unwrap_or(0)
 }
 
-/// GET throughput over `connections` keep-alive connections for `secs`.
-fn load(addr: &str, connections: usize, secs: f64) -> f64 {
+/// GET throughput over `connections` keep-alive connections for `secs`, and the requests done.
+fn load(addr: &str, connections: usize, secs: f64) -> (f64, u64) {
     let stop = AtomicBool::new(false);
     let done = AtomicU64::new(0);
     let started = Instant::now();
@@ -113,7 +116,52 @@ fn load(addr: &str, connections: usize, secs: f64) -> f64 {
         std::thread::sleep(Duration::from_secs_f64(secs));
         stop.store(true, Relaxed);
     });
-    done.load(Relaxed) as f64 / started.elapsed().as_secs_f64()
+    let n = done.load(Relaxed);
+    (n as f64 / started.elapsed().as_secs_f64(), n)
+}
+
+/// CPU seconds (user + system) used so far by the processes or threads whose `/proc` stat
+/// files are `stats`: what a server spent, apart from the load generator.
+fn cpu_seconds(stats: &[PathBuf]) -> f64 {
+    let ticks: u64 = stats
+        .iter()
+        .filter_map(|p| std::fs::read_to_string(p).ok())
+        .map(|s| {
+            // Fields after the command name (which may hold spaces), from field 3 on.
+            let rest = &s[s.rfind(')').unwrap() + 2..];
+            let f: Vec<&str> = rest.split(' ').collect();
+            f[11].parse::<u64>().unwrap() + f[12].parse::<u64>().unwrap()
+        })
+        .sum();
+    ticks as f64 / 100.0 // USER_HZ is 100 on Linux
+}
+
+/// The stat files of this process's threads named `keel-registry*` (the accept and serving threads).
+fn keel_threads() -> Vec<PathBuf> {
+    std::fs::read_dir("/proc/self/task")
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|t| {
+            std::fs::read_to_string(t.join("comm")).is_ok_and(|c| c.starts_with("keel-registry"))
+        })
+        .map(|t| t.join("stat"))
+        .collect()
+}
+
+/// The stat files of nginx's master and its workers.
+fn nginx_processes(master: u32) -> Vec<PathBuf> {
+    let mut out = vec![PathBuf::from(format!("/proc/{master}/stat"))];
+    for e in std::fs::read_dir("/proc").unwrap().filter_map(|e| e.ok()) {
+        let stat = e.path().join("stat");
+        if let Ok(s) = std::fs::read_to_string(&stat)
+            && let Some(rest) = s.rfind(')').map(|i| &s[i + 2..])
+            && rest.split(' ').nth(1) == Some(master.to_string().as_str())
+        {
+            out.push(stat);
+        }
+    }
+    out
 }
 
 fn percentile(v: &mut [f64], p: f64) -> f64 {
@@ -122,12 +170,18 @@ fn percentile(v: &mut [f64], p: f64) -> f64 {
 }
 
 fn json(metric: &str, value: f64, unit: &str, baseline: f64) -> String {
+    json_ratio(metric, value, unit, baseline, value / baseline)
+}
+
+/// The same, with a ratio measured on its own (the median of paired ratios is not the
+/// ratio of the medians).
+fn json_ratio(metric: &str, value: f64, unit: &str, baseline: f64, ratio: f64) -> String {
     let r = |x: f64| (x * 1000.0).round() / 1000.0;
     format!(
         "{{\"suite\":\"registry\",\"metric\":\"{metric}\",\"value\":{},\"unit\":\"{unit}\",\"baseline\":{},\"ratio\":{}}}",
         r(value),
         r(baseline),
-        r(value / baseline)
+        r(ratio)
     )
 }
 
@@ -136,10 +190,12 @@ fn main() {
         arg("--nginx")
             .expect("--nginx PATH: the nginx binary (Debian: apt-get install nginx-light)"),
     );
-    let secs: f64 = arg("--seconds").and_then(|s| s.parse().ok()).unwrap_or(3.0);
+    let secs: f64 = arg("--seconds")
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(12.0);
     let connections: usize = arg("--connections")
         .and_then(|s| s.parse().ok())
-        .unwrap_or(4);
+        .unwrap_or(32);
     let dir = std::env::temp_dir().join(format!("keel-registry-bench-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
@@ -228,14 +284,41 @@ fn main() {
         std::thread::sleep(Duration::from_millis(20));
     }
 
-    // Warm both, then alternate, keeping each server's best of two.
+    // Warm both, then alternate in pairs of short runs. On a small machine the load
+    // generator shares the cores with the servers, so throughput drifts with whatever else
+    // runs; a pair sees the same conditions, and the median of the pairs' ratios is the figure.
     load(&keel, connections, 0.3);
     load(&ngx, connections, 0.3);
-    let (mut k, mut n) = (0f64, 0f64);
-    for _ in 0..2 {
-        k = k.max(load(&keel, connections, secs / 2.0));
-        n = n.max(load(&ngx, connections, secs / 2.0));
+    let rounds = 8;
+    let (keel_cpu, nginx_cpu) = (keel_threads(), nginx_processes(server.id()));
+    let (mut ks, mut ns, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+    // Requests served and CPU seconds spent by each server over all rounds.
+    let (mut kwork, mut nwork) = ((0u64, 0f64), (0u64, 0f64));
+    let run = |addr: &str, stats: &[PathBuf], work: &mut (u64, f64)| {
+        let before = cpu_seconds(stats);
+        let (rate, n) = load(addr, connections, secs / (2 * rounds) as f64);
+        *work = (work.0 + n, work.1 + cpu_seconds(stats) - before);
+        rate
+    };
+    for round in 0..rounds {
+        // Who goes first alternates too, so neither always runs on a warmer machine.
+        let (k, n) = if round % 2 == 0 {
+            let k = run(&keel, &keel_cpu, &mut kwork);
+            (k, run(&ngx, &nginx_cpu, &mut nwork))
+        } else {
+            let n = run(&ngx, &nginx_cpu, &mut nwork);
+            (run(&keel, &keel_cpu, &mut kwork), n)
+        };
+        ks.push(k);
+        ns.push(n);
+        ratios.push(k / n);
     }
+    let micros = |w: (u64, f64)| w.1 * 1e6 / w.0 as f64;
+    let (k, n, ratio) = (
+        percentile(&mut ks, 0.5),
+        percentile(&mut ns, 0.5),
+        percentile(&mut ratios, 0.5),
+    );
     // `nginx -s stop`, not SIGKILL: the master then stops its workers, which would
     // otherwise linger and load the machine (and hold this process's output open).
     let stopped = std::process::Command::new(&nginx)
@@ -250,12 +333,31 @@ fn main() {
     }
     let _ = server.wait();
     let _ = std::fs::remove_dir_all(&dir);
+    ratios.sort_by(f64::total_cmp);
     println!(
-        "sparse-index GETs, {connections} keep-alive connections: keel-registry {k:.0}/s, nginx {n:.0}/s ({:.2}x)",
-        k / n
+        "sparse-index GETs, {connections} keep-alive connections, median of {rounds} paired runs: \
+         keel-registry {k:.0}/s, nginx {n:.0}/s; ratio {ratio:.2}x (pairs from {:.2}x to {:.2}x)",
+        ratios[0],
+        ratios[rounds - 1]
+    );
+    println!(
+        "server CPU per GET: keel-registry {:.1} us, nginx {:.1} us (the load generator's excluded)",
+        micros(kwork),
+        micros(nwork)
     );
     println!("{}", json("publish_latency_p50", p50, "ms", w50));
-    println!("{}", json("index_get_per_s", k, "req/s", n));
+    // Lower is better: the ratio is nginx's cost over keel's, so above 1 is keel cheaper.
+    println!(
+        "{}",
+        json_ratio(
+            "index_get_cpu_us",
+            micros(kwork),
+            "us",
+            micros(nwork),
+            micros(nwork) / micros(kwork)
+        )
+    );
+    println!("{}", json_ratio("index_get_per_s", k, "req/s", n, ratio));
 }
 
 fn read(p: &Path) -> String {
