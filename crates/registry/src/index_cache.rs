@@ -1,7 +1,11 @@
-//! Index files as served: their bytes and caching headers, kept in memory and checked
-//! against the file at every request with one `stat`. Every index write is a rename of a
-//! new file, so inode, size and mtime identify a version: a changed file is read again, and
-//! a publish is visible to the next request, as when every request read the file.
+//! Index files as served: their bytes and caching headers, kept in memory. A GET that hits
+//! costs no system call. The server is the only writer of its index (`Storage::open` holds
+//! the directory's `.serve.lock`), and every index write refreshes its entry before the
+//! change is acknowledged, so a publish or yank is visible to the next request.
+//!
+//! A request that misses reads the file and inserts it only if no entry appeared meanwhile;
+//! a writer always overwrites. So a miss that read the file just before a write can never
+//! put the old version back over the new one.
 
 use axum::body::Bytes;
 use axum::http::HeaderValue;
@@ -13,7 +17,6 @@ use std::sync::{Arc, RwLock};
 /// One version of one index file, ready to send.
 #[derive(Debug)]
 pub struct Cached {
-    stamp: (u64, u64, i64, i64),
     pub body: Bytes,
     pub etag: HeaderValue,
     pub last_modified: Option<HeaderValue>,
@@ -25,44 +28,56 @@ pub struct IndexCache {
 }
 
 impl IndexCache {
-    /// The current version of index file `path` (relative, the cache's key) at `file`, or
-    /// `None` if there is none.
-    pub fn get(&self, path: &str, file: &Path) -> Option<Arc<Cached>> {
-        let meta = std::fs::metadata(file).ok()?;
-        let stamp = (meta.ino(), meta.size(), meta.mtime(), meta.mtime_nsec());
+    /// Index file `path` (relative, the cache's key), read from `file()` on a miss; `None`
+    /// if there is no such file.
+    pub fn get(
+        &self,
+        path: &str,
+        file: impl FnOnce() -> std::path::PathBuf,
+    ) -> Option<Arc<Cached>> {
         if let Some(c) = self
             .files
             .read()
             .unwrap_or_else(|e| e.into_inner())
             .get(path)
-            && c.stamp == stamp
         {
             return Some(c.clone());
         }
-        // On a miss, the stamp comes from the open file itself, so the bytes and their
-        // stamp always belong together.
-        let mut f = std::fs::File::open(file).ok()?;
-        let meta = f.metadata().ok()?;
-        let stamp = (meta.ino(), meta.size(), meta.mtime(), meta.mtime_nsec());
-        let mut body = Vec::with_capacity(meta.size() as usize);
-        std::io::Read::read_to_end(&mut f, &mut body).ok()?;
-        let etag = format!(
-            "\"{:x}-{:x}-{:x}.{:x}\"",
-            stamp.0, stamp.1, stamp.2, stamp.3
-        );
-        let cached = Arc::new(Cached {
-            stamp,
-            body: Bytes::from(body),
-            etag: HeaderValue::from_str(&etag).expect("hex"),
-            last_modified: meta
-                .modified()
-                .ok()
-                .and_then(|m| HeaderValue::from_str(&httpdate::fmt_http_date(m)).ok()),
-        });
-        self.files
-            .write()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(path.to_owned(), cached.clone());
-        Some(cached)
+        let loaded = Arc::new(load(&file())?);
+        let mut files = self.files.write().unwrap_or_else(|e| e.into_inner());
+        Some(files.entry(path.to_owned()).or_insert(loaded).clone())
     }
+
+    /// After index file `path` was written at `file`: the new version is what is served.
+    pub fn refresh(&self, path: &str, file: &Path) {
+        let mut files = self.files.write().unwrap_or_else(|e| e.into_inner());
+        match load(file) {
+            Some(c) => files.insert(path.to_owned(), Arc::new(c)),
+            None => files.remove(path),
+        };
+    }
+}
+
+/// The file's bytes and headers; the ETag names the version (inode, size, mtime), so it
+/// stays the same across restarts.
+fn load(file: &Path) -> Option<Cached> {
+    let mut f = std::fs::File::open(file).ok()?;
+    let meta = f.metadata().ok()?;
+    let mut body = Vec::with_capacity(meta.size() as usize);
+    std::io::Read::read_to_end(&mut f, &mut body).ok()?;
+    let etag = format!(
+        "\"{:x}-{:x}-{:x}.{:x}\"",
+        meta.ino(),
+        meta.size(),
+        meta.mtime(),
+        meta.mtime_nsec()
+    );
+    Some(Cached {
+        body: Bytes::from(body),
+        etag: HeaderValue::from_str(&etag).expect("hex"),
+        last_modified: meta
+            .modified()
+            .ok()
+            .and_then(|m| HeaderValue::from_str(&httpdate::fmt_http_date(m)).ok()),
+    })
 }

@@ -52,7 +52,6 @@ pub fn open(
     }
     Ok(Arc::new(server::Registry {
         storage,
-        index_cache: Default::default(),
         tokens,
         auth_required: options.auth_required,
         base_url: options
@@ -125,8 +124,9 @@ pub fn start(
                             }
                         });
                     }
-                    let app =
-                        server::router(registry).into_make_service_with_connect_info::<tls::Peer>();
+                    let app = axum::ServiceExt::<axum::extract::Request>::into_make_service_with_connect_info::<tls::Peer>(
+                        server::app(registry),
+                    );
                     let stop = async move {
                         let _ = stopped.wait_for(|s| *s).await;
                     };

@@ -18,6 +18,7 @@
 use crate::access::{Kind, Target};
 use crate::audit::{Actor, AuditLog, Change};
 use crate::index::{self, Line, NewCrate};
+use crate::index_cache::{Cached, IndexCache};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::fs;
@@ -90,6 +91,10 @@ pub struct Storage {
     root: PathBuf,
     pub audit: AuditLog,
     locks: Mutex<HashMap<String, Arc<Mutex<()>>>>,
+    /// What GETs of index files serve; every index write refreshes it.
+    index_cache: IndexCache,
+    /// Held while open: one process serves a directory (its locks and cache are in memory).
+    _serving: fs::File,
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
@@ -124,12 +129,36 @@ impl Storage {
         for sub in ["index", "crates", "packages"] {
             fs::create_dir_all(root.join(sub))?;
         }
+        let serving = fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(root.join(".serve.lock"))?;
+        if let Err(e) = serving.try_lock() {
+            return Err(match e {
+                fs::TryLockError::WouldBlock => io::Error::new(
+                    io::ErrorKind::AddrInUse,
+                    format!(
+                        "another keel-registry is serving {}: one server per directory (stop it, or serve another --dir)",
+                        root.display()
+                    ),
+                ),
+                fs::TryLockError::Error(e) => e,
+            });
+        }
         remove_temp_files(root)?;
         Ok(Storage {
             root: root.to_path_buf(),
             audit: AuditLog::new(root),
             locks: Mutex::new(HashMap::new()),
+            index_cache: IndexCache::default(),
+            _serving: serving,
         })
+    }
+
+    /// Index file `path` (below `index/`) as served, or `None` if there is none.
+    pub fn served_index(&self, path: &str) -> Option<Arc<Cached>> {
+        self.index_cache.get(path, || self.index_file(path))
     }
 
     pub fn root(&self) -> &Path {
@@ -203,7 +232,11 @@ impl Storage {
             text.push_str(&serde_json::to_string(l).map_err(io::Error::other)?);
             text.push('\n');
         }
-        write_atomic(&self.index_file(&index::path_of(name)), text.as_bytes())
+        let path = index::path_of(name);
+        let file = self.index_file(&path);
+        write_atomic(&file, text.as_bytes())?;
+        self.index_cache.refresh(&path, &file);
+        Ok(())
     }
 
     /// Makes `change` with `effect`, logged: the intent durably before, the outcome after.

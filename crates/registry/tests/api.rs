@@ -51,6 +51,25 @@ fn publishing_is_immutable_and_idempotent() {
         b"",
     );
     assert_eq!(cached.status, 304);
+    // A new version is served at once (the cache is refreshed by the write, before the
+    // reply), under a new ETag, so the old one no longer matches.
+    assert_eq!(publish(&s.addr, &t, "alpha", "1.1.0", "a").status, 200);
+    let fresh = http(
+        &s.addr,
+        "GET",
+        "/index/al/ph/alpha",
+        &[("If-None-Match", &etag)],
+        b"",
+    );
+    assert_eq!(fresh.status, 200);
+    assert_eq!(fresh.text().lines().count(), 2, "{}", fresh.text());
+    assert_ne!(fresh.header("etag").unwrap(), etag);
+    let head = http(&s.addr, "HEAD", "/index/al/ph/alpha", &[], b"");
+    assert_eq!((head.status, head.body.len()), (200, 0));
+    assert_eq!(
+        http(&s.addr, "POST", "/index/al/ph/alpha", &[], b"").status,
+        405
+    );
     assert_eq!(
         http(&s.addr, "GET", "/index/no/ne/nonexistent", &[], b"").status,
         404
@@ -744,10 +763,10 @@ fn every_change_is_in_the_audit_log_with_who_where_and_what() {
     assert_eq!(call("GET", "/api/v1/audit?since=x", &root, b"").status, 400);
 }
 
-/// A port another registry holds is refused, naming the likely cause; SIGTERM stops every
-/// serving thread and records token use.
+/// A port another registry holds is refused, naming the likely cause, and so is a directory
+/// another registry serves; SIGTERM stops every serving thread and records token use.
 #[test]
-fn a_taken_port_is_refused_and_sigterm_stops_the_registry() {
+fn a_taken_port_or_directory_is_refused_and_sigterm_stops_the_registry() {
     let dir = Scratch::new("port");
     let t = token(&dir.0, "ci");
     let mut s = Server::start(&dir.0, &[]);
@@ -762,6 +781,20 @@ fn a_taken_port_is_refused_and_sigterm_stops_the_registry() {
     assert_eq!(second.status.code(), Some(2));
     let err = String::from_utf8_lossy(&second.stderr);
     assert!(err.contains("is another registry running there?"), "{err}");
+    // Nor may a second server take the same directory: its writes would race the first's,
+    // which alone refreshes what its index cache serves.
+    let twin = std::process::Command::new(env!("CARGO_BIN_EXE_keel-registry"))
+        .args(["serve", "--dir"])
+        .arg(&dir.0)
+        .args(["--addr", "127.0.0.1:0"])
+        .output()
+        .unwrap();
+    assert!(!twin.status.success());
+    let err = String::from_utf8_lossy(&twin.stderr);
+    assert!(err.contains("another keel-registry is serving"), "{err}");
+    assert_eq!(publish(&s.addr, &t, "ported", "1.0.1", "").status, 200);
+    let index = http(&s.addr, "GET", "/index/po/rt/ported", &[], b"");
+    assert!(index.text().contains("\"1.0.1\""), "{}", index.text());
     let status = std::process::Command::new("kill")
         .arg(s.child.id().to_string())
         .status()
