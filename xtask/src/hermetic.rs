@@ -371,5 +371,11 @@ pub fn other_checkout(pin: &Pin, whose: &str) -> anyhow::Result<Command> {
     };
     clear_xtask_env(&mut cmd);
     cmd.env("RUSTUP_AUTO_INSTALL", "0");
+    // Nor this session's C tools (set for its builds; under `cargo xtask test` a test's
+    // plain cargo inherits them): that checkout builds its xtask as its own config says,
+    // compiling and linking with one toolchain (zig's objects need zig's runtime to link).
+    for var in crate::native::C_TOOL_VARS {
+        cmd.env_remove(var);
+    }
     Ok(cmd)
 }

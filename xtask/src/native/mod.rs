@@ -26,6 +26,10 @@ use std::path::{Path, PathBuf};
 /// Where zig's own sources appear in the debug info of C that build scripts compile.
 const REMAPPED_ZIG: &str = "/keel-native/zig";
 
+/// The variables through which build scripts find C tools, which hermetic builds set to the
+/// pinned ones ([`Native::env`]).
+pub const C_TOOL_VARS: [&str; 4] = ["CC", "CXX", "AR", "RANLIB"];
+
 /// The pinned native tools, present and proven, with their wrappers written.
 #[derive(Debug, Clone)]
 pub struct Native {
@@ -164,10 +168,10 @@ impl Native {
         let w = |n: &str| self.bin.join(n).into_os_string();
         vec![
             (linker_var, w("keel-link")),
-            ("CC".into(), w("keel-cc")),
-            ("CXX".into(), w("keel-c++")),
-            ("AR".into(), w("keel-ar")),
-            ("RANLIB".into(), w("keel-ranlib")),
+            (C_TOOL_VARS[0].into(), w("keel-cc")),
+            (C_TOOL_VARS[1].into(), w("keel-c++")),
+            (C_TOOL_VARS[2].into(), w("keel-ar")),
+            (C_TOOL_VARS[3].into(), w("keel-ranlib")),
             (
                 "ZIG_GLOBAL_CACHE_DIR".into(),
                 self.zig_cache.clone().into_os_string(),
