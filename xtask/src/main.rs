@@ -16,6 +16,8 @@ mod project;
 mod registry;
 mod release;
 mod sandbox;
+mod sign;
+mod time;
 mod toolchain;
 mod workspace;
 
@@ -126,9 +128,45 @@ fn cli() -> Command {
                         .action(ArgAction::SetTrue)
                         .help("Build, store and tag locally only; publish later with `cargo xtask publish`"),
                 )
+                .arg(
+                    Arg::new("sign")
+                        .long("sign")
+                        .action(ArgAction::SetTrue)
+                        .help("Refuse to release unsigned: KEEL_SIGNING_KEY (or _FILE) must hold a key of keys/ (signing happens whenever one is given)"),
+                )
                 .arg(registry_arg.clone())
                 .arg(jobs.clone())
                 .arg(no_sandbox.clone()),
+        )
+        .subcommand(
+            Command::new("verify-release")
+                .about("Verify a release's signatures, provenance and artifacts with the repository's keys/")
+                .long_about(
+                    "Checks, with nothing but keys/: the minisign signatures of release-manifest.json and \
+                     sha256.sum (by a key of keys/, valid at the release's date), the DSSE-signed SLSA provenance and \
+                     its subjects against the manifest, and every artifact at hand against its sha256. RELEASE is a \
+                     version (target/releases/<VERSION>/, or --registry), or the URL of a release manifest published \
+                     to a registry. Every failure is listed with the file and the reason.",
+                )
+                .arg(Arg::new("release").required(true).value_name("VERSION|MANIFEST_URL"))
+                .arg(registry_arg.clone().help("Fetch the release from this registry (name or URL)")),
+        )
+        .subcommand(
+            Command::new("keys")
+                .about("Release signing keys: make one (the public half into keys/), list them")
+                .subcommand_required(true)
+                .subcommand(
+                    Command::new("new")
+                        .about("A new ed25519 key pair in minisign's format: keys/NAME.pub and .toml; the secret outside the checkout")
+                        .arg(Arg::new("name").required(true))
+                        .arg(Arg::new("secret-key").long("secret-key").value_name("PATH").value_parser(value_parser!(std::path::PathBuf))
+                            .help("Where to write the secret key (default: ~/.config/keel/keys/NAME.key)"))
+                        .arg(Arg::new("valid-from").long("valid-from").value_name("DATE").help("First date it signs for (default: now), e.g. 2026-12-02"))
+                        .arg(Arg::new("replaces").long("replaces").value_name("OLD").requires("old-secret-key")
+                            .help("Rotate: OLD signs the new key and ends where the new one starts"))
+                        .arg(Arg::new("old-secret-key").long("old-secret-key").value_name("PATH").value_parser(value_parser!(std::path::PathBuf))),
+                )
+                .subcommand(Command::new("list").about("The keys of keys/ and their validity")),
         )
         .subcommand(
             Command::new("rebuild")
@@ -387,8 +425,38 @@ fn dispatch(matches: &ArgMatches) -> Result<()> {
             &project,
             m.get_one::<String>("version").expect("required"),
             (!m.get_flag("no-publish")).then(|| m.get_one::<String>("registry").cloned()),
+            m.get_flag("sign"),
             &build_options(m),
         ),
+        Some(("verify-release", m)) => release::verify::run(
+            &project,
+            &release::verify::Options {
+                release: m.get_one::<String>("release").expect("required").clone(),
+                registry: m.get_one::<String>("registry").cloned(),
+            },
+        ),
+        Some(("keys", m)) => match m.subcommand() {
+            Some(("new", k)) => sign::keys::new(
+                &project,
+                &sign::keys::NewKey {
+                    name: k.get_one::<String>("name").expect("required"),
+                    secret_out: k.get_one::<std::path::PathBuf>("secret-key").cloned(),
+                    valid_from: k
+                        .get_one::<String>("valid-from")
+                        .map(|d| time::parse(d))
+                        .transpose()?,
+                    replaces: k.get_one::<String>("replaces").map(|o| {
+                        (
+                            o.as_str(),
+                            k.get_one::<std::path::PathBuf>("old-secret-key")
+                                .cloned()
+                                .expect("required with --replaces"),
+                        )
+                    }),
+                },
+            ),
+            _ => sign::keys::list(&project),
+        },
         Some(("publish", m)) => publish::run(
             &project,
             &publish::Options {

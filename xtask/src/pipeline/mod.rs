@@ -29,9 +29,25 @@ pub const DIR: &str = "pipelines";
 
 /// The xtask commands a step may run: all but `pipeline` itself (main's tests keep this in
 /// step with the command line).
-pub const STEP_COMMANDS: [&str; 16] = [
-    "build", "package", "dist", "release", "rebuild", "publish", "registry", "repro", "test",
-    "verify", "vendor", "tools", "doctor", "lint", "bench", "sim",
+pub const STEP_COMMANDS: [&str; 18] = [
+    "build",
+    "package",
+    "dist",
+    "release",
+    "rebuild",
+    "publish",
+    "registry",
+    "repro",
+    "test",
+    "verify",
+    "vendor",
+    "tools",
+    "doctor",
+    "lint",
+    "bench",
+    "sim",
+    "verify-release",
+    "keys",
 ];
 const TAIL_LINES: usize = 40;
 

@@ -4,10 +4,13 @@
 //! records the release manifest's sha256 so `rebuild` can tell a tampered manifest.
 //! Publishing to the registry arrives with the registry; until then `--no-publish` is required.
 
+pub mod provenance;
 pub mod publish;
 pub mod rebuild;
 pub mod repro;
+pub mod sign;
 pub mod verdict;
+pub mod verify;
 
 use crate::build::dist;
 use crate::build::session::{Options, Session, workspace_version};
@@ -25,6 +28,7 @@ pub fn run(
     project: &Project,
     version: &str,
     publish: Option<Option<String>>,
+    require_signature: bool,
     opts: &Options,
 ) -> Result<()> {
     check_version(version)?;
@@ -68,6 +72,10 @@ pub fn run(
             Some(r)
         }
     };
+    // The signing key, checked against keys/ for a release dated as HEAD (a version commit
+    // made below is dated now, within any key valid now).
+    let head_time = git::head(project)?.time;
+    let signing = sign::key_for_release(project, head_time, require_signature)?;
     let current = workspace_version(project)?;
     if current != version {
         set_version(project, &current, version, opts)?;
@@ -98,6 +106,13 @@ pub fn run(
         bail!("the tree changed while the release was building; nothing was tagged");
     }
     let stored = store(project, version, &manifest)?;
+    match &signing {
+        Some((secret, key)) => sign::sign(project, &stored, &manifest, &tag, secret, key)?,
+        None => println!(
+            "  not signed: no {} (verify-release refuses unsigned releases)",
+            crate::sign::keys::SECRET_VAR
+        ),
+    }
     let manifest_sha = sha256_bytes(manifest.to_text()?.as_bytes());
     let commit = session.cx.head.commit.as_str();
     git::run(

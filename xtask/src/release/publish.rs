@@ -92,7 +92,14 @@ pub fn publish(
         .iter()
         .filter(|(a, _)| a.kind == Kind::Package)
         .collect();
-    let total = crates.len() + packages.len() + 2;
+    // The signatures and provenance of a signed release, published before the manifest.
+    let mut signed = Vec::new();
+    for file in crate::release::sign::files() {
+        if let Ok(bytes) = std::fs::read(dir.join(&file)) {
+            signed.push((file, bytes));
+        }
+    }
+    let total = crates.len() + packages.len() + signed.len() + 2;
     let verb = if dry_run {
         "would publish"
     } else {
@@ -217,6 +224,15 @@ pub fn publish(
         &sha256_bytes(sums.as_bytes()),
         format!("{SUMS_FILE_NAME} ({RELEASE_PACKAGE} {version})"),
     )?;
+    for (file, bytes) in &signed {
+        put(
+            RELEASE_PACKAGE,
+            file,
+            bytes,
+            &sha256_bytes(bytes),
+            format!("{file} ({RELEASE_PACKAGE} {version})"),
+        )?;
+    }
     put(
         RELEASE_PACKAGE,
         RELEASE_FILE_NAME,

@@ -1,0 +1,266 @@
+//! Signed releases: `keys new`, `release --sign` with the key from the environment, and
+//! `verify-release` against the repository's keys/, locally and from a registry; the stock
+//! `minisign` (Debian's) verifies the manifest's signature and signs with a Keel key; and
+//! every tampering is refused, naming the file and the reason.
+
+mod fixture;
+
+use fixture::{Fixture, Registry};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Debian's `minisign`: from PATH, else unpacked from the package apt fetches (no install).
+fn minisign(scratch: &Path) -> PathBuf {
+    if let Ok(out) = Command::new("sh")
+        .args(["-c", "command -v minisign"])
+        .output()
+        && out.status.success()
+    {
+        return PathBuf::from(String::from_utf8(out.stdout).unwrap().trim());
+    }
+    let dir = scratch.join("minisign-deb");
+    std::fs::create_dir_all(&dir).unwrap();
+    let got = Command::new("apt-get")
+        .args(["download", "minisign"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert!(
+        got.status.success(),
+        "apt-get download minisign: {}",
+        String::from_utf8_lossy(&got.stderr)
+    );
+    let deb = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|e| e == "deb"))
+        .expect("a .deb");
+    let x = Command::new("dpkg")
+        .arg("-x")
+        .arg(&deb)
+        .arg(dir.join("root"))
+        .status()
+        .unwrap();
+    assert!(x.success());
+    dir.join("root/usr/bin/minisign")
+}
+
+/// Flips one byte of `file` at `at` (from the end when negative) to another printable one.
+fn flip(file: &Path, at: isize) {
+    let mut b = std::fs::read(file).unwrap();
+    let i = if at < 0 {
+        (b.len() as isize + at) as usize
+    } else {
+        at as usize
+    };
+    b[i] = if b[i] == b'A' { b'B' } else { b'A' };
+    std::fs::write(file, b).unwrap();
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    let _ = std::fs::remove_dir_all(to);
+    let out = Command::new("cp")
+        .arg("-a")
+        .arg(from)
+        .arg(to)
+        .status()
+        .unwrap();
+    assert!(out.success());
+}
+
+#[test]
+fn a_signed_release_verifies_with_keys_and_minisign_and_every_tampering_is_named() {
+    let f = Fixture::new("signing");
+    let secret = f.path("target/secrets/release.key");
+    let secret_s = secret.to_str().unwrap().to_owned();
+    // A secret key is refused inside the checkout (outside target/).
+    f.xtask(&["keys", "new", "release", "--secret-key", "release.key"])
+        .refused(&["inside the checkout", "never be committed"]);
+    f.xtask(&[
+        "keys",
+        "new",
+        "release",
+        "--secret-key",
+        &secret_s,
+        "--valid-from",
+        "2000-01-01",
+    ])
+    .ok();
+    assert!(f.path("keys/release.pub").is_file() && f.path("keys/release.toml").is_file());
+    f.commit("the release key");
+
+    // The official pipeline's release insists on a signature.
+    f.xtask(&["release", "0.3.0", "--no-publish", "--sign"])
+        .refused(&["must be signed", "KEEL_SIGNING_KEY"]);
+    let with_key = [("KEEL_SIGNING_KEY_FILE", secret_s.as_str())];
+    let run = f.xtask_env(&["release", "0.3.0", "--no-publish", "--sign"], &with_key);
+    run.ok();
+    assert!(
+        run.stdout.contains("signed with key `release`"),
+        "{}",
+        run.stdout
+    );
+    let dir = f.path("target/releases/0.3.0");
+    for file in [
+        "release-manifest.json.minisig",
+        "sha256.sum.minisig",
+        "provenance.dsse.json",
+    ] {
+        assert!(dir.join(file).is_file(), "{file}");
+    }
+    let ok = f.xtask(&["verify-release", "0.3.0"]);
+    ok.ok();
+    assert!(
+        ok.stdout.contains("signed by key `release`"),
+        "{}",
+        ok.stdout
+    );
+    assert!(ok.stdout.contains("4 artifacts match"), "{}", ok.stdout);
+
+    // Debian's stock minisign verifies Keel's signature, and signs with a Keel secret key.
+    let minisign = minisign(&f.path("target"));
+    let manifest = dir.join("release-manifest.json");
+    let stock = Command::new(&minisign)
+        .arg("-Vm")
+        .arg(&manifest)
+        .arg("-p")
+        .arg(f.path("keys/release.pub"))
+        .output()
+        .unwrap();
+    assert!(
+        stock.status.success(),
+        "minisign -V: {}",
+        String::from_utf8_lossy(&stock.stderr)
+    );
+    assert!(String::from_utf8_lossy(&stock.stdout).contains("keel release 0.3.0"));
+
+    // Tampering, each case on a fresh copy of the release: refused, naming file and reason.
+    let pristine = f.path("target/pristine-0.3.0");
+    copy_dir(&dir, &pristine);
+    let package = "packages/demo-0.3.0-x86_64-unknown-linux-gnu.tar.gz";
+    // (file changed, at which byte, what the refusal must name)
+    let cases: [(&str, isize, &[&str]); 4] = [
+        (package, 100, &[package, "but the signed manifest says"]),
+        (
+            "release-manifest.json",
+            30,
+            &["release-manifest.json.minisig", "does not match the bytes"],
+        ),
+        (
+            "provenance.dsse.json",
+            60,
+            &["provenance.dsse.json", "signature does not match"],
+        ),
+        ("sha256.sum.minisig", -10, &["sha256.sum.minisig"]),
+    ];
+    for (file, at, needles) in cases {
+        copy_dir(&pristine, &dir);
+        flip(&dir.join(file), at);
+        let refused = f.xtask(&["verify-release", "0.3.0"]);
+        refused.refused(&["does not verify"]);
+        for n in needles {
+            assert!(
+                refused.stderr.contains(n),
+                "{file} changed: stderr lacks {n:?}:\n{}",
+                refused.stderr
+            );
+        }
+    }
+    copy_dir(&pristine, &dir);
+
+    // A signature by a key that is not in keys/: a stranger's key signs the manifest with the
+    // stock minisign (Keel's secret-key format is minisign's).
+    let stranger = f.path("target/secrets/stranger.key");
+    f.xtask(&[
+        "keys",
+        "new",
+        "stranger",
+        "--secret-key",
+        stranger.to_str().unwrap(),
+        "--valid-from",
+        "2000-01-01",
+    ])
+    .ok();
+    for ext in ["pub", "toml"] {
+        std::fs::remove_file(f.path(&format!("keys/stranger.{ext}"))).unwrap();
+    }
+    let resign = Command::new(&minisign)
+        .arg("-S")
+        .arg("-s")
+        .arg(&stranger)
+        .arg("-m")
+        .arg(&manifest)
+        .arg("-x")
+        .arg(dir.join("release-manifest.json.minisig"))
+        .output()
+        .unwrap();
+    assert!(
+        resign.status.success(),
+        "minisign -S: {}",
+        String::from_utf8_lossy(&resign.stderr)
+    );
+    f.xtask(&["verify-release", "0.3.0"])
+        .refused(&["release-manifest.json.minisig", "which is not in keys/"]);
+    copy_dir(&pristine, &dir);
+
+    // The key used outside its validity period: the release predates it.
+    let toml = f.read("keys/release.toml");
+    f.write(
+        "keys/release.toml",
+        &toml.replace("2000-01-01T00:00:00Z", "2100-01-01T00:00:00Z"),
+    );
+    f.xtask(&["verify-release", "0.3.0"])
+        .refused(&["outside the key's validity period", "2100-01-01"]);
+    f.write("keys/release.toml", &toml);
+
+    // Rotation: the new key is vouched for by the old, which ends where the new one starts;
+    // the release, dated before, still verifies with the old key.
+    f.xtask(&[
+        "keys",
+        "new",
+        "release-2",
+        "--secret-key",
+        f.path("target/secrets/release-2.key").to_str().unwrap(),
+        "--valid-from",
+        "2100-01-01",
+        "--replaces",
+        "release",
+        "--old-secret-key",
+        &secret_s,
+    ])
+    .ok();
+    assert!(
+        f.read("keys/release.toml")
+            .contains("valid_until = \"2100-01-01T00:00:00Z\"")
+    );
+    f.xtask(&["verify-release", "0.3.0"]).ok();
+    flip(&f.path("keys/release-2.pub.minisig"), -10);
+    f.xtask(&["keys", "list"])
+        .refused(&["release-2.pub.minisig", "not vouched for by `release`"]);
+    for ext in ["pub", "toml", "pub.minisig"] {
+        std::fs::remove_file(f.path(&format!("keys/release-2.{ext}"))).unwrap();
+    }
+    f.write("keys/release.toml", &toml);
+
+    // From a registry: the whole signed set is published and verifies there too.
+    let store = f.path("target/registry-store");
+    let reg = Registry::start(&store);
+    f.xtask_env(
+        &["publish", "--registry", &reg.url, "--version", "0.3.0"],
+        &[("KEEL_REGISTRY_TOKEN", &reg.token)],
+    )
+    .ok();
+    let remote = f.xtask(&["verify-release", "0.3.0", "--registry", &reg.url]);
+    remote.ok();
+    assert!(
+        remote.stdout.contains("2 artifacts match"),
+        "{}",
+        remote.stdout
+    );
+    let url = format!(
+        "{}/api/v1/packages/keel-release/0.3.0/release-manifest.json",
+        reg.url
+    );
+    f.xtask(&["verify-release", &url]).ok();
+}
