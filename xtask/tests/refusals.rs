@@ -197,3 +197,44 @@ fn a_failed_vendor_run_leaves_vendor_and_the_locks_as_they_were() {
     assert_eq!(f.read("Cargo.lock"), lock);
     f.xtask(&["verify"]).ok();
 }
+
+#[test]
+fn a_dependency_breaking_the_policy_is_refused_naming_the_crate_and_the_rule() {
+    let f = Fixture::new("policy");
+    // The fixture's one dependency, cfg-if, is `MIT OR Apache-2.0`.
+    let policy = |allow: &str, extra: &str| {
+        f.write(
+            "policy.toml",
+            &format!(
+                "[licenses]\nallow = [{allow}]\n\n[sources]\nallow = [\"crates-io\"]\n{extra}"
+            ),
+        );
+    };
+    policy("\"BSD-3-Clause\"", "");
+    f.xtask(&["verify"]).refused(&[
+        "crate `cfg-if`",
+        "its license `MIT OR Apache-2.0` is not allowed by policy.toml",
+    ]);
+    policy("\"BSD-3-Clause\", \"Apache-2.0\"", "");
+    f.xtask(&["verify"]).ok();
+    policy(
+        "\"MIT\"",
+        "\n[[bans.crate]]\nname = \"cfg-if\"\nreason = \"a test ban\"\n",
+    );
+    f.xtask(&["verify"])
+        .refused(&["crate `cfg-if`", "is banned by policy.toml (a test ban)"]);
+    f.write(
+        "policy.toml",
+        "[licenses]\nallow = [\"MIT\"]\n[sources]\nallow = [\"keel\"]\n",
+    );
+    f.xtask(&["verify"]).refused(&[
+        "crate `cfg-if`",
+        "which policy.toml [sources] allow does not list (it allows keel)",
+    ]);
+    f.write("policy.toml", "[licenses]\nallow = [\"MIT OR\"]\n");
+    f.xtask(&["verify"])
+        .refused(&["policy.toml: licenses.allow entry `MIT OR`"]);
+    f.write("policy.toml", "[license]\nallow = [\"MIT\"]\n");
+    f.xtask(&["verify"])
+        .refused(&["policy.toml: unknown table `license`"]);
+}

@@ -71,6 +71,7 @@ pub fn run(
     }
     check_manifests(project, &locked, &mut problems);
     let vendor_sha256 = check_vendor(project, &locked, &mut problems)?;
+    check_policy(project, &locked, &mut problems);
     // Only when the cheap checks pass: cargo's own verdict on whether each lock is current.
     if problems.0.is_empty() {
         check_locks_current(project, active, &mut problems);
@@ -112,6 +113,25 @@ impl Problems {
             if n == 1 { "" } else { "s" },
             list.join("\n")
         )
+    }
+}
+
+/// policy.toml's rules, for every locked registry package of both locks (once each).
+fn check_policy(project: &Project, locked: &[(&str, Vec<LockedPackage>)], problems: &mut Problems) {
+    let policy = match super::policy::Policy::load(project) {
+        Ok(Some(p)) => p,
+        Ok(None) => return,
+        Err(e) => return problems.push(format!("{e:#}")),
+    };
+    let mut seen = std::collections::BTreeSet::new();
+    for (_, packages) in locked {
+        for p in packages.iter().filter(|p| p.is_registry()) {
+            if seen.insert((&p.name, &p.version)) {
+                for problem in policy.check(p, &project.path("vendor").join(p.vendor_dir())) {
+                    problems.push(problem);
+                }
+            }
+        }
     }
 }
 
