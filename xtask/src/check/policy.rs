@@ -196,13 +196,14 @@ fn and(t: &[&str], at: &mut usize) -> Result<Expr> {
 }
 
 fn with(t: &[&str], at: &mut usize) -> Result<Expr> {
+    let parenthesized = t.get(*at) == Some(&"(");
     let e = atom(t, at)?;
     if t.get(*at) != Some(&"WITH") {
         return Ok(e);
     }
     *at += 1;
-    let Expr::License(id) = e else {
-        bail!("WITH follows a parenthesis");
+    let (Expr::License(id), false) = (e, parenthesized) else {
+        bail!("WITH follows a parenthesis (it applies to one license)");
     };
     let exc = t
         .get(*at)
