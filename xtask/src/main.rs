@@ -192,6 +192,13 @@ fn cli() -> Command {
                     "Fetch the release manifest (and the released crates and packages, to compare) from this registry",
                 ))
                 .arg(
+                    Arg::new("attest")
+                        .long("attest")
+                        .value_name("SECRET_KEY")
+                        .value_parser(value_parser!(std::path::PathBuf))
+                        .help("Sign what was found (reproduced, or what differed) with this minisign secret key: an in-toto rebuilder attestation, kept beside the stored release"),
+                )
+                .arg(
                     Arg::new("keep")
                         .long("keep")
                         .value_name("DIR")
@@ -473,6 +480,7 @@ fn dispatch(matches: &ArgMatches) -> Result<()> {
                 manifest: m.get_one::<String>("manifest").cloned(),
                 registry: m.get_one::<String>("registry").cloned(),
                 keep: m.get_one::<std::path::PathBuf>("keep").cloned(),
+                attest: m.get_one::<std::path::PathBuf>("attest").cloned(),
             },
         ),
         Some(("repro", m)) => repro::run(&project, m.get_flag("quick")),

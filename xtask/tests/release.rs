@@ -108,7 +108,29 @@ fn release_sets_the_version_commits_stores_and_tags() {
 #[test]
 fn a_tag_rebuilds_to_identical_bytes_from_a_moved_on_tree_and_another_clone() {
     let f = Fixture::with_real_xtask("rebuild");
-    f.xtask(&["release", "0.3.0", "--no-publish"]).ok();
+    // Signed by the release key; a rebuilder with a key of its own attests what it found.
+    let (release_key, rebuilder_key) = (
+        f.path("target/secrets/release.key"),
+        f.path("target/secrets/rebuilder.key"),
+    );
+    for (name, key) in [("release", &release_key), ("rebuilder", &rebuilder_key)] {
+        f.xtask(&[
+            "keys",
+            "new",
+            name,
+            "--secret-key",
+            key.to_str().unwrap(),
+            "--valid-from",
+            "2000-01-01",
+        ])
+        .ok();
+    }
+    f.commit("release and rebuilder keys");
+    f.xtask_env(
+        &["release", "0.3.0", "--no-publish"],
+        &[("KEEL_SIGNING_KEY_FILE", release_key.to_str().unwrap())],
+    )
+    .ok();
 
     // Move on: new code and a new dependency (anyhow is in the fixture's vendor/).
     f.write(
@@ -128,7 +150,8 @@ fn a_tag_rebuilds_to_identical_bytes_from_a_moved_on_tree_and_another_clone() {
     f.commit("moved on: new code, new dependency");
     f.xtask(&["build", "--release"]).ok();
 
-    let run = f.xtask(&["rebuild", "v0.3.0"]);
+    let attest = ["--attest", rebuilder_key.to_str().unwrap()];
+    let run = f.xtask(&["rebuild", "v0.3.0", attest[0], attest[1]]);
     run.ok();
     assert!(
         run.stdout.contains("4/4 artifacts identical"),
@@ -138,6 +161,20 @@ fn a_tag_rebuilds_to_identical_bytes_from_a_moved_on_tree_and_another_clone() {
     assert!(
         run.stdout
             .contains("matches the sha256 recorded in tag v0.3.0")
+    );
+    assert!(
+        run.stdout.contains("attestation signed by key"),
+        "{}",
+        run.stdout
+    );
+    let verified = f.xtask(&["verify-release", "0.3.0"]);
+    verified.ok();
+    assert!(
+        verified
+            .stdout
+            .contains("reproduced by rebuilder `rebuilder`"),
+        "{}",
+        verified.stdout
     );
     for artifact in [
         "demo",
@@ -199,7 +236,7 @@ fn a_tag_rebuilds_to_identical_bytes_from_a_moved_on_tree_and_another_clone() {
         "target/releases/0.3.0/release-manifest.json",
         &text.replace(&debug_sha, &"0".repeat(64)),
     );
-    let run = f.xtask(&["rebuild", "v0.3.0"]);
+    let run = f.xtask(&["rebuild", "v0.3.0", attest[0], attest[1]]);
     run.refused(&[
         "rebuild of v0.3.0 does not match the release",
         "1 differ: demo.debug",
@@ -216,6 +253,34 @@ fn a_tag_rebuilds_to_identical_bytes_from_a_moved_on_tree_and_another_clone() {
         "{}",
         run.stdout
     );
+    // The attestation of that rebuild records the difference, signed; verify-release
+    // refuses the release and names what the rebuilder could not reproduce.
+    let attestation = std::fs::read_dir(stored.join("attestations"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().ends_with(".dsse.json"))
+        .expect("an attestation");
+    let envelope: Value =
+        serde_json::from_str(&std::fs::read_to_string(&attestation).unwrap()).unwrap();
+    use base64::Engine;
+    let payload = base64::engine::general_purpose::STANDARD
+        .decode(envelope["payload"].as_str().unwrap())
+        .unwrap();
+    let statement: Value = serde_json::from_slice(&payload).unwrap();
+    assert_eq!(statement["predicate"]["result"], "differed");
+    assert!(
+        statement["predicate"]["artifacts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["path"] == "demo.debug" && a["verdict"] == "different"),
+        "{statement}"
+    );
+    f.xtask(&["verify-release", "0.3.0"]).refused(&[
+        "could not reproduce it",
+        "demo.debug (different)",
+        "release-manifest.json.minisig",
+    ]);
 }
 
 #[test]

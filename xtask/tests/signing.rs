@@ -9,8 +9,12 @@ use fixture::{Fixture, Registry};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// Debian's `minisign`: from PATH, else unpacked from the package apt fetches (no install).
+/// Debian's `minisign`: the one `cargo xtask test` fetched (outside the tests' network
+/// sandbox), else from PATH, else unpacked from the package apt fetches now (no install).
 fn minisign(scratch: &Path) -> PathBuf {
+    if let Some(m) = std::env::var_os("KEEL_TEST_MINISIGN") {
+        return PathBuf::from(m);
+    }
     if let Ok(out) = Command::new("sh")
         .args(["-c", "command -v minisign"])
         .output()
@@ -27,7 +31,8 @@ fn minisign(scratch: &Path) -> PathBuf {
         .unwrap();
     assert!(
         got.status.success(),
-        "apt-get download minisign: {}",
+        "Debian's minisign is needed: run the tests with `cargo xtask test` (it fetches it), \
+         or install it (apt-get install minisign). apt-get download minisign: {}",
         String::from_utf8_lossy(&got.stderr)
     );
     let deb = std::fs::read_dir(&dir)

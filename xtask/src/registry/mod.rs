@@ -324,6 +324,28 @@ impl Registry {
     pub fn get_package(&self, name: &str, version: &str, file: &str) -> Result<Reply> {
         self.get(&self.package_url(name, version, file))
     }
+
+    /// The file names of a package version (Keel's package API); empty when there is none.
+    pub fn list_package(&self, name: &str, version: &str) -> Result<Vec<String>> {
+        let r = self.get(&format!("{}/api/v1/packages/{name}/{version}", self.api))?;
+        match r.status {
+            200 => {}
+            404 => return Ok(Vec::new()),
+            s => bail!(
+                "listing package {name} {version} in {}: {s}: {}",
+                self.label,
+                r.detail()
+            ),
+        }
+        let v: Value = serde_json::from_slice(&r.body)
+            .with_context(|| format!("listing package {name} {version}: not JSON"))?;
+        Ok(v["files"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|f| f["file"].as_str().map(str::to_owned))
+            .collect())
+    }
 }
 
 /// `[registries.<name>] index` from the checkout's .cargo/config.toml, without `sparse+`.

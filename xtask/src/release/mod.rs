@@ -4,6 +4,7 @@
 //! records the release manifest's sha256 so `rebuild` can tell a tampered manifest.
 //! Publishing to the registry arrives with the registry; until then `--no-publish` is required.
 
+pub mod attest;
 pub mod provenance;
 pub mod publish;
 pub mod rebuild;

@@ -99,6 +99,21 @@ pub fn publish(
             signed.push((file, bytes));
         }
     }
+    // And the rebuilders' attestations gathered so far (publish again to add later ones).
+    let mut attestations: Vec<String> = std::fs::read_dir(dir.join(crate::release::attest::DIR))
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| crate::release::attest::is_file_name(n))
+        .collect();
+    attestations.sort();
+    for name in attestations {
+        let path = dir.join(crate::release::attest::DIR).join(&name);
+        signed.push((
+            name,
+            std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?,
+        ));
+    }
     let total = crates.len() + packages.len() + signed.len() + 2;
     let verb = if dry_run {
         "would publish"

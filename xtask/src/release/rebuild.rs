@@ -26,6 +26,8 @@ pub struct Options {
     /// Fetch the manifest (and released crates and packages) from this registry.
     pub registry: Option<String>,
     pub keep: Option<PathBuf>,
+    /// Sign what was found with this secret key (a rebuilder attestation).
+    pub attest: Option<PathBuf>,
 }
 
 /// Where the release manifest came from, and the released artifacts beside it, if any.
@@ -145,6 +147,33 @@ pub fn run(project: &Project, opts: &Options) -> Result<()> {
         "{identical}/{total} artifacts identical; rebuilt in {:.1} s",
         started.elapsed().as_secs_f64()
     );
+    if let Some(key_file) = &opts.attest {
+        let key = crate::sign::keys::read_secret(key_file)?;
+        let envelope = crate::release::attest::seal(
+            &key,
+            &tag,
+            &commit,
+            &source.text,
+            &expected,
+            &verdicts,
+            &problems,
+        )?;
+        // Beside the stored release when there is one (publish uploads it from there).
+        let release = project.target().join("releases").join(&version);
+        let dir = if release.is_dir() {
+            release.join(crate::release::attest::DIR)
+        } else {
+            keep_base.clone()
+        };
+        std::fs::create_dir_all(&dir)?;
+        let path = dir.join(crate::release::attest::file_name(&key));
+        crate::files::write_atomic(&path, envelope.as_bytes())?;
+        println!(
+            "attestation signed by key {}: {}",
+            crate::sign::minisign::id_hex(&key.id),
+            path.display()
+        );
+    }
     if mismatched.is_empty() && problems.is_empty() {
         return Ok(());
     }

@@ -7,8 +7,8 @@
 use crate::manifest::{Artifact, Kind, Manifest, RELEASE_FILE_NAME, SUMS_FILE_NAME};
 use crate::project::Project;
 use crate::registry::{RELEASE_PACKAGE, Registry};
-use crate::release::provenance;
 use crate::release::sign::SIG_SUFFIX;
+use crate::release::{attest, provenance};
 use crate::sign::dsse;
 use crate::sign::keys::{self, Key};
 use crate::sign::minisign::{Signature, id_hex};
@@ -28,6 +28,30 @@ enum Source {
 }
 
 impl Source {
+    /// The rebuilder attestations published with the release: (name, text).
+    fn attestations(&self) -> Result<Vec<(String, Vec<u8>)>> {
+        let names: Vec<String> = match self {
+            Source::Dir(d) => std::fs::read_dir(d.join(attest::DIR))
+                .into_iter()
+                .flatten()
+                .filter_map(|e| e.ok()?.file_name().into_string().ok())
+                .map(|n| format!("{}/{n}", attest::DIR))
+                .collect(),
+            Source::Registry(r, v) => r.list_package(RELEASE_PACKAGE, v)?,
+        };
+        let mut out = Vec::new();
+        for name in names {
+            let file = name.rsplit('/').next().unwrap_or(&name);
+            if attest::is_file_name(file)
+                && let Some(bytes) = self.file(&name)?
+            {
+                out.push((file.to_owned(), bytes));
+            }
+        }
+        out.sort();
+        Ok(out)
+    }
+
     fn describe(&self) -> String {
         match self {
             Source::Dir(d) => d.display().to_string(),
@@ -207,6 +231,23 @@ fn check(source: &Source, keys: &[Key], failures: &mut Vec<String>) -> Result<Ve
             )),
             Err(e) => failures.push(format!("{}: {e:#}", provenance::FILE_NAME)),
         },
+    }
+
+    // Who rebuilt it, and what they found.
+    for (name, envelope) in source.attestations()? {
+        match attest::check(
+            std::str::from_utf8(&envelope).unwrap_or_default(),
+            &manifest_bytes,
+            &manifest,
+            keys,
+        ) {
+            Ok(k) => ok.push(format!(
+                "{name}: reproduced by rebuilder `{}` ({})",
+                k.name,
+                id_hex(&k.public.id)
+            )),
+            Err(e) => failures.push(format!("{name}: {e:#}")),
+        }
     }
 
     // The artifacts at hand.
