@@ -23,6 +23,8 @@ pub enum Kind {
     Package,
     /// A publishable crate, as `cargo package` writes it.
     Crate,
+    /// A release binary's CycloneDX SBOM: the crates linked into it.
+    Sbom,
 }
 
 impl Kind {
@@ -32,13 +34,20 @@ impl Kind {
             Kind::Debug => "debug",
             Kind::Package => "package",
             Kind::Crate => "crate",
+            Kind::Sbom => "sbom",
         }
     }
 
     pub fn parse(s: &str) -> Option<Kind> {
-        [Kind::Bin, Kind::Debug, Kind::Package, Kind::Crate]
-            .into_iter()
-            .find(|k| k.as_str() == s)
+        [
+            Kind::Bin,
+            Kind::Debug,
+            Kind::Package,
+            Kind::Crate,
+            Kind::Sbom,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == s)
     }
 }
 
@@ -64,7 +73,7 @@ impl Artifact {
                 let bytes = std::fs::read(&path).with_context(|| format!("reading {rel}"))?;
                 crate::build::elf::build_id(&bytes)
             }
-            Kind::Package | Kind::Crate => None,
+            Kind::Package | Kind::Crate | Kind::Sbom => None,
         };
         Ok(Artifact {
             path: rel.to_owned(),

@@ -167,7 +167,7 @@ fn two_clones_under_different_conditions_yield_identical_artifacts() {
     );
     assert_eq!(ma, mb, "the release manifests differ between the clones");
     let m: Value = serde_json::from_str(&ma).unwrap();
-    assert_eq!(m["artifacts"].as_array().unwrap().len(), 4);
+    assert_eq!(m["artifacts"].as_array().unwrap().len(), 5);
     for art in m["artifacts"].as_array().unwrap() {
         let rel = format!("target/dist/{}", art["path"].as_str().unwrap());
         assert_eq!(

@@ -43,9 +43,9 @@ fn publish_is_complete_idempotent_authenticated_and_refuses_conflicts() {
     let run = f.xtask_env(&["publish", "--registry", &reg.url], &token);
     run.ok();
     for line in [
-        "[1/4] crate demo 0.3.0: published",
-        "[2/4] package demo-0.3.0-x86_64-unknown-linux-gnu.tar.gz: published",
-        "[4/4] release manifest (keel-release 0.3.0): published",
+        "[1/5] crate demo 0.3.0: published",
+        "[2/5] package demo-0.3.0-x86_64-unknown-linux-gnu.tar.gz: published",
+        "[5/5] release manifest (keel-release 0.3.0): published",
     ] {
         assert!(run.stdout.contains(line), "{line}:\n{}", run.stdout);
     }
@@ -95,7 +95,7 @@ fn publish_is_complete_idempotent_authenticated_and_refuses_conflicts() {
     again.ok();
     assert_eq!(
         again.stdout.matches("already published, identical").count(),
-        4,
+        5,
         "{}",
         again.stdout
     );
@@ -158,7 +158,7 @@ fn publish_and_rebuild_over_tls_trust_the_named_ca_and_take_the_token_from_a_pro
     run.ok();
     assert!(
         run.stdout
-            .contains("[4/4] release manifest (keel-release 0.3.0): published"),
+            .contains("[5/5] release manifest (keel-release 0.3.0): published"),
         "{}",
         run.stdout
     );
@@ -213,7 +213,7 @@ fn publish_and_rebuild_over_tls_trust_the_named_ca_and_take_the_token_from_a_pro
         rebuild.stdout
     );
     assert!(
-        rebuild.stdout.contains("4/4 artifacts identical"),
+        rebuild.stdout.contains("5/5 artifacts identical"),
         "{}",
         rebuild.stdout
     );

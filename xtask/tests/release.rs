@@ -154,7 +154,7 @@ fn a_tag_rebuilds_to_identical_bytes_from_a_moved_on_tree_and_another_clone() {
     let run = f.xtask(&["rebuild", "v0.3.0", attest[0], attest[1]]);
     run.ok();
     assert!(
-        run.stdout.contains("4/4 artifacts identical"),
+        run.stdout.contains("5/5 artifacts identical"),
         "{}",
         run.stdout
     );
@@ -206,7 +206,7 @@ fn a_tag_rebuilds_to_identical_bytes_from_a_moved_on_tree_and_another_clone() {
     ]);
     run.ok();
     assert!(
-        run.stdout.contains("4/4 artifacts identical"),
+        run.stdout.contains("5/5 artifacts identical"),
         "{}",
         run.stdout
     );
@@ -249,7 +249,7 @@ fn a_tag_rebuilds_to_identical_bytes_from_a_moved_on_tree_and_another_clone() {
         run.stdout
     );
     assert!(
-        run.stdout.contains("3/4 artifacts identical"),
+        run.stdout.contains("4/5 artifacts identical"),
         "{}",
         run.stdout
     );

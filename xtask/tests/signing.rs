@@ -12,8 +12,8 @@ use std::process::Command;
 /// Debian's `minisign`: the one `cargo xtask test` fetched (outside the tests' network
 /// sandbox), else from PATH, else unpacked from the package apt fetches now (no install).
 fn minisign(scratch: &Path) -> PathBuf {
-    if let Some(m) = std::env::var_os("KEEL_TEST_MINISIGN") {
-        return PathBuf::from(m);
+    if let Some(root) = std::env::var_os("KEEL_TEST_DEBIAN_ROOT") {
+        return PathBuf::from(root).join("usr/bin/minisign");
     }
     if let Ok(out) = Command::new("sh")
         .args(["-c", "command -v minisign"])
@@ -49,6 +49,48 @@ fn minisign(scratch: &Path) -> PathBuf {
         .unwrap();
     assert!(x.success());
     dir.join("root/usr/bin/minisign")
+}
+
+/// Validates `sbom` against the CycloneDX 1.5 JSON schema with Debian's python3-jsonschema
+/// (both fetched by `cargo xtask test`); the validator's complaints, if any.
+fn cyclonedx_errors(sbom: &Path) -> Result<(), String> {
+    let (Some(root), Some(schemas)) = (
+        std::env::var_os("KEEL_TEST_DEBIAN_ROOT"),
+        std::env::var_os("KEEL_TEST_CYCLONEDX_SCHEMA"),
+    ) else {
+        panic!(
+            "the CycloneDX schema and its validator come with `cargo xtask test`: run the tests through it"
+        );
+    };
+    let script = r#"
+import json, sys, jsonschema
+d = sys.argv[1]
+load = lambda n: json.load(open(d + "/" + n))
+bom = load("bom-1.5.SNAPSHOT.schema.json")
+store = {"http://cyclonedx.org/schema/" + n: load(n) for n in ["spdx.SNAPSHOT.schema.json", "jsf-0.82.SNAPSHOT.schema.json"]}
+v = jsonschema.Draft7Validator(bom, resolver=jsonschema.RefResolver(bom["$id"], bom, store=store))
+errors = [f"{list(e.path)}: {e.message}" for e in v.iter_errors(json.load(open(sys.argv[2])))]
+print("\n".join(errors))
+sys.exit(1 if errors else 0)
+"#;
+    let out = Command::new("/usr/bin/python3")
+        .env(
+            "PYTHONPATH",
+            PathBuf::from(root).join("usr/lib/python3/dist-packages"),
+        )
+        .args(["-c", script])
+        .arg(schemas)
+        .arg(sbom)
+        .output()
+        .unwrap();
+    match out.status.code() {
+        Some(0) => Ok(()),
+        Some(1) => Err(String::from_utf8_lossy(&out.stdout).into_owned()),
+        _ => panic!(
+            "the validator failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    }
 }
 
 /// Flips one byte of `file` at `at` (from the end when negative) to another printable one.
@@ -121,7 +163,27 @@ fn a_signed_release_verifies_with_keys_and_minisign_and_every_tampering_is_named
         "{}",
         ok.stdout
     );
-    assert!(ok.stdout.contains("4 artifacts match"), "{}", ok.stdout);
+    assert!(ok.stdout.contains("5 artifacts match"), "{}", ok.stdout);
+    assert!(
+        ok.stdout
+            .contains("sbom/demo.cdx.json: lists the 2 crates demo embeds"),
+        "{}",
+        ok.stdout
+    );
+
+    // The SBOM is valid CycloneDX 1.5 (and the validator does refuse an invalid one).
+    let sbom = dir.join("sbom/demo.cdx.json");
+    cyclonedx_errors(&sbom)
+        .unwrap_or_else(|e| panic!("sbom/demo.cdx.json is not valid CycloneDX 1.5:\n{e}"));
+    let broken = f.path("target/broken.cdx.json");
+    std::fs::write(
+        &broken,
+        std::fs::read_to_string(&sbom)
+            .unwrap()
+            .replace("\"library\"", "\"libary\""),
+    )
+    .unwrap();
+    assert!(cyclonedx_errors(&broken).unwrap_err().contains("libary"));
 
     // Debian's stock minisign verifies Keel's signature, and signs with a Keel secret key.
     let minisign = minisign(&f.path("target"));
@@ -172,6 +234,18 @@ fn a_signed_release_verifies_with_keys_and_minisign_and_every_tampering_is_named
             );
         }
     }
+    // An SBOM that omits a crate the binary embeds.
+    copy_dir(&pristine, &dir);
+    let sbom_path = dir.join("sbom/demo.cdx.json");
+    let mut sbom: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&sbom_path).unwrap()).unwrap();
+    sbom["components"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|c| c["name"] != "cfg-if");
+    std::fs::write(&sbom_path, serde_json::to_string_pretty(&sbom).unwrap()).unwrap();
+    f.xtask(&["verify-release", "0.3.0"])
+        .refused(&["sbom/demo.cdx.json: does not list what demo embeds (omits: cfg-if 1."]);
     copy_dir(&pristine, &dir);
 
     // A signature by a key that is not in keys/: a stranger's key signs the manifest with the
@@ -259,7 +333,7 @@ fn a_signed_release_verifies_with_keys_and_minisign_and_every_tampering_is_named
     let remote = f.xtask(&["verify-release", "0.3.0", "--registry", &reg.url]);
     remote.ok();
     assert!(
-        remote.stdout.contains("2 artifacts match"),
+        remote.stdout.contains("3 artifacts match"),
         "{}",
         remote.stdout
     );

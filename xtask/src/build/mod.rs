@@ -6,9 +6,11 @@ pub mod archive;
 pub mod dist;
 pub mod elf;
 pub mod package;
+pub mod sbom;
 pub mod session;
 pub mod sim;
 pub mod test;
+pub mod test_tools;
 
 use crate::build::session::{Options, Session, check, report};
 use crate::files::sha256_bytes;

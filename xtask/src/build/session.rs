@@ -125,6 +125,15 @@ impl<'a> Session<'a> {
             None
         };
         let executables = cargo_build(&self.hermetic, &self.opts)?;
+        // A release binary carries its dependency list, and ships with its SBOM.
+        let graphs = match objcopy {
+            Some(_) => Some((
+                crate::build::sbom::graphs(&self.hermetic, &self.cx.pin.host)?,
+                self.members()?,
+                crate::build::sbom::locked(self.project)?,
+            )),
+            None => None,
+        };
         let dist = self.project.dist();
         if dist.exists() {
             std::fs::remove_dir_all(&dist)
@@ -141,9 +150,26 @@ impl<'a> Session<'a> {
             crate::native::check_glibc_floor(exe, &self.cx.native.glibc)?;
             match &objcopy {
                 Some(objcopy) => {
-                    objcopy.split(exe, &dist, &name)?;
+                    let (graphs, members, locked) = graphs.as_ref().expect("made for a release");
+                    let graph = members
+                        .iter()
+                        .find(|m| m.bins.contains(&name))
+                        .and_then(|m| graphs.get(&m.name))
+                        .with_context(|| format!("no workspace member builds the binary {name}"))?;
+                    use crate::build::sbom;
+                    let lists = self.project.state().join("dep-lists");
+                    std::fs::create_dir_all(&lists)?;
+                    let list = lists.join(format!("{name}{}", sbom::SECTION));
+                    std::fs::write(&list, sbom::dep_v0(graph)?)?;
+                    objcopy.split(exe, &dist, &name, &[(sbom::SECTION, &list)])?;
                     artifacts.push(Artifact::of(&dist, &name, Kind::Bin)?);
                     artifacts.push(Artifact::of(&dist, &format!("{name}.debug"), Kind::Debug)?);
+                    let rel = format!("{}/{name}.cdx.json", sbom::DIR);
+                    std::fs::create_dir_all(dist.join(sbom::DIR))?;
+                    let text =
+                        sbom::cyclonedx(self.project, &name, graph, locked, self.cx.head.time)?;
+                    crate::files::write_atomic(&dist.join(&rel), text.as_bytes())?;
+                    artifacts.push(Artifact::of(&dist, &rel, Kind::Sbom)?);
                 }
                 None => {
                     std::fs::copy(exe, dist.join(&name))

@@ -24,9 +24,9 @@ pub fn run(project: &Project, opts: &Options) -> Result<()> {
     if let Runner::CargoTest(why) = &runner {
         println!("note: running `cargo test`: {why}");
     }
-    // Debian's stock minisign, for the test that Keel's signatures verify with it: fetched
-    // here, outside the tests' network sandbox, as apt fetches it (not installed).
-    let minisign = debian_tool("minisign", "usr/bin/minisign");
+    // Stock tools some tests check Keel's output with, fetched here, outside the tests'
+    // network sandbox (`test_tools`).
+    let tools = crate::build::test_tools::fetch();
     // The product workspace, then xtask's own workspace (its refusal tests).
     let xtask_selected = opts.packages.is_empty() || opts.packages.iter().any(|p| p == "xtask");
     let product: Vec<&String> = opts.packages.iter().filter(|p| *p != "xtask").collect();
@@ -78,9 +78,7 @@ pub fn run(project: &Project, opts: &Options) -> Result<()> {
             }
         }
         for mut cmd in commands {
-            if let Some(m) = &minisign {
-                cmd.env(MINISIGN_VAR, m);
-            }
+            cmd.envs(tools.iter().map(|(k, v)| (*k, v)));
             let status = spawn(&mut cmd, &hermetic)?.wait()?;
             if !status.success() {
                 bail!("{name} tests failed ({status}); see above");
@@ -88,52 +86,4 @@ pub fn run(project: &Project, opts: &Options) -> Result<()> {
         }
     }
     Ok(())
-}
-
-/// Where the signing test finds Debian's minisign.
-pub const MINISIGN_VAR: &str = "KEEL_TEST_MINISIGN";
-
-/// `binary` of Debian package `package`, unpacked in the tool cache (`apt-get download`,
-/// `dpkg -x`: no root, nothing installed), or None with a note when apt cannot fetch it.
-fn debian_tool(package: &str, binary: &str) -> Option<std::path::PathBuf> {
-    let root = crate::native::toolcache::Cache::locate()
-        .ok()?
-        .root
-        .join("debian")
-        .join(package);
-    let exe = root.join("root").join(binary);
-    if exe.is_file() {
-        return Some(exe);
-    }
-    let fetch = || -> Result<()> {
-        let _ = std::fs::remove_dir_all(&root);
-        std::fs::create_dir_all(&root)?;
-        crate::process::run_capture(
-            std::process::Command::new("apt-get")
-                .args(["download", package])
-                .current_dir(&root),
-        )?;
-        let deb = std::fs::read_dir(&root)?
-            .filter_map(|e| e.ok())
-            .map(|e| e.path())
-            .find(|p| p.extension().is_some_and(|e| e == "deb"))
-            .context("apt-get download wrote no .deb")?;
-        crate::process::run_capture(
-            std::process::Command::new("dpkg")
-                .arg("-x")
-                .arg(&deb)
-                .arg(root.join("root")),
-        )?;
-        Ok(())
-    };
-    match fetch() {
-        Ok(()) if exe.is_file() => Some(exe),
-        Ok(()) => None,
-        Err(e) => {
-            println!(
-                "note: could not fetch Debian's {package} for the tests ({e:#}); the signing test will say so"
-            );
-            None
-        }
-    }
 }

@@ -294,7 +294,15 @@ impl Objcopy<'_> {
     /// Writes `<dir>/<name>` (the binary without debug sections, with a `.gnu_debuglink` to
     /// `<name>.debug`) and `<dir>/<name>.debug` (only the debug sections) from `built`.
     /// Both keep the linker's GNU build-id, so a debugger pairs them by either link.
-    pub fn split(&self, built: &Path, dir: &Path, name: &str) -> Result<()> {
+    /// Splits `built` into `dir/name` (stripped, with a debuglink) and `dir/name.debug`;
+    /// `sections` are added to the stripped binary (name, file of its contents).
+    pub fn split(
+        &self,
+        built: &Path,
+        dir: &Path,
+        name: &str,
+        sections: &[(&str, &Path)],
+    ) -> Result<()> {
         let debug = format!("{name}.debug");
         self.run(
             dir,
@@ -306,16 +314,20 @@ impl Objcopy<'_> {
         )
         .with_context(|| format!("extracting the debug symbols of {name}"))?;
         // The debuglink records only the file name (and its CRC), so this runs in `dir`.
-        self.run(
-            dir,
-            &[
-                "--strip-debug".as_ref(),
-                format!("--add-gnu-debuglink={debug}").as_ref(),
-                built.as_os_str(),
-                name.as_ref(),
-            ],
-        )
-        .with_context(|| format!("stripping {name}"))
+        let mut args: Vec<std::ffi::OsString> = vec![
+            "--strip-debug".into(),
+            format!("--add-gnu-debuglink={debug}").into(),
+        ];
+        for (section, file) in sections {
+            let mut arg = std::ffi::OsString::from(format!("--add-section={section}="));
+            arg.push(file.as_os_str());
+            args.push(arg);
+        }
+        args.push(built.as_os_str().into());
+        args.push(name.into());
+        let args: Vec<&std::ffi::OsStr> = args.iter().map(|a| a.as_os_str()).collect();
+        self.run(dir, &args)
+            .with_context(|| format!("stripping {name}"))
     }
 }
 

@@ -263,7 +263,7 @@ impl Source {
 
 /// Unpacks a zip archive (a wheel) into `dest`: regular files and directories only, paths
 /// normalized (nothing lands outside `dest`), each entry's CRC checked, modes kept.
-fn unpack(archive: &Path, dest: &Path) -> Result<()> {
+pub fn unpack(archive: &Path, dest: &Path) -> Result<()> {
     use std::os::unix::fs::PermissionsExt;
     let bytes = fs::read(archive)?;
     let zip = rawzip::ZipArchive::from_slice(&bytes).context("not a zip archive")?;

@@ -68,7 +68,7 @@ pub fn publish(
     for a in manifest
         .artifacts
         .iter()
-        .filter(|a| matches!(a.kind, Kind::Crate | Kind::Package))
+        .filter(|a| matches!(a.kind, Kind::Crate | Kind::Package | Kind::Sbom))
     {
         let bytes =
             std::fs::read(dir.join(&a.path)).with_context(|| format!("reading {}", a.path))?;
@@ -92,8 +92,18 @@ pub fn publish(
         .iter()
         .filter(|(a, _)| a.kind == Kind::Package)
         .collect();
-    // The signatures and provenance of a signed release, published before the manifest.
-    let mut signed = Vec::new();
+    // The SBOMs, and the signatures and provenance of a signed release, published (as files
+    // of the release package) before the manifest.
+    let mut signed: Vec<(String, Vec<u8>)> = files
+        .iter()
+        .filter(|(a, _)| a.kind == Kind::Sbom)
+        .map(|(a, b)| {
+            (
+                a.path.rsplit('/').next().unwrap_or(&a.path).to_owned(),
+                b.clone(),
+            )
+        })
+        .collect();
     for file in crate::release::sign::files() {
         if let Ok(bytes) = std::fs::read(dir.join(&file)) {
             signed.push((file, bytes));

@@ -284,6 +284,20 @@ fn from_registry(project: &Project, version: &str, name: Option<&str>) -> Result
     let manifest = Manifest::parse(&text, &origin)?;
     let downloads = TempDir::new("rebuild-downloads")?;
     let mut problems = Vec::new();
+    // The manifest's signature, published beside it, checked against this checkout's keys/.
+    let sig_name = format!("{RELEASE_FILE_NAME}{}", crate::release::sign::SIG_SUFFIX);
+    let sig = registry.get_package(RELEASE_PACKAGE, version, &sig_name)?;
+    match sig.status {
+        200 => {
+            let keys = crate::sign::keys::load(project)?;
+            match crate::release::verify::signer(text.as_bytes(), &sig.body, &keys, None) {
+                Ok(k) => println!("manifest: signed by key `{}` of keys/", k.name),
+                Err(e) => problems.push(format!("{sig_name} from {}: {e:#}", registry.label)),
+            }
+        }
+        404 => println!("manifest: not signed (no {sig_name} in {})", registry.label),
+        s => problems.push(format!("fetching {sig_name} from {}: {s}", registry.label)),
+    }
     let crate_version = manifest.workspace_version.clone();
     for a in &manifest.artifacts {
         let file = a.path.rsplit('/').next().unwrap_or(&a.path);
@@ -308,6 +322,9 @@ fn from_registry(project: &Project, version: &str, name: Option<&str>) -> Result
                     continue;
                 };
                 (registry.get_package(name, version, file)?, None)
+            }
+            crate::manifest::Kind::Sbom => {
+                (registry.get_package(RELEASE_PACKAGE, version, file)?, None)
             }
             _ => continue, // binaries and symbols ship inside packages, not on their own
         };

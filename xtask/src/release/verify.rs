@@ -4,6 +4,7 @@
 //! against the manifest, and every artifact at hand against its sha256. Every failure is
 //! listed, naming the file and the reason.
 
+use crate::build::sbom;
 use crate::manifest::{Artifact, Kind, Manifest, RELEASE_FILE_NAME, SUMS_FILE_NAME};
 use crate::project::Project;
 use crate::registry::{RELEASE_PACKAGE, Registry};
@@ -88,6 +89,7 @@ impl Source {
                         let name = file.split(&format!("-{version}-")).next().unwrap_or(file);
                         reply(r.get_package(name, version, file)?, &a.path)
                     }
+                    Kind::Sbom => reply(r.get_package(RELEASE_PACKAGE, version, file)?, &a.path),
                     Kind::Bin | Kind::Debug => Ok(None), // inside the packages, or not published
                 }
             }
@@ -170,11 +172,11 @@ fn check(source: &Source, keys: &[Key], failures: &mut Vec<String>) -> Result<Ve
     // The manifest's signature first: the date it is checked at comes from the manifest, but
     // nothing in an unsigned or altered manifest is worth reading.
     let manifest_sig = format!("{RELEASE_FILE_NAME}{SIG_SUFFIX}");
-    let signer = match source.file(&manifest_sig)? {
+    let manifest_signed = match source.file(&manifest_sig)? {
         None => Err(anyhow::anyhow!("missing (an unsigned release)")),
-        Some(sig) => verify_minisign(&manifest_bytes, &sig, keys, None).map(|_| ()),
+        Some(sig) => signer(&manifest_bytes, &sig, keys, None).map(|_| ()),
     };
-    if let Err(e) = &signer {
+    if let Err(e) = &manifest_signed {
         failures.push(format!("{manifest_sig}: {e:#}"));
     }
     let text = std::str::from_utf8(&manifest_bytes).unwrap_or_default();
@@ -193,7 +195,7 @@ fn check(source: &Source, keys: &[Key], failures: &mut Vec<String>) -> Result<Ve
     // The two signed files, each by a key valid at the release's date.
     for file in [RELEASE_FILE_NAME, SUMS_FILE_NAME] {
         let sig_name = format!("{file}{SIG_SUFFIX}");
-        if file == RELEASE_FILE_NAME && signer.is_err() {
+        if file == RELEASE_FILE_NAME && manifest_signed.is_err() {
             continue; // reported above
         }
         let Some(bytes) = source.file(file)? else {
@@ -204,7 +206,7 @@ fn check(source: &Source, keys: &[Key], failures: &mut Vec<String>) -> Result<Ve
             failures.push(format!("{sig_name}: missing (an unsigned release)"));
             continue;
         };
-        match verify_minisign(&bytes, &sig, keys, Some(at)) {
+        match signer(&bytes, &sig, keys, Some(at)) {
             Ok(k) => ok.push(format!(
                 "{sig_name}: signed by key `{}` ({})",
                 k.name,
@@ -252,11 +254,16 @@ fn check(source: &Source, keys: &[Key], failures: &mut Vec<String>) -> Result<Ve
 
     // The artifacts at hand.
     let (mut checked, mut absent) = (0, Vec::new());
+    let mut at_hand = std::collections::BTreeMap::new();
     for a in &manifest.artifacts {
         match source.artifact(a, &version)? {
             None => absent.push(a.path.clone()),
             Some(bytes) => {
                 let sha = crate::files::sha256_bytes(&bytes);
+                // Compared below even when changed: the report then says how, too.
+                if matches!(a.kind, Kind::Bin | Kind::Sbom) {
+                    at_hand.insert(a.path.clone(), bytes.clone());
+                }
                 if sha == a.sha256 {
                     checked += 1;
                 } else {
@@ -271,6 +278,43 @@ fn check(source: &Source, keys: &[Key], failures: &mut Vec<String>) -> Result<Ve
     ok.push(format!(
         "{checked} artifacts match the signed manifest's sha256"
     ));
+    // Each binary's embedded dependency list against its SBOM.
+    for a in manifest.artifacts.iter().filter(|a| a.kind == Kind::Bin) {
+        let sbom_path = format!("{}/{}.cdx.json", sbom::DIR, a.path);
+        let (Some(bin), Some(sbom_text)) = (at_hand.get(&a.path), at_hand.get(&sbom_path)) else {
+            continue;
+        };
+        let embedded = sbom::read_dep_v0(bin);
+        let listed = sbom::components(std::str::from_utf8(sbom_text).unwrap_or_default());
+        match (embedded, listed) {
+            (None, _) => failures.push(format!(
+                "{}: no readable {} section (embedded dependency list)",
+                a.path,
+                sbom::SECTION
+            )),
+            (_, None) => {
+                failures.push(format!("{sbom_path}: not a CycloneDX SBOM with components"))
+            }
+            (Some(e), Some(l)) if e != l => {
+                let name = |set: &std::collections::BTreeSet<(String, String)>| -> Vec<String> {
+                    set.iter().map(|(n, v)| format!("{n} {v}")).collect()
+                };
+                let omitted: std::collections::BTreeSet<_> = e.difference(&l).cloned().collect();
+                let extra: std::collections::BTreeSet<_> = l.difference(&e).cloned().collect();
+                failures.push(format!(
+                    "{sbom_path}: does not list what {} embeds (omits: {}; lists besides: {})",
+                    a.path,
+                    name(&omitted).join(", "),
+                    name(&extra).join(", ")
+                ));
+            }
+            (Some(e), Some(_)) => ok.push(format!(
+                "{sbom_path}: lists the {} crates {} embeds",
+                e.len(),
+                a.path
+            )),
+        }
+    }
     if !absent.is_empty() {
         println!(
             "  (not at {}: {}; they are covered by the signed manifest only)",
@@ -282,12 +326,7 @@ fn check(source: &Source, keys: &[Key], failures: &mut Vec<String>) -> Result<Ve
 }
 
 /// The key of keys/ that made `sig` over `bytes` (and was valid at `at`, when given).
-fn verify_minisign<'k>(
-    bytes: &[u8],
-    sig: &[u8],
-    keys: &'k [Key],
-    at: Option<u64>,
-) -> Result<&'k Key> {
+pub fn signer<'k>(bytes: &[u8], sig: &[u8], keys: &'k [Key], at: Option<u64>) -> Result<&'k Key> {
     let sig = Signature::parse(std::str::from_utf8(sig).unwrap_or_default())?;
     let key = keys
         .iter()

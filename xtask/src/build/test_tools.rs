@@ -1,0 +1,134 @@
+//! Stock tools that tests check Keel's output with, fetched by `cargo xtask test` before the
+//! tests run in their network sandbox, through the registries' own clients, into the tool
+//! cache, nothing installed: Debian's `minisign` (Keel's signatures must verify with it) and
+//! `python3-jsonschema` (the SBOMs must validate), with apt-get; the CycloneDX 1.5 JSON schema,
+//! from the CycloneDX library's wheel on PyPI, pinned by sha256. Each reaches the tests as an
+//! environment variable; a tool that cannot be fetched is left out with a note, and the test
+//! that needs it says so.
+
+use anyhow::{Context, Result, bail};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The unpacked Debian packages (usr/bin/minisign, usr/lib/python3/dist-packages/jsonschema).
+pub const DEBIAN_VAR: &str = "KEEL_TEST_DEBIAN_ROOT";
+/// A directory holding bom-1.5.SNAPSHOT.schema.json and the schemas it refers to.
+pub const CYCLONEDX_VAR: &str = "KEEL_TEST_CYCLONEDX_SCHEMA";
+
+const DEBIAN_PACKAGES: &[&str] = &[
+    "minisign",
+    "python3-jsonschema",
+    "python3-attr",
+    "python3-pyrsistent",
+];
+const CYCLONEDX_WHEEL: (&str, &str) = (
+    "cyclonedx-python-lib==8.9.0",
+    "017b95b334aa83b2d0db8af9764e13a46f0e903bd30a57d93d08dcd302c84032",
+);
+const SCHEMA_DIR: &str = "cyclonedx/schema/_res";
+const SCHEMAS: &[&str] = &[
+    "bom-1.5.SNAPSHOT.schema.json",
+    "spdx.SNAPSHOT.schema.json",
+    "jsf-0.82.SNAPSHOT.schema.json",
+];
+
+/// The variables to give the tests.
+pub fn fetch() -> Vec<(&'static str, PathBuf)> {
+    let Ok(cache) = crate::native::toolcache::Cache::locate() else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut attempt = |var, what: &str, r: Result<PathBuf>| match r {
+        Ok(p) => out.push((var, p)),
+        Err(e) => println!(
+            "note: could not fetch {what} for the tests ({e:#}); the tests that need it will say so"
+        ),
+    };
+    attempt(
+        DEBIAN_VAR,
+        "Debian's minisign and python3-jsonschema",
+        debian(&cache.root.join("debian-test-tools")),
+    );
+    attempt(
+        CYCLONEDX_VAR,
+        "the CycloneDX schema",
+        cyclonedx(&cache.root.join("cyclonedx-schema")),
+    );
+    out
+}
+
+fn debian(root: &Path) -> Result<PathBuf> {
+    let unpacked = root.join("root");
+    let done = root.join("complete");
+    if done.is_file() && std::fs::read_to_string(&done)? == DEBIAN_PACKAGES.join(" ") {
+        return Ok(unpacked);
+    }
+    let _ = std::fs::remove_dir_all(root);
+    let debs = root.join("debs");
+    std::fs::create_dir_all(&debs)?;
+    crate::process::run_capture(
+        Command::new("apt-get")
+            .arg("download")
+            .args(DEBIAN_PACKAGES)
+            .current_dir(&debs),
+    )
+    .context("apt-get download")?;
+    for deb in std::fs::read_dir(&debs)? {
+        let deb = deb?.path();
+        crate::process::run_capture(Command::new("dpkg").arg("-x").arg(&deb).arg(&unpacked))
+            .with_context(|| format!("dpkg -x {}", deb.display()))?;
+    }
+    std::fs::write(&done, DEBIAN_PACKAGES.join(" "))?;
+    Ok(unpacked)
+}
+
+fn cyclonedx(root: &Path) -> Result<PathBuf> {
+    let schemas = root.join("schemas");
+    if SCHEMAS.iter().all(|s| schemas.join(s).is_file()) {
+        return Ok(schemas);
+    }
+    let _ = std::fs::remove_dir_all(root);
+    let wheels = root.join("wheel");
+    std::fs::create_dir_all(&wheels)?;
+    let pip = crate::process::find_on_path("pip3")
+        .or_else(|| crate::process::find_on_path("pip"))
+        .context("no pip on PATH")?;
+    crate::process::run_capture(
+        Command::new(pip)
+            .args([
+                "download",
+                "--no-deps",
+                "--only-binary=:all:",
+                "--retries",
+                "0",
+                "--timeout",
+                "30",
+                "-d",
+            ])
+            .arg(&wheels)
+            .arg(CYCLONEDX_WHEEL.0),
+    )
+    .context("pip download")?;
+    let wheel = std::fs::read_dir(&wheels)?
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|e| e == "whl"))
+        .context("pip wrote no wheel")?;
+    let bytes = std::fs::read(&wheel)?;
+    let sha = crate::files::sha256_bytes(&bytes);
+    if sha != CYCLONEDX_WHEEL.1 {
+        bail!(
+            "{} has sha256 {sha}, not the pinned {}",
+            wheel.display(),
+            CYCLONEDX_WHEEL.1
+        );
+    }
+    let tree = root.join("tree");
+    crate::native::toolcache::unpack(&wheel, &tree)?;
+    std::fs::create_dir_all(&schemas)?;
+    for name in SCHEMAS {
+        std::fs::copy(tree.join(SCHEMA_DIR).join(name), schemas.join(name))
+            .with_context(|| format!("{name} is not in the wheel"))?;
+    }
+    Ok(schemas)
+}
