@@ -176,6 +176,24 @@ fn a_tag_rebuilds_to_identical_bytes_from_a_moved_on_tree_and_another_clone() {
         "{}",
         verified.stdout
     );
+    // Published with the release, the attestation is listed by the registry and checked
+    // from there too.
+    let reg = fixture::Registry::start(&f.path("target/registry-store"));
+    f.xtask_env(
+        &["publish", "--registry", &reg.url, "--version", "0.3.0"],
+        &[("KEEL_REGISTRY_TOKEN", &reg.token)],
+    )
+    .ok();
+    let remote = f.xtask(&["verify-release", "0.3.0", "--registry", &reg.url]);
+    remote.ok();
+    assert!(
+        remote
+            .stdout
+            .contains("reproduced by rebuilder `rebuilder`"),
+        "{}",
+        remote.stdout
+    );
+    drop(reg);
     for artifact in [
         "demo",
         "demo.debug",

@@ -171,6 +171,43 @@ fn a_signed_release_verifies_with_keys_and_minisign_and_every_tampering_is_named
         ok.stdout
     );
 
+    // cargo-auditable's own reader finds the embedded list, and it names what the SBOM lists.
+    let reader = std::env::var_os("KEEL_TEST_RUST_AUDIT_INFO")
+        .expect("rust-audit-info comes with `cargo xtask test`: run the tests through it");
+    let out = Command::new(reader).arg(dir.join("demo")).output().unwrap();
+    assert!(
+        out.status.success(),
+        "rust-audit-info: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let embedded: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let names = |v: &serde_json::Value, key: &str| -> std::collections::BTreeSet<String> {
+        v[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| {
+                format!(
+                    "{} {}",
+                    p["name"].as_str().unwrap(),
+                    p["version"].as_str().unwrap()
+                )
+            })
+            .collect()
+    };
+    let sbom_json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("sbom/demo.cdx.json")).unwrap())
+            .unwrap();
+    assert_eq!(
+        names(&embedded, "packages"),
+        names(&sbom_json, "components")
+    );
+    assert!(
+        names(&embedded, "packages")
+            .iter()
+            .any(|p| p.starts_with("cfg-if "))
+    );
+
     // The SBOM is valid CycloneDX 1.5 (and the validator does refuse an invalid one).
     let sbom = dir.join("sbom/demo.cdx.json");
     cyclonedx_errors(&sbom)
@@ -342,4 +379,13 @@ fn a_signed_release_verifies_with_keys_and_minisign_and_every_tampering_is_named
         reg.url
     );
     f.xtask(&["verify-release", &url]).ok();
+    // And from a second clone, which has nothing but the repository (keys/ included).
+    let g = f.clone_to("signing-elsewhere");
+    let elsewhere = g.xtask(&["verify-release", "0.3.0", "--registry", &reg.url]);
+    elsewhere.ok();
+    assert!(
+        elsewhere.stdout.contains("signed by key `release`"),
+        "{}",
+        elsewhere.stdout
+    );
 }

@@ -2,7 +2,9 @@
 //! tests run in their network sandbox, through the registries' own clients, into the tool
 //! cache, nothing installed: Debian's `minisign` (Keel's signatures must verify with it) and
 //! `python3-jsonschema` (the SBOMs must validate), with apt-get; the CycloneDX 1.5 JSON schema,
-//! from the CycloneDX library's wheel on PyPI, pinned by sha256. Each reaches the tests as an
+//! from the CycloneDX library's wheel on PyPI, pinned by sha256; and cargo-auditable's own
+//! reader of embedded dependency lists, `rust-audit-info`, with `cargo install --locked` at a
+//! pinned version. Each reaches the tests as an
 //! environment variable; a tool that cannot be fetched is left out with a note, and the test
 //! that needs it says so.
 
@@ -14,6 +16,9 @@ use std::process::Command;
 pub const DEBIAN_VAR: &str = "KEEL_TEST_DEBIAN_ROOT";
 /// A directory holding bom-1.5.SNAPSHOT.schema.json and the schemas it refers to.
 pub const CYCLONEDX_VAR: &str = "KEEL_TEST_CYCLONEDX_SCHEMA";
+/// The `rust-audit-info` executable.
+pub const AUDIT_INFO_VAR: &str = "KEEL_TEST_RUST_AUDIT_INFO";
+const AUDIT_INFO: (&str, &str) = ("rust-audit-info", "0.5.4");
 
 const DEBIAN_PACKAGES: &[&str] = &[
     "minisign",
@@ -54,6 +59,11 @@ pub fn fetch() -> Vec<(&'static str, PathBuf)> {
         "the CycloneDX schema",
         cyclonedx(&cache.root.join("cyclonedx-schema")),
     );
+    attempt(
+        AUDIT_INFO_VAR,
+        "rust-audit-info",
+        audit_info(&cache.root.join("rust-audit-info")),
+    );
     out
 }
 
@@ -80,6 +90,33 @@ fn debian(root: &Path) -> Result<PathBuf> {
     }
     std::fs::write(&done, DEBIAN_PACKAGES.join(" "))?;
     Ok(unpacked)
+}
+
+fn audit_info(root: &Path) -> Result<PathBuf> {
+    let (name, version) = AUDIT_INFO;
+    let exe = root.join(version).join("bin").join(name);
+    if exe.is_file() {
+        return Ok(exe);
+    }
+    // Outside any checkout, so crates.io is reached as cargo normally reaches it.
+    std::fs::create_dir_all(root)?;
+    crate::process::run_capture(
+        Command::new("cargo")
+            .current_dir(root)
+            .env_remove("CARGO_TARGET_DIR")
+            .args([
+                "install",
+                "--locked",
+                "--quiet",
+                "--version",
+                version,
+                "--root",
+            ])
+            .arg(root.join(version))
+            .arg(name),
+    )
+    .context("cargo install")?;
+    Ok(exe)
 }
 
 fn cyclonedx(root: &Path) -> Result<PathBuf> {
