@@ -31,13 +31,21 @@ fn release_build_in_the_sandbox_writes_a_truthful_manifest() {
     let lock = std::fs::read(f.path("Cargo.lock")).unwrap();
     assert_eq!(m["inputs"]["cargo_lock_sha256"], sha256_hex(&lock));
 
-    // A release build ships the stripped binary beside its symbols, tied by build-id.
+    // A release build ships the stripped binary beside its symbols, tied by build-id, and
+    // the binary's SBOM.
     let artifacts = m["artifacts"].as_array().unwrap();
     let kinds: Vec<(&str, &str)> = artifacts
         .iter()
         .map(|a| (a["path"].as_str().unwrap(), a["kind"].as_str().unwrap()))
         .collect();
-    assert_eq!(kinds, [("demo", "bin"), ("demo.debug", "debug")]);
+    assert_eq!(
+        kinds,
+        [
+            ("demo", "bin"),
+            ("demo.debug", "debug"),
+            ("sbom/demo.cdx.json", "sbom")
+        ]
+    );
     for a in artifacts {
         let path = f.path(&format!("target/dist/{}", a["path"].as_str().unwrap()));
         let bytes = std::fs::read(&path).unwrap();

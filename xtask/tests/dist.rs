@@ -39,10 +39,11 @@ fn dist_writes_the_whole_release_artifact_set() {
             ("demo", "bin"),
             ("demo.debug", "debug"),
             (PACKAGE, "package"),
+            ("sbom/demo.cdx.json", "sbom"),
         ]
     );
     // sha256.sum is what `sha256sum -c` expects.
-    assert_eq!(fixture::sha256sum_check(&f.path("target/dist")), 4);
+    assert_eq!(fixture::sha256sum_check(&f.path("target/dist")), 5);
 
     // The package holds the stripped binary and the file, with normalized headers.
     let epoch: u64 = m["inputs"]["source_date_epoch"].as_u64().unwrap();

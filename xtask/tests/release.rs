@@ -93,10 +93,11 @@ fn release_sets_the_version_commits_stores_and_tags() {
             "crates/demo-0.4.0.crate",
             "demo",
             "demo.debug",
-            "packages/demo-0.4.0-x86_64-unknown-linux-gnu.tar.gz"
+            "packages/demo-0.4.0-x86_64-unknown-linux-gnu.tar.gz",
+            "sbom/demo.cdx.json"
         ]
     );
-    assert_eq!(fixture::sha256sum_check(&dir), 4);
+    assert_eq!(fixture::sha256sum_check(&dir), 5);
     let message = stdout_of(&f, &["tag", "--list", "--format=%(contents)", "v0.4.0"]);
     let sha = fixture::sha256_hex(text.as_bytes());
     assert!(
@@ -161,6 +162,13 @@ fn a_tag_rebuilds_to_identical_bytes_from_a_moved_on_tree_and_another_clone() {
     assert!(
         run.stdout
             .contains("matches the sha256 recorded in tag v0.3.0")
+    );
+    assert!(
+        run.stdout.contains(
+            "signed: release-manifest.json.minisig, sha256.sum.minisig, provenance.dsse.json (the same statement) hold for the rebuilt files"
+        ),
+        "{}",
+        run.stdout
     );
     assert!(
         run.stdout.contains("attestation signed by key"),

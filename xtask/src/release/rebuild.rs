@@ -115,6 +115,16 @@ pub fn run(project: &Project, opts: &Options) -> Result<()> {
         None => project.state().join("rebuild").join(&tag),
     };
     let verdicts = compare(&expected, &rebuilt);
+    if let Some(dir) = &source.originals {
+        problems.extend(check_signed(
+            project,
+            &src,
+            dir,
+            &rebuilt_dir,
+            &rebuilt,
+            &tag,
+        )?);
+    }
     let total = expected.artifacts.len();
     let identical = verdicts.iter().filter(|v| v.same).count();
     println!("\nrebuild of {tag}: per-artifact verdict");
@@ -357,6 +367,13 @@ fn from_registry(project: &Project, version: &str, name: Option<&str>) -> Result
         std::fs::create_dir_all(dest.parent().unwrap_or(downloads.path()))?;
         std::fs::write(&dest, &got.body)?;
     }
+    // The signatures and provenance too, so the rebuild can hold them to its own output.
+    for file in crate::release::sign::files() {
+        let got = registry.get_package(RELEASE_PACKAGE, version, &file)?;
+        if got.status == 200 {
+            std::fs::write(downloads.path().join(&file), &got.body)?;
+        }
+    }
     println!(
         "manifest: fetched from {origin}; released crates and packages downloaded and checked"
     );
@@ -391,6 +408,62 @@ fn recorded_manifest_sha(project: &Project, tag: &str) -> Option<String> {
 }
 
 /// Released copies stored beside the manifest must still be what it describes.
+/// A signed release's signatures and provenance, held to the rebuild's own output: each
+/// signature must hold over the rebuilt file, and the provenance statement the rebuild
+/// implies (from its manifest and the tag's Cargo.lock) must be the released one, byte for
+/// byte. Prints what held; returns what did not.
+fn check_signed(
+    project: &Project,
+    src: &Path,
+    released: &Path,
+    rebuilt_dir: &Path,
+    rebuilt: &Manifest,
+    tag: &str,
+) -> Result<Vec<String>> {
+    use crate::release::{provenance, sign::SIG_SUFFIX};
+    use crate::sign::minisign::Signature;
+    let mut problems = Vec::new();
+    let mut held = Vec::new();
+    for file in [RELEASE_FILE_NAME, crate::manifest::SUMS_FILE_NAME] {
+        let Ok(sig) = std::fs::read_to_string(released.join(format!("{file}{SIG_SUFFIX}"))) else {
+            continue; // an unsigned release
+        };
+        let sig = Signature::parse(&sig)?;
+        let keys = crate::sign::keys::load(project)?;
+        let bytes = std::fs::read(rebuilt_dir.join(file))?;
+        match keys.iter().find(|k| k.public.id == sig.key_id) {
+            Some(k) if k.public.verify(&bytes, &sig).is_ok() => {
+                held.push(format!("{file}{SIG_SUFFIX}"))
+            }
+            _ => problems.push(format!(
+                "the release's {file}{SIG_SUFFIX} does not hold over the rebuilt {file}"
+            )),
+        }
+    }
+    if let Ok(envelope) = std::fs::read_to_string(released.join(provenance::FILE_NAME)) {
+        let (_, payload) = crate::sign::dsse::open(&envelope)?;
+        let ours = provenance::statement(
+            &Project {
+                root: src.to_path_buf(),
+            },
+            rebuilt,
+            tag,
+        )?;
+        if payload == ours {
+            held.push(format!("{} (the same statement)", provenance::FILE_NAME));
+        } else {
+            problems.push(format!(
+                "the rebuild implies another provenance statement than the release's {}",
+                provenance::FILE_NAME
+            ));
+        }
+    }
+    if !held.is_empty() {
+        println!("signed: {} hold for the rebuilt files", held.join(", "));
+    }
+    Ok(problems)
+}
+
 fn check_stored(dir: &Path, expected: &Manifest) -> Vec<String> {
     let mut problems = Vec::new();
     for a in &expected.artifacts {
