@@ -184,6 +184,22 @@ fn a_tag_rebuilds_to_identical_bytes_from_a_moved_on_tree_and_another_clone() {
         "{}",
         verified.stdout
     );
+    // An attestation changed after signing is refused, naming it.
+    let attestations = f.path("target/releases/0.3.0/attestations");
+    let file = std::fs::read_dir(&attestations)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let good = std::fs::read(&file).unwrap();
+    let mut bad = good.clone();
+    bad[70] = if bad[70] == b'A' { b'B' } else { b'A' }; // inside the base64 payload
+    std::fs::write(&file, &bad).unwrap();
+    f.xtask(&["verify-release", "0.3.0"])
+        .refused(&["rebuild-", "signature does not match"]);
+    std::fs::write(&file, &good).unwrap();
+
     // Published with the release, the attestation is listed by the registry and checked
     // from there too.
     let reg = fixture::Registry::start(&f.path("target/registry-store"));

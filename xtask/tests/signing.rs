@@ -320,6 +320,12 @@ fn a_signed_release_verifies_with_keys_and_minisign_and_every_tampering_is_named
         .refused(&["release-manifest.json.minisig", "which is not in keys/"]);
     copy_dir(&pristine, &dir);
 
+    // A signed release served as another version does not pass for it.
+    copy_dir(&dir, &f.path("target/releases/0.3.1"));
+    f.xtask(&["verify-release", "0.3.1"])
+        .refused(&["the manifest of release 0.3.0, not of 0.3.1"]);
+    std::fs::remove_dir_all(f.path("target/releases/0.3.1")).unwrap();
+
     // The key used outside its validity period: the release predates it.
     let toml = f.read("keys/release.toml");
     f.write(
@@ -350,6 +356,21 @@ fn a_signed_release_verifies_with_keys_and_minisign_and_every_tampering_is_named
         f.read("keys/release.toml")
             .contains("valid_until = \"2100-01-01T00:00:00Z\"")
     );
+    // A retired key cannot be replaced again (it would come back to life).
+    f.xtask(&[
+        "keys",
+        "new",
+        "release-3",
+        "--secret-key",
+        f.path("target/secrets/release-3.key").to_str().unwrap(),
+        "--valid-from",
+        "2200-01-01",
+        "--replaces",
+        "release",
+        "--old-secret-key",
+        &secret_s,
+    ])
+    .refused(&["key `release` was already retired"]);
     f.xtask(&["verify-release", "0.3.0"]).ok();
     flip(&f.path("keys/release-2.pub.minisig"), -10);
     f.xtask(&["keys", "list"])

@@ -151,7 +151,8 @@ enum Expr {
 
 impl Expr {
     fn allowed(&self, allow: &[String]) -> bool {
-        let has = |s: &str| allow.iter().any(|a| a == s);
+        // SPDX identifiers match case-insensitively.
+        let has = |s: &str| allow.iter().any(|a| a.eq_ignore_ascii_case(s));
         match self {
             Expr::License(id) => has(id),
             // An exception only grants more; the full form may also be listed on its own.
@@ -164,6 +165,10 @@ impl Expr {
 
 /// Parses `text`: precedence WITH > AND > OR, parentheses, and the legacy `/` for OR.
 fn parse(text: &str) -> Result<Expr> {
+    // A crate's license field is untrusted input: bound the nesting the parser recurses into.
+    if text.matches('(').count() > 32 {
+        bail!("more than 32 parentheses");
+    }
     let spaced = text
         .replace('(', " ( ")
         .replace(')', " ) ")
@@ -260,9 +265,12 @@ mod tests {
             ("GPL-2.0-only OR MIT AND BSD-3-Clause", false), // AND binds tighter
             ("Apache-2.0 WITH LLVM-exception OR BSD-3-Clause", true),
             ("BSD-3-Clause AND (ISC OR MIT)", false),
+            ("mit", true), // identifiers match case-insensitively
         ] {
             assert_eq!(parse(expr).unwrap().allowed(&allow), ok, "{expr}");
         }
+        let deep = format!("{}MIT{}", "(".repeat(10_000), ")".repeat(10_000));
+        assert!(parse(&deep).is_err(), "nesting is bounded");
         for bad in [
             "",
             "MIT OR",

@@ -54,6 +54,9 @@ fn providers(project: &Project, name: Option<&str>) -> Result<Vec<Vec<String>>> 
     if let Some(n) = name {
         let env = registry_env_var(n, "credential-provider");
         if let Ok(v) = std::env::var(&env) {
+            if v.trim().is_empty() {
+                bail!("{env} is set but empty: name a credential provider, or unset it");
+            }
             return Ok(vec![words(&v)]);
         }
         if let Some(found) =
@@ -67,7 +70,9 @@ fn providers(project: &Project, name: Option<&str>) -> Result<Vec<Vec<String>>> 
             })?]);
         }
     }
-    if let Ok(v) = std::env::var("CARGO_REGISTRY_GLOBAL_CREDENTIAL_PROVIDERS") {
+    if let Ok(v) = std::env::var("CARGO_REGISTRY_GLOBAL_CREDENTIAL_PROVIDERS")
+        && !v.trim().is_empty()
+    {
         return Ok(v.split_whitespace().map(|p| vec![p.to_owned()]).collect());
     }
     if let Some(found) =

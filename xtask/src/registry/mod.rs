@@ -207,6 +207,10 @@ impl Registry {
         let builder = ureq::http::Request::builder().method(method).uri(url);
         let anonymous = method == "GET" && !self.auth_reads;
         let builder = match if anonymous { None } else { self.token()? } {
+            Some(_) if !may_carry_token(url) => bail!(
+                "{method} {url}: refusing to send the token over plain HTTP beyond loopback, where anyone on \
+                 the way can read it; reach the registry over https"
+            ),
             Some(t) => builder.header("Authorization", &t.secret),
             None => builder,
         };
@@ -346,6 +350,22 @@ impl Registry {
             .filter_map(|f| f["file"].as_str().map(str::to_owned))
             .collect())
     }
+}
+
+/// Whether a token may travel to `url`: over https, or plain HTTP to a loopback address.
+fn may_carry_token(url: &str) -> bool {
+    let Some(rest) = url.strip_prefix("http://") else {
+        return url.starts_with("https://");
+    };
+    let authority = rest.split('/').next().unwrap_or_default();
+    let host = match authority.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or_default(),
+        None => authority.rsplit_once(':').map_or(authority, |(h, _)| h),
+    };
+    host == "localhost"
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// `[registries.<name>] index` from the checkout's .cargo/config.toml, without `sparse+`.
@@ -493,4 +513,28 @@ pub fn publish_metadata(file: &[u8], target_index: &str) -> Result<Value> {
         "links": s("links"),
         "rust_version": s("rust-version"),
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_token_travels_over_https_or_to_loopback_only() {
+        for ok in [
+            "https://r.example/api",
+            "http://127.0.0.1:8520/x",
+            "http://localhost/x",
+            "http://[::1]:80/x",
+            "http://127.3.4.5",
+        ] {
+            assert!(super::may_carry_token(ok), "{ok}");
+        }
+        for no in [
+            "http://10.0.0.1:8520/x",
+            "http://registry.example/x",
+            "http://127.0.0.1.example/x",
+            "ftp://127.0.0.1/",
+        ] {
+            assert!(!super::may_carry_token(no), "{no}");
+        }
+    }
 }

@@ -20,8 +20,11 @@ pub fn file_name(key: &SecretKey) -> String {
     format!("rebuild-{}.dsse.json", id_hex(&key.id))
 }
 
+/// Exactly `rebuild-<16 hex>.dsse.json`: names a registry lists go into URLs and paths.
 pub fn is_file_name(name: &str) -> bool {
-    name.starts_with("rebuild-") && name.ends_with(".dsse.json")
+    name.strip_prefix("rebuild-")
+        .and_then(|r| r.strip_suffix(".dsse.json"))
+        .is_some_and(|id| id.len() == 16 && id.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 /// The signed statement. Nothing in it depends on the clock or the machine.

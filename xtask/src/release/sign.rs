@@ -69,6 +69,8 @@ pub fn sign(
     let at = manifest.inputs["source_date_epoch"]
         .as_u64()
         .context("the manifest has no source_date_epoch")?;
+    // Checked again at the manifest's date: a version commit made just now may be later than HEAD was.
+    key.check_valid_at(at)?;
     let version = &manifest.workspace_version;
     for file in [RELEASE_FILE_NAME, SUMS_FILE_NAME] {
         let bytes = std::fs::read(dir.join(file)).with_context(|| format!("reading {file}"))?;

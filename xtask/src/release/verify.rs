@@ -112,6 +112,7 @@ pub fn run(project: &Project, opts: &Options) -> Result<()> {
     {
         // The URL of a manifest published to a registry: the registry and version from it.
         let version = rest.1.split('/').next().unwrap_or_default().to_owned();
+        crate::release::check_version(&version)?;
         Source::Registry(Box::new(Registry::resolve(project, Some(rest.0))?), version)
     } else if let Some(r) = &opts.registry {
         crate::release::check_version(&opts.release)?;
@@ -138,7 +139,11 @@ pub fn run(project: &Project, opts: &Options) -> Result<()> {
         );
     }
     let mut failures = Vec::new();
-    let report = check(&source, &keys, &mut failures)?;
+    let requested = match &source {
+        Source::Registry(_, v) => v.clone(),
+        Source::Dir(_) => opts.release.clone(),
+    };
+    let report = check(&source, &keys, &requested, &mut failures)?;
     for line in &report {
         println!("  ok  {line}");
     }
@@ -161,7 +166,14 @@ pub fn run(project: &Project, opts: &Options) -> Result<()> {
 }
 
 /// The checks; what passed is returned, what failed is pushed to `failures`.
-fn check(source: &Source, keys: &[Key], failures: &mut Vec<String>) -> Result<Vec<String>> {
+/// `requested` is the version asked for: a signed release of another version, served in its
+/// place, must not pass for it.
+fn check(
+    source: &Source,
+    keys: &[Key],
+    requested: &str,
+    failures: &mut Vec<String>,
+) -> Result<Vec<String>> {
     let mut ok = Vec::new();
     let need = |name: &str| -> Result<Vec<u8>> {
         source
@@ -191,6 +203,11 @@ fn check(source: &Source, keys: &[Key], failures: &mut Vec<String>) -> Result<Ve
         .as_u64()
         .context("release-manifest.json has no inputs.source_date_epoch")?;
     let version = manifest.workspace_version.clone();
+    if version != requested {
+        failures.push(format!(
+            "{RELEASE_FILE_NAME}: it is the manifest of release {version}, not of {requested}"
+        ));
+    }
 
     // The two signed files, each by a key valid at the release's date.
     for file in [RELEASE_FILE_NAME, SUMS_FILE_NAME] {
@@ -206,6 +223,15 @@ fn check(source: &Source, keys: &[Key], failures: &mut Vec<String>) -> Result<Ve
             failures.push(format!("{sig_name}: missing (an unsigned release)"));
             continue;
         };
+        // The trusted comment binds the signature to this file, release and date.
+        let expected_comment = crate::release::sign::trusted_comment(at, file, &version);
+        if Signature::parse(std::str::from_utf8(&sig).unwrap_or_default())
+            .is_ok_and(|s| s.trusted_comment != expected_comment)
+        {
+            failures.push(format!(
+                "{sig_name}: its trusted comment is not `{expected_comment}`: a signature of another file or release"
+            ));
+        }
         match signer(&bytes, &sig, keys, Some(at)) {
             Ok(k) => ok.push(format!(
                 "{sig_name}: signed by key `{}` ({})",
@@ -235,8 +261,19 @@ fn check(source: &Source, keys: &[Key], failures: &mut Vec<String>) -> Result<Ve
         },
     }
 
-    // Who rebuilt it, and what they found.
+    // Who rebuilt it, and what they found: someone other than the release's own key.
+    let release_key = source
+        .file(&manifest_sig)?
+        .and_then(|b| Signature::parse(std::str::from_utf8(&b).ok()?).ok())
+        .map(|s| s.key_id);
     for (name, envelope) in source.attestations()? {
+        let text = std::str::from_utf8(&envelope).unwrap_or_default();
+        if let (Ok((ids, _)), Some(rk)) = (dsse::open(text), release_key)
+            && ids.contains(&id_hex(&rk))
+        {
+            failures.push(format!("{name}: signed by the key that signed the release: a release cannot attest its own reproduction"));
+            continue;
+        }
         match attest::check(
             std::str::from_utf8(&envelope).unwrap_or_default(),
             &manifest_bytes,
@@ -282,6 +319,16 @@ fn check(source: &Source, keys: &[Key], failures: &mut Vec<String>) -> Result<Ve
     for a in manifest.artifacts.iter().filter(|a| a.kind == Kind::Bin) {
         let sbom_path = format!("{}/{}.cdx.json", sbom::DIR, a.path);
         let (Some(bin), Some(sbom_text)) = (at_hand.get(&a.path), at_hand.get(&sbom_path)) else {
+            println!(
+                "  (the embedded dependency list of {} is not checked here: {} is not at {})",
+                a.path,
+                if at_hand.contains_key(&a.path) {
+                    sbom_path.clone()
+                } else {
+                    a.path.clone()
+                },
+                source.describe()
+            );
             continue;
         };
         let embedded = sbom::read_dep_v0(bin);

@@ -222,6 +222,18 @@ pub fn new(project: &Project, opts: &NewKey<'_>) -> Result<()> {
                 .iter()
                 .find(|k| k.name == *old)
                 .with_context(|| format!("--replaces {old}: there is no keys/{old}.pub"))?;
+            if let Some(until) = old_key.valid_until {
+                bail!(
+                    "key `{old}` was already retired at {}: replace the key that followed it",
+                    time::rfc3339(until)
+                );
+            }
+            if valid_from <= old_key.valid_from {
+                bail!(
+                    "--valid-from must be after key `{old}`'s valid_from ({})",
+                    time::rfc3339(old_key.valid_from)
+                );
+            }
             let secret = read_secret(old_secret)?;
             if secret.public() != old_key.public {
                 bail!(
