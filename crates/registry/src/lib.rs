@@ -6,6 +6,7 @@
 pub mod access;
 pub mod audit;
 pub mod auth;
+pub mod buildid;
 pub mod dispatch;
 pub mod index;
 pub mod index_cache;

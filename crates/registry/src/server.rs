@@ -50,6 +50,8 @@ pub fn router(registry: Arc<Registry>) -> Router {
         .max(registry.limits.max_crate + registry.limits.max_metadata + 8);
     Router::new()
         .route("/health", get(health))
+        // debuginfod (elfutils' protocol: gdb, lldb, perf and debuginfod-find ask this).
+        .route("/buildid/{id}/{role}", get(debuginfod))
         .route("/index/config.json", get(config_json))
         // GET and HEAD of the other index files never reach the router (`App`).
         .route("/index/{*path}", any(method_not_allowed))
@@ -283,6 +285,44 @@ fn admin(reg: &Registry, headers: &HeaderMap) -> Result<TokenRecord, Response> {
         ));
     }
     Ok(token)
+}
+
+/// `GET /buildid/<id>/debuginfo|executable`: the file published under that build-id.
+/// (`/buildid/<id>/source/...` is not served yet: 404, which clients take as "no source".)
+async fn debuginfod(
+    State(reg): Shared,
+    Path((id, role)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    if let Err(r) = authorize(&reg, &headers, false) {
+        return r;
+    }
+    let path = match reg.storage.by_build_id(&id, &role) {
+        Ok(p) => p,
+        Err(e) => return store_error(e),
+    };
+    match tokio::fs::read(&path).await {
+        Ok(bytes) => {
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            (
+                StatusCode::OK,
+                [
+                    (header::CONTENT_TYPE, "application/octet-stream".to_owned()),
+                    (
+                        header::HeaderName::from_static("x-debuginfod-size"),
+                        bytes.len().to_string(),
+                    ),
+                    (header::HeaderName::from_static("x-debuginfod-file"), name),
+                ],
+                bytes,
+            )
+                .into_response()
+        }
+        Err(e) => store_error(e.into()),
+    }
 }
 
 async fn health(State(reg): Shared) -> Response {

@@ -567,6 +567,25 @@ impl Storage {
             Err(e) if e.kind() == io::ErrorKind::NotFound => {}
             Err(e) => return Err(e.into()),
         }
+        // An ELF file with a build-id is also indexed for debuggers; one build-id names one
+        // binary and one debug file, so other bytes under a known build-id are refused.
+        let by_id = crate::buildid::of(bytes).map(|id| {
+            let role = if file.ends_with(".debug") {
+                "debuginfo"
+            } else {
+                "executable"
+            };
+            (id.clone(), self.build_id_entry(&id, role), role)
+        });
+        if let Some((id, entry, role)) = &by_id
+            && let Ok(known) = fs::read_to_string(entry)
+            && known.lines().nth(1) != Some(sha.as_str())
+        {
+            return Err(StoreError::Conflict(format!(
+                "build-id {id} is already the {role} of {} with other bytes; a build-id names one build",
+                known.lines().next().unwrap_or("?")
+            )));
+        }
         let change = Change {
             action: "package".into(),
             name: name.to_owned(),
@@ -575,8 +594,43 @@ impl Storage {
             sha256: sha.clone(),
             detail: serde_json::Value::Null,
         };
-        self.logged(caller, change, || Ok(write_atomic(&path, bytes)?))?;
+        self.logged(caller, change, || {
+            write_atomic(&path, bytes)?;
+            if let Some((_, entry, _)) = &by_id {
+                write_atomic(
+                    entry,
+                    format!("{name}/{version}/{file}\n{sha}\n").as_bytes(),
+                )?;
+            }
+            Ok(())
+        })?;
         Ok((Stored::Created, sha))
+    }
+
+    /// `DIR/buildid/<id>/<role>`: which package file is the `debuginfo` or `executable` of a
+    /// build-id (its path, then its sha256).
+    fn build_id_entry(&self, id: &str, role: &str) -> PathBuf {
+        self.root.join("buildid").join(id).join(role)
+    }
+
+    /// The file published as the `role` (`debuginfo` or `executable`) of build-id `id`.
+    pub fn by_build_id(&self, id: &str, role: &str) -> Result<PathBuf, StoreError> {
+        let valid = id.len() >= 2
+            && id.len() <= 128
+            && id
+                .bytes()
+                .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase());
+        let missing = || StoreError::NotFound(format!("no {role} for build-id {id}"));
+        if !valid || !["debuginfo", "executable"].contains(&role) {
+            return Err(missing());
+        }
+        let entry = match fs::read_to_string(self.build_id_entry(id, role)) {
+            Ok(e) => e,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Err(missing()),
+            Err(e) => return Err(e.into()),
+        };
+        let rel = entry.lines().next().unwrap_or_default();
+        Ok(self.root.join("packages").join(rel))
     }
 
     /// The files of one package version: (file, sha256, size), sorted.

@@ -804,3 +804,67 @@ fn a_taken_port_or_directory_is_refused_and_sigterm_stops_the_registry() {
     let used = std::fs::read_to_string(dir.0.join("tokens-used.json")).unwrap();
     assert!(used.contains("\"ci-1\""), "{used}");
 }
+
+/// An ELF file published in a package is indexed by its GNU build-id and served over the
+/// debuginfod protocol; other bytes under a known build-id are refused, and an unknown
+/// build-id or role is a 404.
+#[test]
+fn published_binaries_are_served_by_build_id() {
+    let dir = Scratch::new("buildid");
+    let t = token(&dir.0, "ci");
+    let s = Server::start(&dir.0, &[]);
+    // This test's own executable: an ELF file with a build-id, as release binaries are.
+    let elf = std::fs::read(std::env::current_exe().unwrap()).unwrap();
+    let put = |file: &str, body: &[u8]| {
+        http(
+            &s.addr,
+            "PUT",
+            &format!("/api/v1/packages/tools/1.0.0/{file}"),
+            &[("Authorization", &t)],
+            body,
+        )
+    };
+    assert_eq!(put("tool", &elf).status, 201);
+    assert_eq!(put("tool.debug", &elf).status, 201);
+    let id = keel_registry::buildid::of(&elf).unwrap();
+    for role in ["executable", "debuginfo"] {
+        let got = http(&s.addr, "GET", &format!("/buildid/{id}/{role}"), &[], b"");
+        assert_eq!(got.status, 200, "{role}: {}", got.text());
+        assert!(got.body == elf, "{role}: other bytes");
+        assert_eq!(
+            got.header("x-debuginfod-size"),
+            Some(elf.len().to_string().as_str())
+        );
+    }
+    // The same build-id with other bytes (one byte of the end changed) is another build.
+    let mut other = elf.clone();
+    let last = other.len() - 1;
+    other[last] ^= 0xff;
+    let refused = put("tool-patched", &other);
+    assert_eq!(refused.status, 409, "{}", refused.text());
+    assert!(
+        refused.text().contains(&format!(
+            "build-id {id} is already the executable of tools/1.0.0/tool"
+        )),
+        "{}",
+        refused.text()
+    );
+    assert_eq!(
+        http(
+            &s.addr,
+            "GET",
+            "/api/v1/packages/tools/1.0.0/tool-patched",
+            &[],
+            b""
+        )
+        .status,
+        404
+    );
+    for path in [
+        format!("/buildid/{}/debuginfo", "ab".repeat(20)),
+        format!("/buildid/{id}/source"),
+        "/buildid/ZZ/debuginfo".to_owned(),
+    ] {
+        assert_eq!(http(&s.addr, "GET", &path, &[], b"").status, 404, "{path}");
+    }
+}

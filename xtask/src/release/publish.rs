@@ -65,11 +65,12 @@ pub fn publish(
 ) -> Result<()> {
     // The stored files must still be the release's, byte for byte.
     let mut files = Vec::new();
-    for a in manifest
-        .artifacts
-        .iter()
-        .filter(|a| matches!(a.kind, Kind::Crate | Kind::Package | Kind::Sbom))
-    {
+    for a in manifest.artifacts.iter().filter(|a| {
+        matches!(
+            a.kind,
+            Kind::Crate | Kind::Package | Kind::Sbom | Kind::Bin | Kind::Debug
+        )
+    }) {
         let bytes =
             std::fs::read(dir.join(&a.path)).with_context(|| format!("reading {}", a.path))?;
         let sha = sha256_bytes(&bytes);
@@ -92,11 +93,12 @@ pub fn publish(
         .iter()
         .filter(|(a, _)| a.kind == Kind::Package)
         .collect();
-    // The SBOMs, and the signatures and provenance of a signed release, published (as files
-    // of the release package) before the manifest.
+    // The binaries and their symbols (the registry indexes them by build-id for debuggers),
+    // the SBOMs, and the signatures and provenance of a signed release, published as files
+    // of the release package before the manifest.
     let mut signed: Vec<(String, Vec<u8>)> = files
         .iter()
-        .filter(|(a, _)| a.kind == Kind::Sbom)
+        .filter(|(a, _)| matches!(a.kind, Kind::Bin | Kind::Debug | Kind::Sbom))
         .map(|(a, b)| {
             (
                 a.path.rsplit('/').next().unwrap_or(&a.path).to_owned(),

@@ -89,8 +89,9 @@ impl Source {
                         let name = file.split(&format!("-{version}-")).next().unwrap_or(file);
                         reply(r.get_package(name, version, file)?, &a.path)
                     }
-                    Kind::Sbom => reply(r.get_package(RELEASE_PACKAGE, version, file)?, &a.path),
-                    Kind::Bin | Kind::Debug => Ok(None), // inside the packages, or not published
+                    Kind::Sbom | Kind::Bin | Kind::Debug => {
+                        reply(r.get_package(RELEASE_PACKAGE, version, file)?, &a.path)
+                    }
                 }
             }
         }
