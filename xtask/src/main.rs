@@ -152,6 +152,12 @@ fn cli() -> Command {
                 .arg(registry_arg.clone().help("Fetch the release from this registry (name or URL)")),
         )
         .subcommand(
+            Command::new("debug")
+                .about("Which release a binary is from, and the gdb line that opens it with its published symbols")
+                .arg(Arg::new("binary").required(true).value_name("BINARY").value_parser(value_parser!(std::path::PathBuf)))
+                .arg(registry_arg.clone().help("The registry the release was published to (name or URL)")),
+        )
+        .subcommand(
             Command::new("keys")
                 .about("Release signing keys: make one (the public half into keys/), list them")
                 .subcommand_required(true)
@@ -441,6 +447,11 @@ fn dispatch(matches: &ArgMatches) -> Result<()> {
                 release: m.get_one::<String>("release").expect("required").clone(),
                 registry: m.get_one::<String>("registry").cloned(),
             },
+        ),
+        Some(("debug", m)) => release::debug::run(
+            &project,
+            m.get_one::<std::path::PathBuf>("binary").expect("required"),
+            m.get_one::<String>("registry").map(String::as_str),
         ),
         Some(("keys", m)) => match m.subcommand() {
             Some(("new", k)) => sign::keys::new(

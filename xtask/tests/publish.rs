@@ -105,6 +105,30 @@ fn publish_is_complete_idempotent_authenticated_and_refuses_conflicts() {
         .output()
         .unwrap();
     assert_eq!(String::from_utf8_lossy(&unknown.stdout), "404");
+    // `debug` names the release a binary is from, and the gdb line.
+    let found = f.xtask(&[
+        "debug",
+        alone.join("demo").to_str().unwrap(),
+        "--registry",
+        &reg.url,
+    ]);
+    found.ok();
+    for needle in [
+        "the binary of: keel-release 0.3.0 / demo",
+        "symbols:       keel-release 0.3.0 / demo.debug",
+        &format!("DEBUGINFOD_URLS={} gdb", reg.url),
+    ] {
+        assert!(found.stdout.contains(needle), "{needle}:\n{}", found.stdout);
+    }
+    f.xtask(&["debug", env!("CARGO_BIN_EXE_xtask"), "--registry", &reg.url])
+        .refused(&["is not in registry", "not from a release published there"]);
+    f.xtask(&[
+        "debug",
+        f.path("Cargo.toml").to_str().unwrap(),
+        "--registry",
+        &reg.url,
+    ])
+    .refused(&["is not an ELF file"]);
 
     // Again, the token now from a provider executable speaking cargo's credential-provider
     // protocol, which answers only for this registry's index.

@@ -52,6 +52,7 @@ pub fn router(registry: Arc<Registry>) -> Router {
         .route("/health", get(health))
         // debuginfod (elfutils' protocol: gdb, lldb, perf and debuginfod-find ask this).
         .route("/buildid/{id}/{role}", get(debuginfod))
+        .route("/api/v1/buildid/{id}", get(build_id_info))
         .route("/index/config.json", get(config_json))
         // GET and HEAD of the other index files never reach the router (`App`).
         .route("/index/{*path}", any(method_not_allowed))
@@ -323,6 +324,37 @@ async fn debuginfod(
         }
         Err(e) => store_error(e.into()),
     }
+}
+
+/// `GET /api/v1/buildid/<id>`: which release file a build-id is ("which release is this
+/// binary from?"): for each role, the package, version, file and sha256; 404 if neither.
+async fn build_id_info(State(reg): Shared, Path(id): Path<String>, headers: HeaderMap) -> Response {
+    if let Err(r) = authorize(&reg, &headers, false) {
+        return r;
+    }
+    let mut found = serde_json::Map::new();
+    for role in ["executable", "debuginfo"] {
+        match reg.storage.build_id_record(&id, role) {
+            Ok((rel, sha256)) => {
+                let mut parts = rel.splitn(3, '/');
+                let (package, version, file) = (parts.next(), parts.next(), parts.next());
+                found.insert(
+                    role.into(),
+                    json!({"package": package, "version": version, "file": file, "sha256": sha256}),
+                );
+            }
+            Err(StoreError::NotFound(_)) => {}
+            Err(e) => return store_error(e),
+        }
+    }
+    if found.is_empty() {
+        return error(
+            StatusCode::NOT_FOUND,
+            format!("no published file has build-id {id}"),
+        );
+    }
+    found.insert("build_id".into(), json!(id));
+    axum::Json(Value::Object(found)).into_response()
 }
 
 async fn health(State(reg): Shared) -> Response {

@@ -613,8 +613,9 @@ impl Storage {
         self.root.join("buildid").join(id).join(role)
     }
 
-    /// The file published as the `role` (`debuginfo` or `executable`) of build-id `id`.
-    pub fn by_build_id(&self, id: &str, role: &str) -> Result<PathBuf, StoreError> {
+    /// What was published as the `role` (`debuginfo` or `executable`) of build-id `id`: the
+    /// package file (`name/version/file`) and its sha256.
+    pub fn build_id_record(&self, id: &str, role: &str) -> Result<(String, String), StoreError> {
         let valid = id.len() >= 2
             && id.len() <= 128
             && id
@@ -629,7 +630,14 @@ impl Storage {
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Err(missing()),
             Err(e) => return Err(e.into()),
         };
-        let rel = entry.lines().next().unwrap_or_default();
+        let mut lines = entry.lines();
+        let rel = lines.next().unwrap_or_default().to_owned();
+        Ok((rel, lines.next().unwrap_or_default().to_owned()))
+    }
+
+    /// The file published as the `role` of build-id `id`.
+    pub fn by_build_id(&self, id: &str, role: &str) -> Result<PathBuf, StoreError> {
+        let (rel, _) = self.build_id_record(id, role)?;
         Ok(self.root.join("packages").join(rel))
     }
 

@@ -836,6 +836,26 @@ fn published_binaries_are_served_by_build_id() {
             Some(elf.len().to_string().as_str())
         );
     }
+    // Which release file a build-id is.
+    let info: serde_json::Value = serde_json::from_slice(
+        &http(&s.addr, "GET", &format!("/api/v1/buildid/{id}"), &[], b"").body,
+    )
+    .unwrap();
+    assert_eq!(info["executable"]["package"], "tools");
+    assert_eq!(info["executable"]["file"], "tool");
+    assert_eq!(info["debuginfo"]["file"], "tool.debug");
+    assert_eq!(info["executable"]["sha256"], sha256_hex(&elf));
+    assert_eq!(
+        http(
+            &s.addr,
+            "GET",
+            &format!("/api/v1/buildid/{}", "cd".repeat(20)),
+            &[],
+            b""
+        )
+        .status,
+        404
+    );
     // The same build-id with other bytes (one byte of the end changed) is another build.
     let mut other = elf.clone();
     let last = other.len() - 1;

@@ -29,7 +29,7 @@ pub const DIR: &str = "pipelines";
 
 /// The xtask commands a step may run: all but `pipeline` itself (main's tests keep this in
 /// step with the command line).
-pub const STEP_COMMANDS: [&str; 18] = [
+pub const STEP_COMMANDS: [&str; 19] = [
     "build",
     "package",
     "dist",
@@ -48,6 +48,7 @@ pub const STEP_COMMANDS: [&str; 18] = [
     "sim",
     "verify-release",
     "keys",
+    "debug",
 ];
 const TAIL_LINES: usize = 40;
 

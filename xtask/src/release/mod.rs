@@ -5,6 +5,7 @@
 //! Publishing to the registry arrives with the registry; until then `--no-publish` is required.
 
 pub mod attest;
+pub mod debug;
 pub mod provenance;
 pub mod publish;
 pub mod rebuild;
