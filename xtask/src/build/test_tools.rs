@@ -127,25 +127,7 @@ fn cyclonedx(root: &Path) -> Result<PathBuf> {
     let _ = std::fs::remove_dir_all(root);
     let wheels = root.join("wheel");
     std::fs::create_dir_all(&wheels)?;
-    let pip = crate::process::find_on_path("pip3")
-        .or_else(|| crate::process::find_on_path("pip"))
-        .context("no pip on PATH")?;
-    crate::process::run_capture(
-        Command::new(pip)
-            .args([
-                "download",
-                "--no-deps",
-                "--only-binary=:all:",
-                "--retries",
-                "0",
-                "--timeout",
-                "30",
-                "-d",
-            ])
-            .arg(&wheels)
-            .arg(CYCLONEDX_WHEEL.0),
-    )
-    .context("pip download")?;
+    crate::native::toolcache::pip_download(&wheels, CYCLONEDX_WHEEL.0, None)?;
     let wheel = std::fs::read_dir(&wheels)?
         .filter_map(|e| e.ok())
         .map(|e| e.path())

@@ -217,41 +217,8 @@ impl Source {
                 write_atomic(dest, &reply.body)
             }
             Source::Pypi(req) => {
-                let pip = ["pip3", "pip"]
-                    .into_iter()
-                    .find_map(crate::process::find_on_path)
-                    .ok_or_else(|| {
-                        anyhow!("no pip on PATH (Debian: `apt-get install python3-pip`)")
-                    })?;
                 let dir = dest.parent().expect("has a parent");
-                let out = std::process::Command::new(&pip)
-                    .args([
-                        "download",
-                        "--no-deps",
-                        "--only-binary=:all:",
-                        "--retries",
-                        "0",
-                    ])
-                    .args([
-                        "--timeout",
-                        "30",
-                        "--platform",
-                        "manylinux_2_12_x86_64",
-                        "-d",
-                    ])
-                    .arg(dir)
-                    .arg(req)
-                    .output()
-                    .with_context(|| format!("starting {}", pip.display()))?;
-                if !out.status.success() {
-                    let err = String::from_utf8_lossy(&out.stderr);
-                    let last = err
-                        .lines()
-                        .rev()
-                        .find(|l| !l.trim().is_empty())
-                        .unwrap_or("");
-                    bail!("pip failed ({}): {}", out.status, last.trim());
-                }
+                pip_download(dir, req, Some("manylinux_2_12_x86_64"))?;
                 if !dest.is_file() {
                     bail!("pip downloaded no {} (a different file name?)", tool.file);
                 }
@@ -259,6 +226,44 @@ impl Source {
             }
         }
     }
+}
+
+/// `pip download` of one binary wheel (`requirement`, no dependencies) into `dir`, for
+/// `platform` when given; pip's last line of complaint when it fails.
+pub fn pip_download(dir: &Path, requirement: &str, platform: Option<&str>) -> Result<()> {
+    let pip = ["pip3", "pip"]
+        .into_iter()
+        .find_map(crate::process::find_on_path)
+        .ok_or_else(|| anyhow!("no pip on PATH (Debian: `apt-get install python3-pip`)"))?;
+    let mut cmd = std::process::Command::new(&pip);
+    cmd.args([
+        "download",
+        "--no-deps",
+        "--only-binary=:all:",
+        "--retries",
+        "0",
+        "--timeout",
+        "30",
+    ]);
+    if let Some(p) = platform {
+        cmd.args(["--platform", p]);
+    }
+    let out = cmd
+        .arg("-d")
+        .arg(dir)
+        .arg(requirement)
+        .output()
+        .with_context(|| format!("starting {}", pip.display()))?;
+    if !out.status.success() {
+        let err = String::from_utf8_lossy(&out.stderr);
+        let last = err
+            .lines()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or("");
+        bail!("pip failed ({}): {}", out.status, last.trim());
+    }
+    Ok(())
 }
 
 /// Unpacks a zip archive (a wheel) into `dest`: regular files and directories only, paths
