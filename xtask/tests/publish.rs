@@ -129,6 +129,19 @@ fn publish_is_complete_idempotent_authenticated_and_refuses_conflicts() {
         &reg.url,
     ])
     .refused(&["is not an ELF file"]);
+    // A core file's header says ET_CORE (4): refused, naming what to give instead.
+    let mut core = b"\x7fELF\x02\x01\x01".to_vec();
+    core.resize(16, 0);
+    core.extend_from_slice(&[4, 0]);
+    core.resize(64, 0);
+    std::fs::write(alone.join("core"), &core).unwrap();
+    f.xtask(&[
+        "debug",
+        alone.join("core").to_str().unwrap(),
+        "--registry",
+        &reg.url,
+    ])
+    .refused(&["is a core file", "give the binary that crashed"]);
 
     // Again, the token now from a provider executable speaking cargo's credential-provider
     // protocol, which answers only for this registry's index.
