@@ -25,6 +25,8 @@ pub enum Kind {
     Crate,
     /// A release binary's CycloneDX SBOM: the crates linked into it.
     Sbom,
+    /// The source archive: every tracked file of the tree built, at its remapped path.
+    Source,
 }
 
 impl Kind {
@@ -35,6 +37,7 @@ impl Kind {
             Kind::Package => "package",
             Kind::Crate => "crate",
             Kind::Sbom => "sbom",
+            Kind::Source => "source",
         }
     }
 
@@ -45,6 +48,7 @@ impl Kind {
             Kind::Package,
             Kind::Crate,
             Kind::Sbom,
+            Kind::Source,
         ]
         .into_iter()
         .find(|k| k.as_str() == s)
@@ -73,7 +77,7 @@ impl Artifact {
                 let bytes = std::fs::read(&path).with_context(|| format!("reading {rel}"))?;
                 crate::build::elf::build_id(&bytes)
             }
-            Kind::Package | Kind::Crate | Kind::Sbom => None,
+            Kind::Package | Kind::Crate | Kind::Sbom | Kind::Source => None,
         };
         Ok(Artifact {
             path: rel.to_owned(),

@@ -63,3 +63,8 @@ pub fn run_keeping_stderr(cmd: &mut Command) -> Result<(std::process::ExitStatus
         .with_context(|| format!("waiting for {:?}", cmd.get_program()))?;
     Ok((status, kept))
 }
+
+/// `s` as one /bin/sh word, in single quotes.
+pub fn shell_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "'\\''"))
+}

@@ -40,10 +40,11 @@ fn dist_writes_the_whole_release_artifact_set() {
             ("demo.debug", "debug"),
             (PACKAGE, "package"),
             ("sbom/demo.cdx.json", "sbom"),
+            ("source/keel-source-0.3.0.tar.gz", "source"),
         ]
     );
     // sha256.sum is what `sha256sum -c` expects.
-    assert_eq!(fixture::sha256sum_check(&f.path("target/dist")), 5);
+    assert_eq!(fixture::sha256sum_check(&f.path("target/dist")), 6);
 
     // The package holds the stripped binary and the file, with normalized headers.
     let epoch: u64 = m["inputs"]["source_date_epoch"].as_u64().unwrap();
@@ -168,7 +169,7 @@ fn two_clones_under_different_conditions_yield_identical_artifacts() {
     );
     assert_eq!(ma, mb, "the release manifests differ between the clones");
     let m: Value = serde_json::from_str(&ma).unwrap();
-    assert_eq!(m["artifacts"].as_array().unwrap().len(), 5);
+    assert_eq!(m["artifacts"].as_array().unwrap().len(), 6);
     for art in m["artifacts"].as_array().unwrap() {
         let rel = format!("target/dist/{}", art["path"].as_str().unwrap());
         assert_eq!(

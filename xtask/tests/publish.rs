@@ -43,9 +43,9 @@ fn publish_is_complete_idempotent_authenticated_and_refuses_conflicts() {
     let run = f.xtask_env(&["publish", "--registry", &reg.url], &token);
     run.ok();
     for line in [
-        "[1/7] crate demo 0.3.0: published",
-        "[2/7] package demo-0.3.0-x86_64-unknown-linux-gnu.tar.gz: published",
-        "[7/7] release manifest (keel-release 0.3.0): published",
+        "[1/8] crate demo 0.3.0: published",
+        "[2/8] package demo-0.3.0-x86_64-unknown-linux-gnu.tar.gz: published",
+        "[8/8] release manifest (keel-release 0.3.0): published",
     ] {
         assert!(run.stdout.contains(line), "{line}:\n{}", run.stdout);
     }
@@ -58,90 +58,7 @@ fn publish_is_complete_idempotent_authenticated_and_refuses_conflicts() {
     let index = std::fs::read_to_string(store.join("index/de/mo/demo")).unwrap();
     assert!(index.contains(&fixture::sha256_hex(&released)), "{index}");
 
-    // A debugger holding only the stripped binary gets its symbols from the registry by
-    // build-id (debuginfod): the real gdb, with DEBUGINFOD_URLS, in a directory where the
-    // binary's .debug file is not.
-    let alone = f.path("target/customer");
-    std::fs::create_dir_all(&alone).unwrap();
-    std::fs::copy(f.path("target/releases/0.3.0/demo"), alone.join("demo")).unwrap();
-    let gdb = std::process::Command::new("gdb")
-        .env("DEBUGINFOD_URLS", &reg.url)
-        .env("DEBUGINFOD_CACHE_PATH", f.path("target/debuginfod-cache"))
-        .args([
-            "-nx",
-            "-batch",
-            "-iex",
-            "set debuginfod enabled on",
-            "-ex",
-            "info line demo::main",
-        ])
-        .arg(alone.join("demo"))
-        .output()
-        .expect("gdb (Debian: apt-get install gdb)");
-    let said = format!(
-        "{}{}",
-        String::from_utf8_lossy(&gdb.stdout),
-        String::from_utf8_lossy(&gdb.stderr)
-    );
-    assert!(
-        said.contains("main.rs"),
-        "gdb found no line of demo::main:\n{said}"
-    );
-    assert!(!said.contains("No symbol table"), "{said}");
-    // Without the registry, the same command finds nothing: the symbols came from it.
-    let offline = std::process::Command::new("gdb")
-        .env_remove("DEBUGINFOD_URLS")
-        .args(["-nx", "-batch", "-ex", "info line demo::main"])
-        .arg(alone.join("demo"))
-        .output()
-        .unwrap();
-    assert!(!String::from_utf8_lossy(&offline.stdout).contains("main.rs"));
-    let unknown = std::process::Command::new("curl")
-        .args(["-s", "-o", "/dev/null", "-w", "%{http_code}"])
-        .arg(format!(
-            "{}/buildid/00112233445566778899aabbccddeeff00112233/debuginfo",
-            reg.url
-        ))
-        .output()
-        .unwrap();
-    assert_eq!(String::from_utf8_lossy(&unknown.stdout), "404");
-    // `debug` names the release a binary is from, and the gdb line.
-    let found = f.xtask(&[
-        "debug",
-        alone.join("demo").to_str().unwrap(),
-        "--registry",
-        &reg.url,
-    ]);
-    found.ok();
-    for needle in [
-        "the binary of: keel-release 0.3.0 / demo",
-        "symbols:       keel-release 0.3.0 / demo.debug",
-        &format!("DEBUGINFOD_URLS={} gdb", reg.url),
-    ] {
-        assert!(found.stdout.contains(needle), "{needle}:\n{}", found.stdout);
-    }
-    f.xtask(&["debug", env!("CARGO_BIN_EXE_xtask"), "--registry", &reg.url])
-        .refused(&["is not in registry", "not from a release published there"]);
-    f.xtask(&[
-        "debug",
-        f.path("Cargo.toml").to_str().unwrap(),
-        "--registry",
-        &reg.url,
-    ])
-    .refused(&["is not an ELF file"]);
-    // A core file's header says ET_CORE (4): refused, naming what to give instead.
-    let mut core = b"\x7fELF\x02\x01\x01".to_vec();
-    core.resize(16, 0);
-    core.extend_from_slice(&[4, 0]);
-    core.resize(64, 0);
-    std::fs::write(alone.join("core"), &core).unwrap();
-    f.xtask(&[
-        "debug",
-        alone.join("core").to_str().unwrap(),
-        "--registry",
-        &reg.url,
-    ])
-    .refused(&["is a core file", "give the binary that crashed"]);
+    // Debugging what was published: tests/debugging.rs.
 
     // Again, the token now from a provider executable speaking cargo's credential-provider
     // protocol, which answers only for this registry's index.
@@ -180,7 +97,7 @@ fn publish_is_complete_idempotent_authenticated_and_refuses_conflicts() {
     again.ok();
     assert_eq!(
         again.stdout.matches("already published, identical").count(),
-        7,
+        8,
         "{}",
         again.stdout
     );
@@ -243,7 +160,7 @@ fn publish_and_rebuild_over_tls_trust_the_named_ca_and_take_the_token_from_a_pro
     run.ok();
     assert!(
         run.stdout
-            .contains("[7/7] release manifest (keel-release 0.3.0): published"),
+            .contains("[8/8] release manifest (keel-release 0.3.0): published"),
         "{}",
         run.stdout
     );
@@ -298,7 +215,7 @@ fn publish_and_rebuild_over_tls_trust_the_named_ca_and_take_the_token_from_a_pro
         rebuild.stdout
     );
     assert!(
-        rebuild.stdout.contains("5/5 artifacts identical"),
+        rebuild.stdout.contains("6/6 artifacts identical"),
         "{}",
         rebuild.stdout
     );

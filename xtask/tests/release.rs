@@ -94,10 +94,11 @@ fn release_sets_the_version_commits_stores_and_tags() {
             "demo",
             "demo.debug",
             "packages/demo-0.4.0-x86_64-unknown-linux-gnu.tar.gz",
-            "sbom/demo.cdx.json"
+            "sbom/demo.cdx.json",
+            "source/keel-source-0.4.0.tar.gz"
         ]
     );
-    assert_eq!(fixture::sha256sum_check(&dir), 5);
+    assert_eq!(fixture::sha256sum_check(&dir), 6);
     let message = stdout_of(&f, &["tag", "--list", "--format=%(contents)", "v0.4.0"]);
     let sha = fixture::sha256_hex(text.as_bytes());
     assert!(
@@ -155,7 +156,7 @@ fn a_tag_rebuilds_to_identical_bytes_from_a_moved_on_tree_and_another_clone() {
     let run = f.xtask(&["rebuild", "v0.3.0", attest[0], attest[1]]);
     run.ok();
     assert!(
-        run.stdout.contains("5/5 artifacts identical"),
+        run.stdout.contains("6/6 artifacts identical"),
         "{}",
         run.stdout
     );
@@ -248,7 +249,7 @@ fn a_tag_rebuilds_to_identical_bytes_from_a_moved_on_tree_and_another_clone() {
     ]);
     run.ok();
     assert!(
-        run.stdout.contains("5/5 artifacts identical"),
+        run.stdout.contains("6/6 artifacts identical"),
         "{}",
         run.stdout
     );
@@ -291,7 +292,7 @@ fn a_tag_rebuilds_to_identical_bytes_from_a_moved_on_tree_and_another_clone() {
         run.stdout
     );
     assert!(
-        run.stdout.contains("4/5 artifacts identical"),
+        run.stdout.contains("5/6 artifacts identical"),
         "{}",
         run.stdout
     );

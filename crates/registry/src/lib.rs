@@ -10,7 +10,10 @@ pub mod buildid;
 pub mod dispatch;
 pub mod index;
 pub mod index_cache;
+pub mod release;
+pub mod serve_file;
 pub mod server;
+pub mod sources;
 pub mod storage;
 pub mod time;
 pub mod tls;
@@ -52,6 +55,7 @@ pub fn open(
         );
     }
     Ok(Arc::new(server::Registry {
+        sources: sources::Sources::new(dir),
         storage,
         tokens,
         auth_required: options.auth_required,

@@ -14,9 +14,9 @@ use crate::time;
 use crate::tls;
 use crate::upload::{self, Limits};
 use axum::Router;
-use axum::body::{Body, Bytes};
+use axum::body::Bytes;
 use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, Query, Request, State};
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, delete, get, post, put};
@@ -31,6 +31,8 @@ use std::time::Instant;
 #[derive(Debug)]
 pub struct Registry {
     pub storage: Storage,
+    /// Source files of published releases, for debuggers.
+    pub sources: crate::sources::Sources,
     pub tokens: Tokens,
     /// Reads need a token too (the registry answers 401 to anonymous reads).
     pub auth_required: bool,
@@ -51,6 +53,7 @@ pub fn router(registry: Arc<Registry>) -> Router {
     Router::new()
         .route("/health", get(health))
         // debuginfod (elfutils' protocol: gdb, lldb, perf and debuginfod-find ask this).
+        .route("/buildid/{id}/source/{*path}", get(debuginfod_source))
         .route("/buildid/{id}/{role}", get(debuginfod))
         .route("/api/v1/buildid/{id}", get(build_id_info))
         .route("/index/config.json", get(config_json))
@@ -289,7 +292,6 @@ fn admin(reg: &Registry, headers: &HeaderMap) -> Result<TokenRecord, Response> {
 }
 
 /// `GET /buildid/<id>/debuginfo|executable`: the file published under that build-id.
-/// (`/buildid/<id>/source/...` is not served yet: 404, which clients take as "no source".)
 async fn debuginfod(
     State(reg): Shared,
     Path((id, role)): Path<(String, String)>,
@@ -308,21 +310,65 @@ async fn debuginfod(
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            (
-                StatusCode::OK,
-                [
-                    (header::CONTENT_TYPE, "application/octet-stream".to_owned()),
-                    (
-                        header::HeaderName::from_static("x-debuginfod-size"),
-                        bytes.len().to_string(),
-                    ),
-                    (header::HeaderName::from_static("x-debuginfod-file"), name),
-                ],
+            let size = bytes.len().to_string();
+            crate::serve_file::response(
                 bytes,
+                &headers,
+                vec![
+                    (HeaderName::from_static("x-debuginfod-size"), size),
+                    (HeaderName::from_static("x-debuginfod-file"), name),
+                ],
             )
-                .into_response()
         }
         Err(e) => store_error(e.into()),
+    }
+}
+
+/// `GET /buildid/<id>/source/<absolute path>`: a source file of the build, out of the source
+/// archive published with the release its debuginfo (or executable) belongs to.
+async fn debuginfod_source(
+    State(reg): Shared,
+    Path((id, path)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    if let Err(r) = authorize(&reg, &headers, false) {
+        return r;
+    }
+    let found = tokio::task::spawn_blocking(move || {
+        let (rel, _) = reg
+            .storage
+            .build_id_record(&id, "debuginfo")
+            .or_else(|_| reg.storage.build_id_record(&id, "executable"))?;
+        let mut parts = rel.splitn(3, '/');
+        let (package, version) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+        let (archive, archive_id) = crate::release::source_archive(&reg.storage, package, version)?;
+        let (key, bytes) = reg
+            .sources
+            .read(&archive, &archive_id, &format!("/{path}"))?;
+        Ok::<_, StoreError>((key, bytes, archive_id))
+    })
+    .await;
+    match found {
+        Ok(Ok((key, bytes, archive))) => {
+            let size = bytes.len().to_string();
+            crate::serve_file::response(
+                bytes,
+                &headers,
+                vec![
+                    (HeaderName::from_static("x-debuginfod-size"), size),
+                    (
+                        HeaderName::from_static("x-debuginfod-file"),
+                        format!("/{key}"),
+                    ),
+                    (HeaderName::from_static("x-debuginfod-archive"), archive),
+                ],
+            )
+        }
+        Ok(Err(e)) => store_error(e),
+        Err(e) => error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("source lookup failed: {e}"),
+        ),
     }
 }
 
@@ -858,7 +904,11 @@ async fn package_get(
     match tokio::fs::read(reg.storage.package_file(&name, &version, &file)).await {
         Ok(bytes) => {
             let sha = crate::storage::sha256_hex(&bytes);
-            ([("x-checksum-sha256", sha)], Body::from(bytes)).into_response()
+            crate::serve_file::response(
+                bytes,
+                &headers,
+                vec![(HeaderName::from_static("x-checksum-sha256"), sha)],
+            )
         }
         Err(_) => error(
             StatusCode::NOT_FOUND,

@@ -888,3 +888,138 @@ fn published_binaries_are_served_by_build_id() {
         assert_eq!(http(&s.addr, "GET", &path, &[], b"").status, 404, "{path}");
     }
 }
+
+/// A tar.gz of (path, bytes) regular files, plus a symlink entry `keel/link`.
+fn source_archive(files: &[(&str, &[u8])]) -> Vec<u8> {
+    let gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    let mut tar = tar::Builder::new(gz);
+    for (path, data) in files {
+        let mut h = tar::Header::new_gnu();
+        h.set_size(data.len() as u64);
+        h.set_mode(0o644);
+        h.set_entry_type(tar::EntryType::Regular);
+        tar.append_data(&mut h, path, *data).unwrap();
+    }
+    let mut link = tar::Header::new_gnu();
+    link.set_entry_type(tar::EntryType::Symlink);
+    link.set_size(0);
+    tar.append_link(&mut link, "keel/link", "/etc/passwd")
+        .unwrap();
+    tar.into_inner().unwrap().finish().unwrap()
+}
+
+#[test]
+fn source_files_are_served_by_build_id_from_the_release_source_archive() {
+    let dir = Scratch::new("buildid-source");
+    let t = token(&dir.0, "ci");
+    let s = Server::start(&dir.0, &[]);
+    let elf = std::fs::read(std::env::current_exe().unwrap()).unwrap();
+    let id = keel_registry::buildid::of(&elf).unwrap();
+    let main_rs: &[u8] = b"fn main() {\n    println!(\"<hello>\");\n}\n";
+    let lib_rs: &[u8] = b"pub fn vendored() {}\n";
+    let archive = source_archive(&[
+        ("keel/crates/tool/src/main.rs", main_rs),
+        ("keel/vendor/dep/src/lib.rs", lib_rs),
+    ]);
+    let put = |file: &str, body: &[u8]| {
+        let r = http(
+            &s.addr,
+            "PUT",
+            &format!("/api/v1/packages/keel-release/1.0.0/{file}"),
+            &[("Authorization", &t)],
+            body,
+        );
+        assert_eq!(r.status, 201, "{file}: {}", r.text());
+    };
+    put("tool.debug", &elf);
+    put("keel-source-1.0.0.tar.gz", &archive);
+    let get = |path: &str, headers: &[(&str, &str)]| {
+        http(
+            &s.addr,
+            "GET",
+            &format!("/buildid/{id}/source{path}"),
+            headers,
+            b"",
+        )
+    };
+    // Until the release manifest is published, its source archive is not known.
+    let early = get("/keel/crates/tool/src/main.rs", &[]);
+    assert_eq!(early.status, 404, "{}", early.text());
+    assert!(
+        early.text().contains("publish has not finished"),
+        "{}",
+        early.text()
+    );
+    let manifest = serde_json::json!({
+        "schema": 1,
+        "workspace_version": "1.0.0",
+        "artifacts": [
+            {"path": "tool.debug", "kind": "debug", "sha256": sha256_hex(&elf), "size": elf.len(), "build_id": id},
+            {"path": "source/keel-source-1.0.0.tar.gz", "kind": "source", "sha256": sha256_hex(&archive), "size": archive.len()},
+        ],
+    });
+    put("release-manifest.json", manifest.to_string().as_bytes());
+
+    let got = get("/keel/crates/tool/src/main.rs", &[]);
+    assert_eq!(got.status, 200, "{}", got.text());
+    assert_eq!(got.body, main_rs);
+    assert_eq!(
+        got.header("x-debuginfod-file"),
+        Some("/keel/crates/tool/src/main.rs")
+    );
+    assert_eq!(
+        got.header("x-debuginfod-archive"),
+        Some("keel-release/1.0.0/keel-source-1.0.0.tar.gz")
+    );
+    assert_eq!(
+        got.header("x-debuginfod-size"),
+        Some(main_rs.len().to_string().as_str())
+    );
+    // Paths as debuggers may spell them: `..`, `.`, doubled slashes, percent-escapes.
+    for spelled in [
+        "/keel/crates/tool/../tool/./src//main.rs",
+        "/keel/crates/tool/src/ma%69n.rs",
+    ] {
+        let r = get(spelled, &[]);
+        assert_eq!((r.status, r.body.as_slice()), (200, main_rs), "{spelled}");
+    }
+    assert_eq!(get("/keel/vendor/dep/src/lib.rs", &[]).body, lib_rs);
+    // One byte range, as clients resume downloads; one outside the file is 416.
+    let part = get("/keel/crates/tool/src/main.rs", &[("Range", "bytes=3-6")]);
+    assert_eq!(part.status, 206);
+    assert_eq!(part.body, &main_rs[3..=6]);
+    assert_eq!(
+        part.header("content-range"),
+        Some(format!("bytes 3-6/{}", main_rs.len()).as_str())
+    );
+    let outside = get("/keel/crates/tool/src/main.rs", &[("Range", "bytes=9999-")]);
+    assert_eq!(outside.status, 416);
+    // What the archive does not hold, links out of it, and unknown build-ids: 404.
+    for path in [
+        "/keel/crates/tool/src/other.rs",
+        "/keel/link",
+        "/etc/passwd",
+        "/keel",
+    ] {
+        let r = get(path, &[]);
+        assert_eq!(r.status, 404, "{path}: {}", r.text());
+    }
+    let unknown = http(
+        &s.addr,
+        "GET",
+        &format!(
+            "/buildid/{}/source/keel/crates/tool/src/main.rs",
+            "ab".repeat(20)
+        ),
+        &[],
+        b"",
+    );
+    assert_eq!(unknown.status, 404);
+
+    // A damaged blob (the unpacked copy, not the archive) is never served: it is unpacked again.
+    let blob = dir.0.join("sources/blobs").join(sha256_hex(main_rs));
+    std::fs::write(&blob, b"torn").unwrap();
+    let again = get("/keel/crates/tool/src/main.rs", &[]);
+    assert_eq!((again.status, again.body.as_slice()), (200, main_rs));
+    assert_eq!(std::fs::read(&blob).unwrap(), main_rs);
+}

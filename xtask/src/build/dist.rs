@@ -29,6 +29,12 @@ pub fn produce(session: &Session) -> Result<Manifest> {
     let mut manifest = crate::build::package::packaged(session)?;
     let dirty = manifest.git["dirty"].as_bool().unwrap_or(true);
     manifest.artifacts.extend(crates(session, dirty)?);
+    manifest.artifacts.push(crate::build::source::write(
+        session.project,
+        &session.project.dist(),
+        &manifest.workspace_version,
+        session.cx.head.time,
+    )?);
     let dist = session.project.dist();
     manifest.write(&dist)?;
     write_atomic(

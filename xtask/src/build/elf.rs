@@ -67,6 +67,125 @@ pub fn build_id(bytes: &[u8]) -> Option<String> {
     Some(crate::files::hex(note.get(desc..desc + descsz)?))
 }
 
+/// The notes in `data` (an ELF note area): (name, type, desc) each.
+fn notes(data: &[u8]) -> Vec<(&[u8], u32, &[u8])> {
+    let mut out = Vec::new();
+    let mut at = 0usize;
+    while let (Some(namesz), Some(descsz), Some(kind)) =
+        (u32_at(data, at), u32_at(data, at + 4), u32_at(data, at + 8))
+    {
+        let name_at = at + 12;
+        let desc_at = name_at + (namesz as usize).div_ceil(4) * 4;
+        let end = desc_at + (descsz as usize).div_ceil(4) * 4;
+        let (Some(name), Some(desc)) = (
+            data.get(name_at..name_at + namesz as usize),
+            data.get(desc_at..desc_at + descsz as usize),
+        ) else {
+            break;
+        };
+        out.push((name.strip_suffix(b"\0").unwrap_or(name), kind, desc));
+        at = end;
+    }
+    out
+}
+
+/// The program headers: (type, file offset, virtual address, size in the file) each.
+fn segments(bytes: &[u8]) -> Option<Vec<(u32, usize, u64, usize)>> {
+    let phoff = usize::try_from(u64_at(bytes, 0x20)?).ok()?;
+    let phentsize = usize::from(u16_at(bytes, 0x36)?);
+    let phnum = usize::from(u16_at(bytes, 0x38)?);
+    (0..phnum)
+        .map(|i| {
+            let h = phoff.checked_add(i.checked_mul(phentsize)?)?;
+            Some((
+                u32_at(bytes, h)?,
+                usize::try_from(u64_at(bytes, h + 8)?).ok()?,
+                u64_at(bytes, h + 16)?,
+                usize::try_from(u64_at(bytes, h + 32)?).ok()?,
+            ))
+        })
+        .collect()
+}
+
+const PT_LOAD: u32 = 1;
+const PT_NOTE: u32 = 4;
+const NT_GNU_BUILD_ID: u32 = 3;
+const NT_FILE: u32 = 0x4649_4c45;
+
+/// Whether `bytes` is a core file (ELF type ET_CORE).
+pub fn is_core(bytes: &[u8]) -> bool {
+    bytes.get(..4) == Some(b"\x7fELF") && u16_at(bytes, 16) == Some(4)
+}
+
+/// The ELF files a core file's process had mapped, with their GNU build-ids, in address
+/// order: (path, build-id). The kernel dumps the first page of every mapped ELF file
+/// (coredump_filter bit 4, on by default), and the build-id note lies in it, so this is
+/// what names the exact binaries and libraries that crashed (as `eu-unstrip -n --core`).
+/// None when `bytes` is not a 64-bit little-endian core file.
+pub fn core_build_ids(bytes: &[u8]) -> Option<Vec<(String, String)>> {
+    if bytes.get(..6)? != b"\x7fELF\x02\x01" || !is_core(bytes) {
+        return None;
+    }
+    let segments = segments(bytes)?;
+    // NT_FILE: count, page size, then (start, end, page offset) each, then the paths.
+    let mut mapped = Vec::new();
+    for &(_, offset, _, size) in segments.iter().filter(|s| s.0 == PT_NOTE) {
+        let area = bytes.get(offset..offset.checked_add(size)?)?;
+        for (_, _, desc) in notes(area)
+            .into_iter()
+            .filter(|n| n.0 == b"CORE" && n.1 == NT_FILE)
+        {
+            let count = usize::try_from(u64_at(desc, 0)?).ok()?;
+            let mut names = desc.get(16 + count.checked_mul(24)?..)?.split(|&b| b == 0);
+            for i in 0..count {
+                let (start, page) = (u64_at(desc, 16 + i * 24)?, u64_at(desc, 16 + i * 24 + 16)?);
+                let name = String::from_utf8_lossy(names.next()?).into_owned();
+                if page == 0 {
+                    mapped.push((start, name));
+                }
+            }
+        }
+    }
+    let mut out: Vec<(String, String)> = Vec::new();
+    for (start, path) in mapped {
+        let Some(&(_, offset, _, size)) = segments
+            .iter()
+            .find(|s| s.0 == PT_LOAD && s.2 == start && s.3 >= 64)
+        else {
+            continue; // its first page was not dumped
+        };
+        let image = bytes.get(offset..offset.checked_add(size)?)?;
+        if image.get(..4) != Some(b"\x7fELF") {
+            continue;
+        }
+        let id = segments_of_image(image).and_then(|notes_at| {
+            notes_at.into_iter().find_map(|(at, len)| {
+                notes(image.get(at..at.checked_add(len)?)?)
+                    .into_iter()
+                    .find(|n| n.0 == b"GNU" && n.1 == NT_GNU_BUILD_ID)
+                    .map(|n| crate::files::hex(n.2))
+            })
+        });
+        if let Some(id) = id
+            && !out.iter().any(|(p, _)| *p == path)
+        {
+            out.push((path, id));
+        }
+    }
+    Some(out)
+}
+
+/// The note areas of an ELF image as mapped (its first page): (offset, size) each.
+fn segments_of_image(image: &[u8]) -> Option<Vec<(usize, usize)>> {
+    Some(
+        segments(image)?
+            .into_iter()
+            .filter(|s| s.0 == PT_NOTE)
+            .map(|s| (s.1, s.3))
+            .collect(),
+    )
+}
+
 /// Where a file offset falls: the section holding it, or the ELF/program/section headers.
 pub fn locate(bytes: &[u8], offset: u64) -> Option<String> {
     let sections = sections(bytes)?;

@@ -9,6 +9,7 @@ pub mod package;
 pub mod sbom;
 pub mod session;
 pub mod sim;
+pub mod source;
 pub mod test;
 pub mod test_tools;
 

@@ -1,7 +1,8 @@
 //! Stock tools that tests check Keel's output with, fetched by `cargo xtask test` before the
 //! tests run in their network sandbox, through the registries' own clients, into the tool
-//! cache, nothing installed: Debian's `minisign` (Keel's signatures must verify with it) and
-//! `python3-jsonschema` (the SBOMs must validate), with apt-get; the CycloneDX 1.5 JSON schema,
+//! cache, nothing installed: Debian's `minisign` (Keel's signatures must verify with it),
+//! `python3-jsonschema` (the SBOMs must validate) and elfutils' `debuginfod-find` (the
+//! registry must serve what debuggers ask for), with apt-get; the CycloneDX 1.5 JSON schema,
 //! from the CycloneDX library's wheel on PyPI, pinned by sha256; and cargo-auditable's own
 //! reader of embedded dependency lists, `rust-audit-info`, with `cargo install --locked` at a
 //! pinned version. Each reaches the tests as an
@@ -12,7 +13,8 @@ use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// The unpacked Debian packages (usr/bin/minisign, usr/lib/python3/dist-packages/jsonschema).
+/// The unpacked Debian packages (usr/bin/minisign, usr/bin/debuginfod-find,
+/// usr/lib/python3/dist-packages/jsonschema).
 pub const DEBIAN_VAR: &str = "KEEL_TEST_DEBIAN_ROOT";
 /// A directory holding bom-1.5.SNAPSHOT.schema.json and the schemas it refers to.
 pub const CYCLONEDX_VAR: &str = "KEEL_TEST_CYCLONEDX_SCHEMA";
@@ -21,6 +23,8 @@ pub const AUDIT_INFO_VAR: &str = "KEEL_TEST_RUST_AUDIT_INFO";
 const AUDIT_INFO: (&str, &str) = ("rust-audit-info", "0.5.4");
 
 const DEBIAN_PACKAGES: &[&str] = &[
+    "debuginfod",
+    "libdebuginfod1",
     "minisign",
     "python3-jsonschema",
     "python3-attr",

@@ -99,7 +99,7 @@ impl Native {
             .expect("a file")
             .to_string_lossy()
             .into_owned();
-        let q = |p: &Path| shell_quote(&p.to_string_lossy());
+        let q = |p: &Path| crate::process::shell_quote(&p.to_string_lossy());
         let caches = format!(
             "ZIG_GLOBAL_CACHE_DIR={c} ZIG_LOCAL_CACHE_DIR={c}",
             c = q(&self.zig_cache)
@@ -273,11 +273,6 @@ fn version_line(cmd: &mut std::process::Command, pick: impl Fn(&str) -> bool) ->
             .to_owned(),
         Err(e) => format!("unknown ({e:#})"),
     }
-}
-
-/// `'...'` for /bin/sh.
-fn shell_quote(s: &str) -> String {
-    format!("'{}'", s.replace('\'', "'\\''"))
 }
 
 pub struct Objcopy<'a> {

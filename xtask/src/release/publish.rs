@@ -68,7 +68,7 @@ pub fn publish(
     for a in manifest.artifacts.iter().filter(|a| {
         matches!(
             a.kind,
-            Kind::Crate | Kind::Package | Kind::Sbom | Kind::Bin | Kind::Debug
+            Kind::Crate | Kind::Package | Kind::Sbom | Kind::Bin | Kind::Debug | Kind::Source
         )
     }) {
         let bytes =
@@ -94,11 +94,11 @@ pub fn publish(
         .filter(|(a, _)| a.kind == Kind::Package)
         .collect();
     // The binaries and their symbols (the registry indexes them by build-id for debuggers),
-    // the SBOMs, and the signatures and provenance of a signed release, published as files
+    // the source archive (it serves their source files from it), the SBOMs, and the signatures and provenance of a signed release, published as files
     // of the release package before the manifest.
     let mut signed: Vec<(String, Vec<u8>)> = files
         .iter()
-        .filter(|(a, _)| matches!(a.kind, Kind::Bin | Kind::Debug | Kind::Sbom))
+        .filter(|(a, _)| matches!(a.kind, Kind::Bin | Kind::Debug | Kind::Sbom | Kind::Source))
         .map(|(a, b)| {
             (
                 a.path.rsplit('/').next().unwrap_or(&a.path).to_owned(),
