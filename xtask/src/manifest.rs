@@ -27,6 +27,8 @@ pub enum Kind {
     Sbom,
     /// The source archive: every tracked file of the tree built, at its remapped path.
     Source,
+    /// The publishable crates' rustdoc, one tree.
+    Docs,
 }
 
 impl Kind {
@@ -38,6 +40,7 @@ impl Kind {
             Kind::Crate => "crate",
             Kind::Sbom => "sbom",
             Kind::Source => "source",
+            Kind::Docs => "docs",
         }
     }
 
@@ -49,6 +52,7 @@ impl Kind {
             Kind::Crate,
             Kind::Sbom,
             Kind::Source,
+            Kind::Docs,
         ]
         .into_iter()
         .find(|k| k.as_str() == s)
@@ -77,7 +81,7 @@ impl Artifact {
                 let bytes = std::fs::read(&path).with_context(|| format!("reading {rel}"))?;
                 crate::build::elf::build_id(&bytes)
             }
-            Kind::Package | Kind::Crate | Kind::Sbom | Kind::Source => None,
+            Kind::Package | Kind::Crate | Kind::Sbom | Kind::Source | Kind::Docs => None,
         };
         Ok(Artifact {
             path: rel.to_owned(),

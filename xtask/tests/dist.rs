@@ -38,13 +38,14 @@ fn dist_writes_the_whole_release_artifact_set() {
             ("crates/demo-0.3.0.crate", "crate"),
             ("demo", "bin"),
             ("demo.debug", "debug"),
+            ("docs/keel-docs-0.3.0.tar.gz", "docs"),
             (PACKAGE, "package"),
             ("sbom/demo.cdx.json", "sbom"),
             ("source/keel-source-0.3.0.tar.gz", "source"),
         ]
     );
     // sha256.sum is what `sha256sum -c` expects.
-    assert_eq!(fixture::sha256sum_check(&f.path("target/dist")), 6);
+    assert_eq!(fixture::sha256sum_check(&f.path("target/dist")), 7);
 
     // The package holds the stripped binary and the file, with normalized headers.
     let epoch: u64 = m["inputs"]["source_date_epoch"].as_u64().unwrap();
@@ -169,7 +170,7 @@ fn two_clones_under_different_conditions_yield_identical_artifacts() {
     );
     assert_eq!(ma, mb, "the release manifests differ between the clones");
     let m: Value = serde_json::from_str(&ma).unwrap();
-    assert_eq!(m["artifacts"].as_array().unwrap().len(), 6);
+    assert_eq!(m["artifacts"].as_array().unwrap().len(), 7);
     for art in m["artifacts"].as_array().unwrap() {
         let rel = format!("target/dist/{}", art["path"].as_str().unwrap());
         assert_eq!(

@@ -43,9 +43,9 @@ fn publish_is_complete_idempotent_authenticated_and_refuses_conflicts() {
     let run = f.xtask_env(&["publish", "--registry", &reg.url], &token);
     run.ok();
     for line in [
-        "[1/8] crate demo 0.3.0: published",
-        "[2/8] package demo-0.3.0-x86_64-unknown-linux-gnu.tar.gz: published",
-        "[8/8] release manifest (keel-release 0.3.0): published",
+        "[1/9] crate demo 0.3.0: published",
+        "[2/9] package demo-0.3.0-x86_64-unknown-linux-gnu.tar.gz: published",
+        "[9/9] release manifest (keel-release 0.3.0): published",
     ] {
         assert!(run.stdout.contains(line), "{line}:\n{}", run.stdout);
     }
@@ -58,6 +58,12 @@ fn publish_is_complete_idempotent_authenticated_and_refuses_conflicts() {
     let index = std::fs::read_to_string(store.join("index/de/mo/demo")).unwrap();
     assert!(index.contains(&fixture::sha256_hex(&released)), "{index}");
 
+    // The release's rustdoc, at /docs/<crate>/<version>/ (which leads to the crate's page).
+    let mut docs = ureq::get(format!("{}/docs/demo/0.3.0/", reg.url))
+        .call()
+        .unwrap();
+    let html = docs.body_mut().read_to_string().unwrap();
+    assert!(html.contains("<title>demo - Rust</title>"), "{html}");
     // Debugging what was published: tests/debugging.rs.
 
     // Again, the token now from a provider executable speaking cargo's credential-provider
@@ -97,7 +103,7 @@ fn publish_is_complete_idempotent_authenticated_and_refuses_conflicts() {
     again.ok();
     assert_eq!(
         again.stdout.matches("already published, identical").count(),
-        8,
+        9,
         "{}",
         again.stdout
     );
@@ -160,7 +166,7 @@ fn publish_and_rebuild_over_tls_trust_the_named_ca_and_take_the_token_from_a_pro
     run.ok();
     assert!(
         run.stdout
-            .contains("[8/8] release manifest (keel-release 0.3.0): published"),
+            .contains("[9/9] release manifest (keel-release 0.3.0): published"),
         "{}",
         run.stdout
     );
@@ -215,7 +221,7 @@ fn publish_and_rebuild_over_tls_trust_the_named_ca_and_take_the_token_from_a_pro
         rebuild.stdout
     );
     assert!(
-        rebuild.stdout.contains("6/6 artifacts identical"),
+        rebuild.stdout.contains("7/7 artifacts identical"),
         "{}",
         rebuild.stdout
     );

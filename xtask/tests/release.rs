@@ -93,12 +93,13 @@ fn release_sets_the_version_commits_stores_and_tags() {
             "crates/demo-0.4.0.crate",
             "demo",
             "demo.debug",
+            "docs/keel-docs-0.4.0.tar.gz",
             "packages/demo-0.4.0-x86_64-unknown-linux-gnu.tar.gz",
             "sbom/demo.cdx.json",
             "source/keel-source-0.4.0.tar.gz"
         ]
     );
-    assert_eq!(fixture::sha256sum_check(&dir), 6);
+    assert_eq!(fixture::sha256sum_check(&dir), 7);
     let message = stdout_of(&f, &["tag", "--list", "--format=%(contents)", "v0.4.0"]);
     let sha = fixture::sha256_hex(text.as_bytes());
     assert!(
@@ -156,7 +157,7 @@ fn a_tag_rebuilds_to_identical_bytes_from_a_moved_on_tree_and_another_clone() {
     let run = f.xtask(&["rebuild", "v0.3.0", attest[0], attest[1]]);
     run.ok();
     assert!(
-        run.stdout.contains("6/6 artifacts identical"),
+        run.stdout.contains("7/7 artifacts identical"),
         "{}",
         run.stdout
     );
@@ -249,7 +250,7 @@ fn a_tag_rebuilds_to_identical_bytes_from_a_moved_on_tree_and_another_clone() {
     ]);
     run.ok();
     assert!(
-        run.stdout.contains("6/6 artifacts identical"),
+        run.stdout.contains("7/7 artifacts identical"),
         "{}",
         run.stdout
     );
@@ -292,7 +293,7 @@ fn a_tag_rebuilds_to_identical_bytes_from_a_moved_on_tree_and_another_clone() {
         run.stdout
     );
     assert!(
-        run.stdout.contains("5/6 artifacts identical"),
+        run.stdout.contains("6/7 artifacts identical"),
         "{}",
         run.stdout
     );

@@ -163,7 +163,7 @@ fn a_signed_release_verifies_with_keys_and_minisign_and_every_tampering_is_named
         "{}",
         ok.stdout
     );
-    assert!(ok.stdout.contains("6 artifacts match"), "{}", ok.stdout);
+    assert!(ok.stdout.contains("7 artifacts match"), "{}", ok.stdout);
     assert!(
         ok.stdout
             .contains("sbom/demo.cdx.json: lists the 2 crates demo embeds"),
@@ -391,7 +391,7 @@ fn a_signed_release_verifies_with_keys_and_minisign_and_every_tampering_is_named
     let remote = f.xtask(&["verify-release", "0.3.0", "--registry", &reg.url]);
     remote.ok();
     assert!(
-        remote.stdout.contains("6 artifacts match"),
+        remote.stdout.contains("7 artifacts match"),
         "{}",
         remote.stdout
     );

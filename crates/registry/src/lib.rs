@@ -4,16 +4,17 @@
 //! immutable; every write is atomic and durable.
 
 pub mod access;
+pub mod archives;
 pub mod audit;
 pub mod auth;
 pub mod buildid;
 pub mod dispatch;
+pub mod docs;
 pub mod index;
 pub mod index_cache;
 pub mod release;
 pub mod serve_file;
 pub mod server;
-pub mod sources;
 pub mod storage;
 pub mod time;
 pub mod tls;
@@ -55,7 +56,7 @@ pub fn open(
         );
     }
     Ok(Arc::new(server::Registry {
-        sources: sources::Sources::new(dir),
+        archives: archives::Archives::new(dir),
         storage,
         tokens,
         auth_required: options.auth_required,

@@ -56,23 +56,20 @@ pub fn manifest(storage: &Storage, package: &str, version: &str) -> Result<Manif
     })
 }
 
-/// The source archive published with release `version` of `package`: its path and its id
-/// (`package/version/file`).
-pub fn source_archive(
+/// The archive of `kind` (`source` or `docs`) published with release `version` of
+/// `package`: its path and its id (`package/version/file`).
+pub fn archive(
     storage: &Storage,
     package: &str,
     version: &str,
+    kind: &str,
 ) -> Result<(PathBuf, String), StoreError> {
     let m = manifest(storage, package, version)?;
-    let a = m
-        .artifacts
-        .iter()
-        .find(|a| a.kind == "source")
-        .ok_or_else(|| {
-            StoreError::NotFound(format!(
-                "release {version} has no source archive (it was made before releases carried one)"
-            ))
-        })?;
+    let a = m.artifacts.iter().find(|a| a.kind == kind).ok_or_else(|| {
+        StoreError::NotFound(format!(
+            "release {version} has no {kind} archive (it was made before releases carried one)"
+        ))
+    })?;
     Ok((
         storage.package_file(package, version, a.file()),
         format!("{package}/{version}/{}", a.file()),

@@ -31,8 +31,8 @@ use std::time::Instant;
 #[derive(Debug)]
 pub struct Registry {
     pub storage: Storage,
-    /// Source files of published releases, for debuggers.
-    pub sources: crate::sources::Sources,
+    /// Source and docs trees of published releases.
+    pub archives: crate::archives::Archives,
     pub tokens: Tokens,
     /// Reads need a token too (the registry answers 401 to anonymous reads).
     pub auth_required: bool,
@@ -56,6 +56,9 @@ pub fn router(registry: Arc<Registry>) -> Router {
         .route("/buildid/{id}/source/{*path}", get(debuginfod_source))
         .route("/buildid/{id}/{role}", get(debuginfod))
         .route("/api/v1/buildid/{id}", get(build_id_info))
+        .route("/docs/{name}/{version}", get(docs_root))
+        .route("/docs/{name}/{version}/", get(docs_root))
+        .route("/docs/{name}/{version}/{*path}", get(docs_file))
         .route("/index/config.json", get(config_json))
         // GET and HEAD of the other index files never reach the router (`App`).
         .route("/index/{*path}", any(method_not_allowed))
@@ -341,10 +344,11 @@ async fn debuginfod_source(
             .or_else(|_| reg.storage.build_id_record(&id, "executable"))?;
         let mut parts = rel.splitn(3, '/');
         let (package, version) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
-        let (archive, archive_id) = crate::release::source_archive(&reg.storage, package, version)?;
-        let (key, bytes) = reg
-            .sources
-            .read(&archive, &archive_id, &format!("/{path}"))?;
+        let (archive, archive_id) =
+            crate::release::archive(&reg.storage, package, version, "source")?;
+        let key = crate::archives::normalize(&path)
+            .ok_or_else(|| StoreError::NotFound(format!("/{path} names no file")))?;
+        let bytes = reg.archives.read(&archive, &archive_id, &key)?;
         Ok::<_, StoreError>((key, bytes, archive_id))
     })
     .await;
@@ -368,6 +372,60 @@ async fn debuginfod_source(
         Err(e) => error(
             StatusCode::INTERNAL_SERVER_ERROR,
             format!("source lookup failed: {e}"),
+        ),
+    }
+}
+
+async fn docs_root(
+    State(reg): Shared,
+    Path((name, version)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    docs(reg, name, version, String::new(), headers).await
+}
+
+async fn docs_file(
+    State(reg): Shared,
+    Path((name, version, path)): Path<(String, String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    docs(reg, name, version, path, headers).await
+}
+
+/// `GET /docs/<crate>/<version>/<path>`: see `docs`.
+async fn docs(
+    reg: Arc<Registry>,
+    name: String,
+    version: String,
+    path: String,
+    headers: HeaderMap,
+) -> Response {
+    if let Err(r) = authorize(&reg, &headers, false) {
+        return r;
+    }
+    let found = tokio::task::spawn_blocking(move || {
+        crate::docs::lookup(&reg.storage, &reg.archives, &name, &version, &path)
+    })
+    .await;
+    match found {
+        Ok(Ok(crate::docs::Answer::Redirect(to))) => {
+            (StatusCode::FOUND, [(header::LOCATION, to)]).into_response()
+        }
+        Ok(Ok(crate::docs::Answer::File(key, bytes))) => crate::serve_file::response(
+            bytes,
+            &headers,
+            vec![
+                (
+                    header::CONTENT_TYPE,
+                    crate::serve_file::content_type(&key).to_owned(),
+                ),
+                (header::CONTENT_SECURITY_POLICY, crate::docs::CSP.to_owned()),
+            ],
+        ),
+        Ok(Err(e)) => store_error(e),
+        Err(e) => error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("docs lookup failed: {e}"),
         ),
     }
 }

@@ -890,7 +890,7 @@ fn published_binaries_are_served_by_build_id() {
 }
 
 /// A tar.gz of (path, bytes) regular files, plus a symlink entry `keel/link`.
-fn source_archive(files: &[(&str, &[u8])]) -> Vec<u8> {
+fn tar_gz(files: &[(&str, &[u8])]) -> Vec<u8> {
     let gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
     let mut tar = tar::Builder::new(gz);
     for (path, data) in files {
@@ -917,7 +917,7 @@ fn source_files_are_served_by_build_id_from_the_release_source_archive() {
     let id = keel_registry::buildid::of(&elf).unwrap();
     let main_rs: &[u8] = b"fn main() {\n    println!(\"<hello>\");\n}\n";
     let lib_rs: &[u8] = b"pub fn vendored() {}\n";
-    let archive = source_archive(&[
+    let archive = tar_gz(&[
         ("keel/crates/tool/src/main.rs", main_rs),
         ("keel/vendor/dep/src/lib.rs", lib_rs),
     ]);
@@ -1017,9 +1017,91 @@ fn source_files_are_served_by_build_id_from_the_release_source_archive() {
     assert_eq!(unknown.status, 404);
 
     // A damaged blob (the unpacked copy, not the archive) is never served: it is unpacked again.
-    let blob = dir.0.join("sources/blobs").join(sha256_hex(main_rs));
+    let blob = dir.0.join("archives/blobs").join(sha256_hex(main_rs));
     std::fs::write(&blob, b"torn").unwrap();
     let again = get("/keel/crates/tool/src/main.rs", &[]);
     assert_eq!((again.status, again.body.as_slice()), (200, main_rs));
     assert_eq!(std::fs::read(&blob).unwrap(), main_rs);
+}
+
+#[test]
+fn a_releases_docs_are_served_for_the_crate_versions_it_published() {
+    let dir = Scratch::new("docs");
+    let t = token(&dir.0, "ci");
+    let s = Server::start(&dir.0, &[]);
+    let crate_bytes = crate_file("alpha", "1.0.0", "a");
+    let body = publish_body(&meta("alpha", "1.0.0"), &crate_bytes);
+    let r = http(
+        &s.addr,
+        "PUT",
+        "/api/v1/crates/new",
+        &[("Authorization", &t)],
+        &body,
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    // Published with other bytes than the release's: not that release's crate.
+    assert_eq!(publish(&s.addr, &t, "beta", "1.0.0", "b").status, 200);
+    let page: &[u8] = b"<!DOCTYPE html><title>alpha</title><h1>Crate alpha</h1>";
+    let docs = tar_gz(&[
+        ("alpha/index.html", page),
+        ("static.files/rustdoc.css", b"body { margin: 0 }"),
+    ]);
+    let put = |file: &str, body: &[u8]| {
+        let r = http(
+            &s.addr,
+            "PUT",
+            &format!("/api/v1/packages/keel-release/1.0.0/{file}"),
+            &[("Authorization", &t)],
+            body,
+        );
+        assert_eq!(r.status, 201, "{file}: {}", r.text());
+    };
+    put("keel-docs-1.0.0.tar.gz", &docs);
+    let get = |path: &str| http(&s.addr, "GET", path, &[], b"");
+    let early = get("/docs/alpha/1.0.0/alpha/index.html");
+    assert_eq!(early.status, 404);
+    assert!(
+        early.text().contains("not published by a Keel release"),
+        "{}",
+        early.text()
+    );
+    let manifest = serde_json::json!({
+        "workspace_version": "1.0.0",
+        "artifacts": [
+            {"path": "crates/alpha-1.0.0.crate", "kind": "crate", "sha256": sha256_hex(&crate_bytes), "size": crate_bytes.len()},
+            {"path": "crates/beta-1.0.0.crate", "kind": "crate", "sha256": "00".repeat(32), "size": 1},
+            {"path": "docs/keel-docs-1.0.0.tar.gz", "kind": "docs", "sha256": sha256_hex(&docs), "size": docs.len()},
+        ],
+    });
+    put("release-manifest.json", manifest.to_string().as_bytes());
+
+    for root in ["/docs/alpha/1.0.0", "/docs/alpha/1.0.0/"] {
+        let r = get(root);
+        assert_eq!(r.status, 302, "{root}");
+        assert_eq!(
+            r.header("location"),
+            Some("/docs/alpha/1.0.0/alpha/index.html")
+        );
+    }
+    let r = get("/docs/alpha/1.0.0/alpha/index.html");
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(r.body, page);
+    assert_eq!(r.header("content-type"), Some("text/html; charset=utf-8"));
+    // A page runs in an opaque origin: its scripts cannot act as the registry.
+    assert!(
+        r.header("content-security-policy")
+            .is_some_and(|c| c.starts_with("sandbox"))
+    );
+    let css = get("/docs/alpha/1.0.0/static.files/rustdoc.css");
+    assert_eq!(css.header("content-type"), Some("text/css; charset=utf-8"));
+    for (path, why) in [
+        ("/docs/alpha/2.0.0/", "no crate alpha 2.0.0"),
+        ("/docs/beta/1.0.0/", "not published by a Keel release"),
+        ("/docs/alpha/1.0.0/alpha/missing.html", "is not in"),
+        ("/docs/gamma/1.0.0/", "no crate gamma"),
+    ] {
+        let r = get(path);
+        assert_eq!(r.status, 404, "{path}");
+        assert!(r.text().contains(why), "{path}: {}", r.text());
+    }
 }

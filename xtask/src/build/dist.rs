@@ -29,13 +29,17 @@ pub fn produce(session: &Session) -> Result<Manifest> {
     let mut manifest = crate::build::package::packaged(session)?;
     let dirty = manifest.git["dirty"].as_bool().unwrap_or(true);
     manifest.artifacts.extend(crates(session, dirty)?);
+    let dist = session.project.dist();
+    let (version, mtime) = (&manifest.workspace_version, session.cx.head.time);
+    manifest
+        .artifacts
+        .extend(crate::build::docs::write(session, &dist, version, mtime)?);
     manifest.artifacts.push(crate::build::source::write(
         session.project,
-        &session.project.dist(),
-        &manifest.workspace_version,
-        session.cx.head.time,
+        &dist,
+        version,
+        mtime,
     )?);
-    let dist = session.project.dist();
     manifest.write(&dist)?;
     write_atomic(
         &dist.join(RELEASE_FILE_NAME),

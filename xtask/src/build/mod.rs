@@ -4,6 +4,7 @@
 
 pub mod archive;
 pub mod dist;
+pub mod docs;
 pub mod elf;
 pub mod package;
 pub mod sbom;

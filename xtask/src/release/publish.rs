@@ -65,12 +65,7 @@ pub fn publish(
 ) -> Result<()> {
     // The stored files must still be the release's, byte for byte.
     let mut files = Vec::new();
-    for a in manifest.artifacts.iter().filter(|a| {
-        matches!(
-            a.kind,
-            Kind::Crate | Kind::Package | Kind::Sbom | Kind::Bin | Kind::Debug | Kind::Source
-        )
-    }) {
+    for a in &manifest.artifacts {
         let bytes =
             std::fs::read(dir.join(&a.path)).with_context(|| format!("reading {}", a.path))?;
         let sha = sha256_bytes(&bytes);
@@ -93,12 +88,13 @@ pub fn publish(
         .iter()
         .filter(|(a, _)| a.kind == Kind::Package)
         .collect();
-    // The binaries and their symbols (the registry indexes them by build-id for debuggers),
-    // the source archive (it serves their source files from it), the SBOMs, and the signatures and provenance of a signed release, published as files
-    // of the release package before the manifest.
+    // Every other artifact (binaries and their symbols, which the registry indexes by
+    // build-id for debuggers; the source archive it serves their sources from; the docs; the
+    // SBOMs), and the signatures and provenance of a signed release: files of the release
+    // package, published before the manifest.
     let mut signed: Vec<(String, Vec<u8>)> = files
         .iter()
-        .filter(|(a, _)| matches!(a.kind, Kind::Bin | Kind::Debug | Kind::Sbom | Kind::Source))
+        .filter(|(a, _)| !matches!(a.kind, Kind::Crate | Kind::Package))
         .map(|(a, b)| {
             (
                 a.path.rsplit('/').next().unwrap_or(&a.path).to_owned(),

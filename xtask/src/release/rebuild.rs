@@ -333,7 +333,9 @@ fn from_registry(project: &Project, version: &str, name: Option<&str>) -> Result
                 };
                 (registry.get_package(name, version, file)?, None)
             }
-            crate::manifest::Kind::Sbom | crate::manifest::Kind::Source => {
+            crate::manifest::Kind::Sbom
+            | crate::manifest::Kind::Source
+            | crate::manifest::Kind::Docs => {
                 (registry.get_package(RELEASE_PACKAGE, version, file)?, None)
             }
             _ => continue, // binaries and symbols ship inside packages, not on their own

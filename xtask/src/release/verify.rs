@@ -89,7 +89,7 @@ impl Source {
                         let name = file.split(&format!("-{version}-")).next().unwrap_or(file);
                         reply(r.get_package(name, version, file)?, &a.path)
                     }
-                    Kind::Sbom | Kind::Bin | Kind::Debug | Kind::Source => {
+                    Kind::Sbom | Kind::Bin | Kind::Debug | Kind::Source | Kind::Docs => {
                         reply(r.get_package(RELEASE_PACKAGE, version, file)?, &a.path)
                     }
                 }

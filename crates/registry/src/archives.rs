@@ -1,11 +1,12 @@
-//! Source files out of a release's source archive, for debuggers
-//! (`/buildid/<id>/source/<absolute path>`). The archive is a tree rooted at `/` (entry
-//! `keel/crates/kv/src/main.rs` is the file `/keel/crates/kv/src/main.rs`). On first use it
-//! is unpacked into content-addressed blobs (`DIR/sources/blobs/<sha256>`: releases share
-//! most files, vendored crates above all) and an index of its paths; after that a request is
-//! one lookup and one file read. The blobs are a cache of the (durable) archive: they are
-//! written without an fsync each, and a blob whose bytes no longer match its name is never
-//! served: the archive is unpacked again.
+//! Trees out of published tar.gz files, served file by file: a release's source archive
+//! (for debuggers, `/buildid/<id>/source/<absolute path>`: the archive is a tree rooted at
+//! `/`, entry `keel/crates/kv/src/main.rs` is the file `/keel/crates/kv/src/main.rs`) and its
+//! docs (`/docs/<crate>/<version>/<path>`). On first use an archive is unpacked into
+//! content-addressed blobs (`DIR/archives/blobs/<sha256>`: releases share most files,
+//! vendored crates above all) and an index of its paths; after that a request is one lookup
+//! and one file read. The blobs are a cache of the (durable) archive: they are written
+//! without an fsync each, and a blob whose bytes no longer match its name is never served:
+//! the archive is unpacked again.
 
 use crate::storage::{StoreError, sha256_hex, write_atomic};
 use serde::{Deserialize, Serialize};
@@ -23,7 +24,7 @@ pub struct Blob {
 type Index = BTreeMap<String, Blob>;
 
 #[derive(Debug)]
-pub struct Sources {
+pub struct Archives {
     root: PathBuf,
     /// Indexes read so far, by archive. Archives are immutable, so they never go stale.
     indexes: Mutex<HashMap<String, Arc<Index>>>,
@@ -31,35 +32,25 @@ pub struct Sources {
     unpacking: Mutex<()>,
 }
 
-impl Sources {
-    pub fn new(root: &Path) -> Sources {
-        Sources {
-            root: root.join("sources"),
+impl Archives {
+    pub fn new(root: &Path) -> Archives {
+        Archives {
+            root: root.join("archives"),
             indexes: Mutex::default(),
             unpacking: Mutex::default(),
         }
     }
 
-    /// The bytes of `path` (absolute, as a debugger names it) in `archive`, the package file
-    /// `id` (`name/version/file`), and the archive's path for it.
-    pub fn read(
-        &self,
-        archive: &Path,
-        id: &str,
-        path: &str,
-    ) -> Result<(String, Vec<u8>), StoreError> {
-        let key = normalize(path).ok_or_else(|| {
-            StoreError::NotFound(format!(
-                "{path} is not an absolute path a source could have"
-            ))
-        })?;
+    /// The bytes of `key` (a path as `normalize` gives it) in `archive`, the package file `id`
+    /// (`name/version/file`).
+    pub fn read(&self, archive: &Path, id: &str, key: &str) -> Result<Vec<u8>, StoreError> {
         for _attempt in 0..2 {
             let index = self.index(archive, id)?;
-            let blob = index.get(&key).ok_or_else(|| {
-                StoreError::NotFound(format!("/{key} is not in the release's source archive"))
-            })?;
+            let blob = index
+                .get(key)
+                .ok_or_else(|| StoreError::NotFound(format!("{key} is not in {id}")))?;
             match std::fs::read(self.root.join("blobs").join(&blob.sha256)) {
-                Ok(bytes) if sha256_hex(&bytes) == blob.sha256 => return Ok((key, bytes)),
+                Ok(bytes) if sha256_hex(&bytes) == blob.sha256 => return Ok(bytes),
                 Ok(_) => {}
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
                 Err(e) => return Err(e.into()),
@@ -68,12 +59,12 @@ impl Sources {
             tracing::warn!(
                 archive = id,
                 file = key,
-                "source blob damaged or missing; unpacking the archive again"
+                "blob damaged or missing; unpacking the archive again"
             );
             self.forget(id)?;
         }
         Err(StoreError::Io(std::io::Error::other(format!(
-            "/{key} of {id} does not unpack to its recorded sha256"
+            "{key} of {id} does not unpack to its recorded sha256"
         ))))
     }
 
@@ -143,7 +134,7 @@ impl Sources {
                 continue;
             }
             let name = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
-            let Some(key) = normalize(&format!("/{name}")) else {
+            let Some(key) = normalize(&name) else {
                 continue;
             };
             let mut data = Vec::new();
@@ -168,12 +159,10 @@ impl Sources {
     }
 }
 
-/// An absolute path with `.` and `..` resolved, without its leading `/`; None if relative or
-/// empty.
-fn normalize(path: &str) -> Option<String> {
-    if !path.starts_with('/') {
-        return None;
-    }
+/// A path inside an archive, as the index holds it: `.`, `..` and empty components resolved,
+/// no leading `/` (an absolute path names the same entry as a relative one: the archive is a
+/// tree rooted at `/`); None if nothing is left.
+pub fn normalize(path: &str) -> Option<String> {
     let mut parts: Vec<&str> = Vec::new();
     for c in path.split('/') {
         match c {
@@ -193,19 +182,18 @@ mod tests {
 
     #[test]
     fn paths_are_resolved_like_a_debugger_names_them() {
-        assert_eq!(
-            normalize("/keel/crates/kv/src/main.rs").as_deref(),
-            Some("keel/crates/kv/src/main.rs")
-        );
-        assert_eq!(
-            normalize("/keel/crates/kv/../kv/./src//main.rs").as_deref(),
-            Some("keel/crates/kv/src/main.rs")
-        );
-        assert_eq!(
-            normalize("/../../etc/passwd").as_deref(),
-            Some("etc/passwd")
-        );
-        assert_eq!(normalize("relative/path"), None);
+        for (spelled, key) in [
+            ("/keel/crates/kv/src/main.rs", "keel/crates/kv/src/main.rs"),
+            (
+                "/keel/crates/kv/../kv/./src//main.rs",
+                "keel/crates/kv/src/main.rs",
+            ),
+            ("keel/a.rs", "keel/a.rs"),
+            ("/../../etc/passwd", "etc/passwd"),
+        ] {
+            assert_eq!(normalize(spelled).as_deref(), Some(key), "{spelled}");
+        }
         assert_eq!(normalize("/"), None);
+        assert_eq!(normalize("a/.."), None);
     }
 }
