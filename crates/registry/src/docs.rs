@@ -21,6 +21,28 @@ pub enum Answer {
 
 pub const CSP: &str = "sandbox allow-scripts allow-popups";
 
+/// Whether `name` `version` has docs here (for links to them).
+pub fn has_docs(storage: &Storage, name: &str, version: &str) -> bool {
+    matches!(release_of(storage, name, version), Ok(Some(_)))
+        && release::archive(storage, release::PACKAGE, version, "docs").is_ok()
+}
+
+/// The crate's published name, if release `version` published this exact `.crate`.
+fn release_of(storage: &Storage, name: &str, version: &str) -> Result<Option<String>, StoreError> {
+    let Some(line) = storage.lines(name)?.into_iter().find(|l| l.vers == version) else {
+        return Ok(None);
+    };
+    let crate_file = format!("{}-{version}.crate", line.name);
+    let published = release::manifest(storage, release::PACKAGE, version)
+        .ok()
+        .is_some_and(|m| {
+            m.artifacts
+                .iter()
+                .any(|a| a.kind == "crate" && a.file() == crate_file && a.sha256 == line.cksum)
+        });
+    Ok(published.then_some(line.name))
+}
+
 pub fn lookup(
     storage: &Storage,
     archives: &crate::archives::Archives,
@@ -32,29 +54,19 @@ pub fn lookup(
     if crate::upload::check_name(name).is_err() || crate::upload::check_version(version).is_err() {
         return Err(missing());
     }
-    let line = storage
-        .lines(name)?
-        .into_iter()
-        .find(|l| l.vers == version)
-        .ok_or_else(missing)?;
-    let crate_file = format!("{}-{version}.crate", line.name);
-    let from_release = release::manifest(storage, release::PACKAGE, version)
-        .ok()
-        .filter(|m| {
-            m.artifacts
-                .iter()
-                .any(|a| a.kind == "crate" && a.file() == crate_file && a.sha256 == line.cksum)
-        });
-    if from_release.is_none() {
+    if !storage.lines(name)?.iter().any(|l| l.vers == version) {
+        return Err(missing());
+    }
+    let Some(published_name) = release_of(storage, name, version)? else {
         return Err(StoreError::NotFound(format!(
             "{name} {version} was not published by a Keel release, so it has no docs here"
         )));
-    }
+    };
     let (archive, id) = release::archive(storage, release::PACKAGE, version, "docs")?;
     match crate::archives::normalize(path) {
         None => Ok(Answer::Redirect(format!(
             "/docs/{name}/{version}/{}/index.html",
-            line.name.replace('-', "_")
+            published_name.replace('-', "_")
         ))),
         Some(key) => {
             let bytes = archives.read(&archive, &id, &key)?;

@@ -10,14 +10,17 @@ pub mod auth;
 pub mod buildid;
 pub mod dispatch;
 pub mod docs;
+pub mod html;
 pub mod index;
 pub mod index_cache;
+pub mod readme;
 pub mod release;
 pub mod serve_file;
 pub mod server;
 pub mod storage;
 pub mod time;
 pub mod tls;
+pub mod ui;
 pub mod upload;
 
 use std::net::SocketAddr;

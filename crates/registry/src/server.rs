@@ -52,6 +52,14 @@ pub fn router(registry: Arc<Registry>) -> Router {
         .max(registry.limits.max_crate + registry.limits.max_metadata + 8);
     Router::new()
         .route("/health", get(health))
+        // The web UI (`ui`): server-rendered HTML.
+        .route("/", get(ui_crates))
+        .route("/crates/{name}", get(ui_crate))
+        .route("/packages", get(ui_packages))
+        .route("/packages/{name}/{version}", get(ui_package))
+        .route("/releases", get(ui_releases))
+        .route("/releases/{version}", get(ui_release))
+        .route("/buildid/{id}", get(ui_build_id))
         // debuginfod (elfutils' protocol: gdb, lldb, perf and debuginfod-find ask this).
         .route("/buildid/{id}/source/{*path}", get(debuginfod_source))
         .route("/buildid/{id}/{role}", get(debuginfod))
@@ -428,6 +436,102 @@ async fn docs(
             format!("docs lookup failed: {e}"),
         ),
     }
+}
+
+/// Runs a page of the web UI on the blocking pool (it reads the store) and answers HTML.
+async fn ui_page(
+    reg: Arc<Registry>,
+    headers: HeaderMap,
+    render: impl FnOnce(&Registry) -> Result<crate::ui::Page, StoreError> + Send + 'static,
+) -> Response {
+    if let Err(r) = authorize(&reg, &headers, false) {
+        return r;
+    }
+    let (status, body) = match tokio::task::spawn_blocking(move || render(&reg)).await {
+        Ok(Ok(crate::ui::Page::Found(html))) => (StatusCode::OK, html),
+        Ok(Ok(crate::ui::Page::Missing(html))) => (StatusCode::NOT_FOUND, html),
+        Ok(Err(StoreError::NotFound(what))) => (StatusCode::NOT_FOUND, crate::ui::not_found(&what)),
+        Ok(Err(e)) => {
+            tracing::error!(error = %e, "rendering a page");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                crate::html::page(
+                    "Error",
+                    &format!("<h1>Error</h1><p>{}</p>", crate::html::esc(&e.to_string())),
+                ),
+            )
+        }
+        Err(e) => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("rendering failed: {e}"),
+        ),
+    };
+    (
+        status,
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CONTENT_SECURITY_POLICY, crate::html::CSP),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+async fn ui_crates(
+    State(reg): Shared,
+    Query(q): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Response {
+    let search = q.get("q").cloned().unwrap_or_default();
+    let page = q.get("page").and_then(|p| p.parse().ok()).unwrap_or(1);
+    ui_page(reg, headers, move |r| crate::ui::crates(r, &search, page)).await
+}
+
+async fn ui_crate(State(reg): Shared, Path(name): Path<String>, headers: HeaderMap) -> Response {
+    ui_page(reg, headers, move |r| crate::ui::crate_page(r, &name)).await
+}
+
+async fn ui_packages(State(reg): Shared, headers: HeaderMap) -> Response {
+    ui_page(reg, headers, crate::ui::packages).await
+}
+
+async fn ui_package(
+    State(reg): Shared,
+    Path((name, version)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    ui_page(reg, headers, move |r| {
+        if upload::check_segment("name", &name).is_err()
+            || upload::check_segment("version", &version).is_err()
+        {
+            return Err(StoreError::NotFound(format!("no package {name} {version}")));
+        }
+        crate::ui::package(r, &name, &version)
+    })
+    .await
+}
+
+async fn ui_releases(State(reg): Shared, headers: HeaderMap) -> Response {
+    ui_page(reg, headers, crate::ui::releases).await
+}
+
+async fn ui_release(
+    State(reg): Shared,
+    Path(version): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    ui_page(reg, headers, move |r| {
+        if upload::check_segment("version", &version).is_err() {
+            return Err(StoreError::NotFound(format!("no release {version}")));
+        }
+        crate::ui::release_page(r, &version)
+    })
+    .await
+}
+
+async fn ui_build_id(State(reg): Shared, Path(id): Path<String>, headers: HeaderMap) -> Response {
+    ui_page(reg, headers, move |r| crate::ui::build_id(r, &id)).await
 }
 
 /// `GET /api/v1/buildid/<id>`: which release file a build-id is ("which release is this

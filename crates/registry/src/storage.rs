@@ -641,6 +641,19 @@ impl Storage {
         Ok(self.root.join("packages").join(rel))
     }
 
+    /// The names of every package, sorted.
+    pub fn package_names(&self) -> Result<Vec<String>, StoreError> {
+        subdirs(&self.root.join("packages"))
+    }
+
+    /// The versions of package `name`, oldest first (by semver precedence of the numbers,
+    /// then as text).
+    pub fn package_versions(&self, name: &str) -> Result<Vec<String>, StoreError> {
+        let mut v = subdirs(&self.root.join("packages").join(name))?;
+        v.sort_by_key(|s| version_key(s));
+        Ok(v)
+    }
+
     /// The files of one package version: (file, sha256, size), sorted.
     pub fn list_package(
         &self,
@@ -691,6 +704,35 @@ impl Storage {
         out.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(out)
     }
+}
+
+/// The directories in `dir` not starting with `.`, sorted; none if `dir` does not exist.
+fn subdirs(dir: &Path) -> Result<Vec<String>, StoreError> {
+    let rd = match fs::read_dir(dir) {
+        Ok(rd) => rd,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(e.into()),
+    };
+    let mut out = Vec::new();
+    for e in rd {
+        let e = e?;
+        let name = e.file_name().to_string_lossy().into_owned();
+        if !name.starts_with('.') && e.file_type()?.is_dir() {
+            out.push(name);
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// A sort key putting `1.10.0` after `1.9.0`, and a pre-release before its release.
+fn version_key(v: &str) -> (Vec<u64>, bool, String) {
+    let (core, pre) = v.split_once('-').unwrap_or((v, ""));
+    let nums = core
+        .split('.')
+        .map(|n| n.parse().unwrap_or(u64::MAX))
+        .collect();
+    (nums, pre.is_empty(), pre.to_owned())
 }
 
 /// Removes `.tmp-*` files a crash left behind (they were never renamed into place).

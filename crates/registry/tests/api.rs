@@ -890,7 +890,7 @@ fn published_binaries_are_served_by_build_id() {
 }
 
 /// A tar.gz of (path, bytes) regular files, plus a symlink entry `keel/link`.
-fn tar_gz(files: &[(&str, &[u8])]) -> Vec<u8> {
+fn tar_gz_with_link(files: &[(&str, &[u8])]) -> Vec<u8> {
     let gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
     let mut tar = tar::Builder::new(gz);
     for (path, data) in files {
@@ -917,7 +917,7 @@ fn source_files_are_served_by_build_id_from_the_release_source_archive() {
     let id = keel_registry::buildid::of(&elf).unwrap();
     let main_rs: &[u8] = b"fn main() {\n    println!(\"<hello>\");\n}\n";
     let lib_rs: &[u8] = b"pub fn vendored() {}\n";
-    let archive = tar_gz(&[
+    let archive = tar_gz_with_link(&[
         ("keel/crates/tool/src/main.rs", main_rs),
         ("keel/vendor/dep/src/lib.rs", lib_rs),
     ]);

@@ -38,16 +38,25 @@ pub fn write(
     if out.exists() {
         std::fs::remove_dir_all(&out).with_context(|| format!("removing {}", out.display()))?;
     }
-    let mut cmd = session.hermetic.cargo("doc", Purpose::Build);
-    cmd.args(["--no-deps", "--quiet", "--manifest-path", PRODUCT.0]);
-    for m in &members {
-        cmd.args(["--package", &m.name]);
-    }
-    // rustdoc names sources by their path inside the crate, never the checkout's: the
-    // output holds no machine path (`repro` compares it across clones at other paths).
-    let status = spawn(&mut cmd, &session.hermetic)?.wait()?;
-    if !status.success() {
-        bail!("cargo doc failed ({status}); its errors are above");
+    // Each rustdoc run merges its crate into the shared files (the search index, help.html),
+    // so they depend on the order the crates are documented in: one at a time, in cargo's
+    // order. The dependencies' metadata, which rustdoc reads, is built in parallel first
+    // (`cargo check` makes exactly what `cargo doc` would). rustdoc names sources by their
+    // path inside the crate, never the checkout's: the output holds no machine path.
+    for (subcommand, args) in [
+        ("check", &[][..]),
+        ("doc", &["--no-deps", "--jobs", "1"][..]),
+    ] {
+        let mut cmd = session.hermetic.cargo(subcommand, Purpose::Build);
+        cmd.args(["--quiet", "--manifest-path", PRODUCT.0])
+            .args(args);
+        for m in &members {
+            cmd.args(["--package", &m.name]);
+        }
+        let status = spawn(&mut cmd, &session.hermetic)?.wait()?;
+        if !status.success() {
+            bail!("cargo {subcommand} for the docs failed ({status}); its errors are above");
+        }
     }
     let mut entries = Vec::new();
     collect(&out, &out, &mut entries)?;

@@ -5,7 +5,9 @@
 //! registry must serve what debuggers ask for), with apt-get; the CycloneDX 1.5 JSON schema,
 //! from the CycloneDX library's wheel on PyPI, pinned by sha256; and cargo-auditable's own
 //! reader of embedded dependency lists, `rust-audit-info`, with `cargo install --locked` at a
-//! pinned version. Each reaches the tests as an
+//! pinned version; and Debian's `chromium` (the registry's web UI is tested in a real
+//! browser), unpacked with whatever of its dependencies this host lacks. Each reaches the
+//! tests as an
 //! environment variable; a tool that cannot be fetched is left out with a note, and the test
 //! that needs it says so.
 
@@ -21,6 +23,8 @@ pub const CYCLONEDX_VAR: &str = "KEEL_TEST_CYCLONEDX_SCHEMA";
 /// The `rust-audit-info` executable.
 pub const AUDIT_INFO_VAR: &str = "KEEL_TEST_RUST_AUDIT_INFO";
 const AUDIT_INFO: (&str, &str) = ("rust-audit-info", "0.5.4");
+/// An executable that runs headless-capable Debian chromium.
+pub const CHROMIUM_VAR: &str = "KEEL_TEST_CHROMIUM";
 
 const DEBIAN_PACKAGES: &[&str] = &[
     "debuginfod",
@@ -64,6 +68,11 @@ pub fn fetch() -> Vec<(&'static str, PathBuf)> {
         cyclonedx(&cache.root.join("cyclonedx-schema")),
     );
     attempt(
+        CHROMIUM_VAR,
+        "Debian's chromium",
+        chromium(&cache.root.join("chromium")),
+    );
+    attempt(
         AUDIT_INFO_VAR,
         "rust-audit-info",
         audit_info(&cache.root.join("rust-audit-info")),
@@ -94,6 +103,73 @@ fn debian(root: &Path) -> Result<PathBuf> {
     }
     std::fs::write(&done, DEBIAN_PACKAGES.join(" "))?;
     Ok(unpacked)
+}
+
+/// A script running chromium: the host's, or Debian's unpacked with the packages of its
+/// dependency closure this host does not have (`apt-get install --simulate` names them).
+fn chromium(root: &Path) -> Result<PathBuf> {
+    let run = root.join("run-chromium");
+    if run.is_file() {
+        return Ok(run);
+    }
+    let _ = std::fs::remove_dir_all(root);
+    let debs = root.join("debs");
+    std::fs::create_dir_all(&debs)?;
+    let plan = crate::process::run_capture(Command::new("apt-get").args([
+        "install",
+        "--simulate",
+        "--no-install-recommends",
+        "chromium",
+    ]))
+    .context("apt-get install --simulate chromium")?;
+    let missing: Vec<&str> = plan
+        .lines()
+        .filter_map(|l| l.strip_prefix("Inst "))
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    let unpacked = root.join("root");
+    let (exe, libs) = if missing.is_empty() {
+        (PathBuf::from("/usr/lib/chromium/chromium"), String::new())
+    } else {
+        crate::process::run_capture(
+            Command::new("apt-get")
+                .arg("download")
+                .args(&missing)
+                .current_dir(&debs),
+        )
+        .context("apt-get download")?;
+        for deb in std::fs::read_dir(&debs)? {
+            let deb = deb?.path();
+            crate::process::run_capture(Command::new("dpkg").arg("-x").arg(&deb).arg(&unpacked))
+                .with_context(|| format!("dpkg -x {}", deb.display()))?;
+        }
+        let _ = std::fs::remove_dir_all(&debs);
+        let lib = |p: &str| unpacked.join(p).display().to_string();
+        (
+            unpacked.join("usr/lib/chromium/chromium"),
+            format!(
+                "LD_LIBRARY_PATH={}:{}${{LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}} ",
+                crate::process::shell_quote(&lib("usr/lib/x86_64-linux-gnu")),
+                crate::process::shell_quote(&lib("usr/lib/chromium")),
+            ),
+        )
+    };
+    if !exe.is_file() {
+        bail!("{} is missing after unpacking chromium", exe.display());
+    }
+    let script = format!(
+        "#!/bin/sh
+# Debian's chromium for Keel's tests (xtask/src/build/test_tools.rs).
+{libs}exec {} \"$@\"
+",
+        crate::process::shell_quote(&exe.display().to_string())
+    );
+    let tmp = root.join(".run-chromium.tmp");
+    std::fs::write(&tmp, script)?;
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o755))?;
+    std::fs::rename(&tmp, &run)?;
+    Ok(run)
 }
 
 fn audit_info(root: &Path) -> Result<PathBuf> {
