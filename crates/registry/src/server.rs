@@ -737,14 +737,14 @@ async fn search(
         .and_then(|p| p.parse().ok())
         .unwrap_or(10)
         .clamp(1, 100);
-    let all = match reg.storage.all_crates() {
+    let all = match reg.storage.catalog() {
         Ok(a) => a,
         Err(e) => return store_error(e),
     };
     let hits: Vec<Value> = all
         .iter()
-        .filter(|l| l.name.to_lowercase().contains(&query))
-        .map(|l| json!({"name": l.name, "max_version": l.vers, "description": reg.storage.description(&l.name).unwrap_or_default()}))
+        .filter(|c| c.line.name.to_lowercase().contains(&query))
+        .map(|c| json!({"name": c.line.name, "max_version": c.line.vers, "description": c.description}))
         .collect();
     let total = hits.len();
     axum::Json(json!({"crates": hits.into_iter().take(per_page).collect::<Vec<_>>(), "meta": {"total": total}})).into_response()

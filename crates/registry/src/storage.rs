@@ -93,8 +93,20 @@ pub struct Storage {
     locks: Mutex<HashMap<String, Arc<Mutex<()>>>>,
     /// What GETs of index files serve; every index write refreshes it.
     index_cache: IndexCache,
+    /// Every crate's newest line and description (`catalog`), as of change number `.0`.
+    catalog: Mutex<Option<(u64, Arc<Vec<Listed>>)>>,
+    /// Changes made through this store so far: what makes the catalog stale.
+    changes: std::sync::atomic::AtomicU64,
     /// Held while open: one process serves a directory (its locks and cache are in memory).
     _serving: fs::File,
+}
+
+/// A crate as lists and searches show it: its newest line (not yanked, if any is not) and
+/// its description.
+#[derive(Debug, Clone)]
+pub struct Listed {
+    pub line: Line,
+    pub description: String,
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
@@ -152,6 +164,8 @@ impl Storage {
             audit: AuditLog::new(root),
             locks: Mutex::new(HashMap::new()),
             index_cache: IndexCache::default(),
+            catalog: Mutex::new(None),
+            changes: Default::default(),
             _serving: serving,
         })
     }
@@ -248,6 +262,8 @@ impl Storage {
     ) -> Result<T, StoreError> {
         let id = self.audit.intend(caller.actor, &change)?;
         let result = effect();
+        self.changes
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         // A failed write may still have reached its commit point: the store says.
         let done = result.is_ok() || self.happened(&change).unwrap_or(false);
         self.audit.finish(id, done)?;
@@ -682,8 +698,32 @@ impl Storage {
         Ok(out)
     }
 
-    /// Every crate's newest line (by publication order), for search.
-    pub fn all_crates(&self) -> Result<Vec<Line>, StoreError> {
+    /// Every crate, by name, for the crate list, search and dependents: read from the
+    /// directory once, then again only after a change (this process is the directory's one
+    /// writer, so it sees every change).
+    pub fn catalog(&self) -> Result<Arc<Vec<Listed>>, StoreError> {
+        let now = self.changes.load(std::sync::atomic::Ordering::SeqCst);
+        if let Some((at, c)) = &*self.catalog.lock().unwrap_or_else(|e| e.into_inner())
+            && *at == now
+        {
+            return Ok(c.clone());
+        }
+        // Tagged with the count read before reading: a change made meanwhile makes it stale.
+        let fresh: Arc<Vec<Listed>> = Arc::new(
+            self.all_crates()?
+                .into_iter()
+                .map(|line| Listed {
+                    description: self.description(&line.name).unwrap_or_default(),
+                    line,
+                })
+                .collect(),
+        );
+        *self.catalog.lock().unwrap_or_else(|e| e.into_inner()) = Some((now, fresh.clone()));
+        Ok(fresh)
+    }
+
+    /// Every crate's newest line (by publication order).
+    fn all_crates(&self) -> Result<Vec<Line>, StoreError> {
         let mut out = Vec::new();
         let mut stack = vec![self.root.join("index")];
         while let Some(dir) = stack.pop() {

@@ -14,6 +14,8 @@ use std::fmt::Write;
 
 /// Crates per page of the list.
 pub const PER_PAGE: usize = 50;
+/// Dependents named on a crate's page (the count is always shown).
+const DEPENDENTS_SHOWN: usize = 100;
 
 /// A page: status 200 with its HTML, or 404 with one saying what is missing.
 #[derive(Debug)]
@@ -37,10 +39,10 @@ pub fn not_found(what: &str) -> String {
 /// `/`: every crate's newest version, filtered by `q` (name or description), paged.
 pub fn crates(reg: &Registry, q: &str, page_no: usize) -> Result<Page, StoreError> {
     let needle = q.trim().to_lowercase();
-    let all = reg.storage.all_crates()?;
+    let all = reg.storage.catalog()?;
     let matching: Vec<_> = all
         .iter()
-        .map(|l| (l, reg.storage.description(&l.name).unwrap_or_default()))
+        .map(|c| (&c.line, &c.description))
         .filter(|(l, d)| {
             needle.is_empty()
                 || l.name.to_lowercase().contains(&needle)
@@ -196,22 +198,26 @@ pub fn crate_page(reg: &Registry, name: &str) -> Result<Page, StoreError> {
         }
         b.push_str("</table>");
     }
-    let dependents: Vec<_> = reg
-        .storage
-        .all_crates()?
-        .into_iter()
+    let catalog = reg.storage.catalog()?;
+    let dependents: Vec<_> = catalog
+        .iter()
+        .map(|c| &c.line)
         .filter(|l| {
             l.deps
                 .iter()
                 .any(|d| d.registry.is_none() && d.package.as_deref().unwrap_or(&d.name) == name)
         })
         .collect();
-    b.push_str("<h2>Dependents</h2>");
+    let _ = write!(
+        b,
+        "<h2>Dependents <span class=\"muted\">({})</span></h2>",
+        dependents.len()
+    );
     if dependents.is_empty() {
         b.push_str("<p class=\"muted\">none here</p>");
     } else {
         b.push_str("<ul>");
-        for l in &dependents {
+        for l in dependents.iter().take(DEPENDENTS_SHOWN) {
             let _ = write!(
                 b,
                 "<li><a href=\"/crates/{}\">{}</a> {}</li>",
@@ -221,6 +227,13 @@ pub fn crate_page(reg: &Registry, name: &str) -> Result<Page, StoreError> {
             );
         }
         b.push_str("</ul>");
+        if dependents.len() > DEPENDENTS_SHOWN {
+            let _ = write!(
+                b,
+                "<p class=\"muted\">and {} more</p>",
+                dependents.len() - DEPENDENTS_SHOWN
+            );
+        }
     }
     if let Some(readme) = crate::readme::of(
         &reg.storage.crate_file(name, &newest.vers),

@@ -276,6 +276,18 @@ fn every_page_renders_in_chromium_links_resolve_and_a_readme_cannot_run_script()
             r.text()
         );
     }
+    // The list is kept in memory; a publish shows at once.
+    assert!(
+        !http(&s.addr, "GET", "/", &[], b"")
+            .text()
+            .contains(">gamma</a>")
+    );
+    assert_eq!(publish(&s.addr, &t, "gamma", "0.1.0", "g").status, 200);
+    let after = http(&s.addr, "GET", "/", &[], b"").text();
+    assert!(
+        after.contains(">gamma</a>") && after.contains("3 crates"),
+        "{after}"
+    );
     // The docs page renders in the browser despite its sandbox.
     let docs_dom = browser.dom(&format!("{base}/docs/alpha/1.0.0/alpha/index.html"));
     assert!(docs_dom.contains("Crate alpha docs"), "{docs_dom}");
