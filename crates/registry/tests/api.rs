@@ -418,7 +418,14 @@ fn expired_and_revoked_tokens_are_refused_and_new_ones_work_without_a_restart() 
     let _first = token(&dir.0, "ci");
     let s = Server::start(&dir.0, &[]);
     // Made on the command line while the registry runs.
-    let brief = token_with(&dir.0, "ci", &["--name", "brief", "--expires", "2s"]);
+    let brief = token_with(&dir.0, "ci", &["--name", "brief", "--expires", "3s"]);
+    // SIGHUP reloads the token file at once (else within a second): on a loaded machine a
+    // second's wait and a slow publish could outlast the token's 3 s.
+    let hup = std::process::Command::new("kill")
+        .args(["-HUP", &s.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(hup.success());
     eventually("the new token is accepted", || {
         publish(&s.addr, &brief, "a", "0.1.0", "").status == 200
     });
