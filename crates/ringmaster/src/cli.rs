@@ -89,7 +89,40 @@ pub fn command() -> Command {
                 .value_parser(value_parser!(std::net::SocketAddr))
                 .help("Serve metrics over HTTP here"),
         )
-        .arg(number("max-in-flight", "N", "Requests in progress at once").default_value("1024"));
+        .arg(number("max-in-flight", "N", "Requests in progress at once").default_value("1024"))
+        .arg(
+            Arg::new("zk-addr")
+                .long("zk-addr")
+                .value_name("HOST:PORT")
+                .value_parser(value_parser!(std::net::SocketAddr))
+                .help("Also serve ZooKeeper's client protocol here (kazoo, zkCli, Curator)"),
+        )
+        .arg(
+            Arg::new("zk-secret-file")
+                .long("zk-secret-file")
+                .value_name("PATH")
+                .value_parser(value_parser!(std::path::PathBuf))
+                .help(
+                    "The ring's secret (at least 16 bytes; the same file on every server): \
+                     ZooKeeper session ids and passwords are MACs under it",
+                ),
+        )
+        .arg(
+            number(
+                "zk-min-session-timeout-ms",
+                "MS",
+                "The shortest session timeout granted",
+            )
+            .default_value("4000"),
+        )
+        .arg(
+            number(
+                "zk-max-session-timeout-ms",
+                "MS",
+                "The longest session timeout granted",
+            )
+            .default_value("40000"),
+        );
     let cli = Command::new("cli")
         .about("Perform one operation and print its result")
         .subcommand_required(true)
@@ -236,10 +269,50 @@ fn serve(runtime: &tokio::runtime::Runtime, m: &ArgMatches) -> Result<()> {
         ),
         None => None,
     };
+    let zk = match m.get_one::<std::net::SocketAddr>("zk-addr") {
+        None => None,
+        Some(a) => {
+            let secret = match m.get_one::<std::path::PathBuf>("zk-secret-file") {
+                Some(f) => crate::zk::Secret::new(
+                    std::fs::read(f)
+                        .with_context(|| format!("reading --zk-secret-file {}", f.display()))?,
+                )
+                .map_err(|e| anyhow::anyhow!("--zk-secret-file {}: {e}", f.display()))?,
+                None if m.get_flag("memory") => crate::zk::Secret::random(),
+                None => anyhow::bail!(
+                    "--zk-addr on a replicated ring needs --zk-secret-file (the same file on every server): \
+                     session ids and passwords are derived from it, so a client can reattach to any server"
+                ),
+            };
+            let (min, max) = (
+                *m.get_one::<u64>("zk-min-session-timeout-ms")
+                    .expect("has a default"),
+                *m.get_one::<u64>("zk-max-session-timeout-ms")
+                    .expect("has a default"),
+            );
+            if min > max {
+                anyhow::bail!(
+                    "--zk-min-session-timeout-ms {min} is above --zk-max-session-timeout-ms {max}"
+                );
+            }
+            let listener = runtime
+                .block_on(tokio::net::TcpListener::bind(a))
+                .with_context(|| format!("zookeeper clients on {a}"))?;
+            Some((
+                listener,
+                Arc::new(crate::zk::Config {
+                    secret,
+                    min_timeout_ms: min,
+                    max_timeout_ms: max,
+                }),
+            ))
+        }
+    };
     let endpoints = Endpoints {
         listen,
         listener,
         metrics,
+        zk,
         events: rx,
     };
     match keel_service::cli::replica_config(m) {
@@ -262,6 +335,8 @@ struct Endpoints {
     listen: std::net::SocketAddr,
     listener: tokio::net::TcpListener,
     metrics: Option<tokio::net::TcpListener>,
+    /// The ZooKeeper protocol's listener and its setup.
+    zk: Option<(tokio::net::TcpListener, Arc<crate::zk::Config>)>,
     events: tokio::sync::mpsc::UnboundedReceiver<crate::store::Notice>,
 }
 
@@ -275,6 +350,7 @@ fn run_server<S: Store>(
         listen,
         listener,
         metrics,
+        zk,
         events: rx,
     } = endpoints;
     let id = server.id;
@@ -283,13 +359,21 @@ fn run_server<S: Store>(
     server
         .ready_ms
         .store(ready, std::sync::atomic::Ordering::Relaxed);
-    println!("ringmaster server {id} ready in {ready} ms: clients on {listen}");
+    let zk_line = zk
+        .as_ref()
+        .and_then(|(l, _)| l.local_addr().ok())
+        .map(|a| format!(", zookeeper clients on {a}"))
+        .unwrap_or_default();
+    println!("ringmaster server {id} ready in {ready} ms: clients on {listen}{zk_line}");
     runtime.block_on(async {
         tokio::spawn(server.clone().dispatch(rx));
         tokio::spawn(server.clone().expire_sessions());
         tokio::spawn(server.clone().serve(listener));
         if let Some(m) = metrics {
             tokio::spawn(server.clone().serve_metrics(m));
+        }
+        if let Some((listener, config)) = zk {
+            tokio::spawn(crate::zk::serve(server.clone(), listener, config));
         }
         keel_service::shutdown::shutdown_signal().await?;
         anyhow::Ok(())

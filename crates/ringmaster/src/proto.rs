@@ -143,6 +143,12 @@ pub enum Op {
     },
     /// Operator's view of the server.
     Status,
+    /// Fails unless `path` is at `version` (ZooKeeper's check, for multi). A write: it is
+    /// ordered with the others. (Last, so the encoding of the others is unchanged.)
+    Check {
+        path: String,
+        version: u32,
+    },
 }
 
 impl Op {
@@ -157,6 +163,7 @@ impl Op {
                 | Op::OpenSession { .. }
                 | Op::OpenOnce
                 | Op::CloseSession { .. }
+                | Op::Check { .. }
         )
     }
 
@@ -177,6 +184,7 @@ impl Op {
             Op::Heartbeat => "heartbeat",
             Op::CloseSession { .. } => "close_session",
             Op::Status => "status",
+            Op::Check { .. } => "check",
         }
     }
 

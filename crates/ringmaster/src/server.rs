@@ -5,7 +5,7 @@
 
 use crate::client::Conn;
 use crate::proto::{
-    self, Code, Error, EventKind, Hello, Op, Reply, Request, Response, ServerStatus, Watch,
+    self, Code, Error, Event, EventKind, Hello, Op, Reply, Request, Response, ServerStatus, Watch,
     WatchKind, Welcome,
 };
 use crate::store::{AfterRead, Notice, Store};
@@ -31,11 +31,22 @@ pub enum OnSecondary {
 /// The watches this server holds, by path and kind.
 type Watches = Arc<Mutex<HashMap<(String, WatchKind), Vec<Watcher>>>>;
 
-#[derive(Debug)]
+/// How a connection is told a watch fired, in its own protocol; false once it is gone.
+pub type Notify = Arc<dyn Fn(&Event) -> bool + Send + Sync>;
+
 struct Watcher {
     conn: u64,
     persistent: bool,
-    out: mpsc::UnboundedSender<Vec<u8>>,
+    notify: Notify,
+}
+
+impl std::fmt::Debug for Watcher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Watcher")
+            .field("conn", &self.conn)
+            .field("persistent", &self.persistent)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Everything a server shares among its connections; generic over its [`Store`].
@@ -126,13 +137,7 @@ impl<S: Store> Server<S> {
                     let Some(list) = watches.get_mut(&key) else {
                         continue;
                     };
-                    let response = Response {
-                        id: 0,
-                        seq: event.zxid,
-                        result: Ok(Reply::Event(event.clone())),
-                    };
-                    let bytes = frame_of(&response);
-                    list.retain(|w| w.out.send(bytes.clone()).is_ok() && w.persistent);
+                    list.retain(|w| (w.notify)(&event) && w.persistent);
                     if list.is_empty() {
                         watches.remove(&key);
                     }
@@ -193,13 +198,65 @@ impl<S: Store> Server<S> {
         }
     }
 
+    /// A number for a new connection (watches are the connection's).
+    pub(crate) fn new_conn(&self) -> u64 {
+        self.next_conn.fetch_add(1, Ordering::Relaxed)
+    }
+
+    /// Drops the watches of a connection that closed.
+    pub(crate) fn forget_conn(&self, conn: u64) {
+        self.watches
+            .lock()
+            .expect("not poisoned")
+            .retain(|_, list| {
+                list.retain(|w| w.conn != conn);
+                !list.is_empty()
+            });
+    }
+
+    /// Removes connection `conn`'s one-shot watch of `kind` on `path` (it was answered
+    /// another way); whether there was one.
+    pub(crate) fn remove_watch(&self, conn: u64, path: &str, kind: WatchKind) -> bool {
+        let mut watches = self.watches.lock().expect("not poisoned");
+        let key = (path.to_owned(), kind);
+        let Some(list) = watches.get_mut(&key) else {
+            return false;
+        };
+        let before = list.len();
+        list.retain(|w| w.conn != conn);
+        let removed = list.len() != before;
+        if list.is_empty() {
+            watches.remove(&key);
+        }
+        removed
+    }
+
+    /// Whether connection `conn` holds a watch of `kind` on `path`.
+    pub(crate) fn has_watch(&self, conn: u64, path: &str, kind: WatchKind) -> bool {
+        let watches = self.watches.lock().expect("not poisoned");
+        watches
+            .get(&(path.to_owned(), kind))
+            .is_some_and(|l| l.iter().any(|w| w.conn == conn))
+    }
+
     async fn connection(self: Arc<Self>, stream: TcpStream) -> Result<(), String> {
         stream.set_nodelay(true).ok();
-        let conn = self.next_conn.fetch_add(1, Ordering::Relaxed);
+        let conn = self.new_conn();
         let (mut read, mut write) = stream.into_split();
         let (out, mut rx) = mpsc::unbounded_channel::<Vec<u8>>();
         let writer =
             tokio::spawn(async move { frame::write_queued(&mut rx, &mut write, 1 << 20).await });
+        let notify: Notify = {
+            let out = out.clone();
+            Arc::new(move |event: &Event| {
+                let response = Response {
+                    id: 0,
+                    seq: event.zxid,
+                    result: Ok(Reply::Event(event.clone())),
+                };
+                out.send(frame_of(&response)).is_ok()
+            })
+        };
         let mut buf = Vec::new();
         let refuse = |code: Code, message: String| {
             frame_of(&Response {
@@ -273,13 +330,13 @@ impl<S: Store> Server<S> {
                     continue;
                 }
             };
-            let (server, out) = (self.clone(), out.clone());
+            let (server, out, notify) = (self.clone(), out.clone(), notify.clone());
             self.queued.fetch_add(1, Ordering::Relaxed);
             tokio::spawn(async move {
                 let permit = server.workers.acquire().await;
                 server.queued.fetch_sub(1, Ordering::Relaxed);
                 let id = request.id;
-                let (result, seq) = match server.handle(conn, &out, request).await {
+                let (result, seq) = match server.handle(conn, &notify, request).await {
                     Ok((reply, seq)) => (Ok(reply), seq),
                     Err(e) => (Err(e), server.store.seq()),
                 };
@@ -287,22 +344,18 @@ impl<S: Store> Server<S> {
                 let _ = out.send(frame_of(&Response { id, seq, result }));
             });
         };
-        self.watches
-            .lock()
-            .expect("not poisoned")
-            .retain(|_, list| {
-                list.retain(|w| w.conn != conn);
-                !list.is_empty()
-            });
+        self.forget_conn(conn);
         drop(out);
         let _ = writer.await;
         result
     }
 
-    async fn handle(
+    /// One request of connection `conn` (whose watches `notify` tells), on whichever
+    /// listener it came: writes to the primary (forwarded from a secondary), reads here.
+    pub(crate) async fn handle(
         &self,
         conn: u64,
-        out: &mpsc::UnboundedSender<Vec<u8>>,
+        notify: &Notify,
         request: Request,
     ) -> Result<(Reply, u64), Error> {
         if request.session != 0 {
@@ -346,8 +399,8 @@ impl<S: Store> Server<S> {
         }
         // The watch is registered in order with the tree's changes, right after this read.
         let then = request.op.watch().map(|(path, watch)| {
-            let (watches, path, out) = (self.watches.clone(), path.to_string(), out.clone());
-            Box::new(move || add_watch(&watches, conn, &out, path, watch)) as AfterRead
+            let (watches, path, notify) = (self.watches.clone(), path.to_string(), notify.clone());
+            Box::new(move || add_watch(&watches, conn, notify, path, watch)) as AfterRead
         });
         self.store.read(request.min_seq, request.op, then).await
     }
@@ -455,14 +508,8 @@ impl<S: Store> Server<S> {
     }
 }
 
-/// Adds a watch for connection `conn`, whose notifications go to `out`.
-fn add_watch(
-    watches: &Watches,
-    conn: u64,
-    out: &mpsc::UnboundedSender<Vec<u8>>,
-    path: String,
-    watch: Watch,
-) {
+/// Adds a watch for connection `conn`, whose notifications go to `notify`.
+fn add_watch(watches: &Watches, conn: u64, notify: Notify, path: String, watch: Watch) {
     let mut watches = watches.lock().expect("not poisoned");
     watches
         .entry((path, watch.kind))
@@ -470,7 +517,7 @@ fn add_watch(
         .push(Watcher {
             conn,
             persistent: watch.persistent,
-            out: out.clone(),
+            notify,
         });
 }
 

@@ -358,6 +358,20 @@ impl Tree {
                 self.event(EventKind::DataChanged, path, zxid);
                 Ok(Reply::Stat(stat))
             }
+            Op::Check { path, version } => {
+                check_path(path, &self.limits)?;
+                let node = self
+                    .nodes
+                    .get(path)
+                    .ok_or_else(|| err(Code::NoNode, format!("{path} does not exist")))?;
+                if node.stat.version != *version {
+                    return Err(err(
+                        Code::BadVersion,
+                        format!("{path} is at version {}, not {version}", node.stat.version),
+                    ));
+                }
+                Ok(Reply::Done)
+            }
             Op::Multi(ops) => {
                 // All or nothing: the first failure rolls every op back (apply's undo).
                 let mut results = Vec::new();

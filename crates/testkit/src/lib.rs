@@ -56,6 +56,8 @@ pub struct LocalRing {
     args: Vec<String>,
     children: Vec<Option<Child>>,
     announce: bool,
+    /// Flags whose value differs per replica: (flag, one value per replica).
+    own: Vec<(String, Vec<String>)>,
 }
 
 impl LocalRing {
@@ -77,7 +79,15 @@ impl LocalRing {
             args: all,
             children: (0..size).map(|_| None).collect(),
             announce: false,
+            own: Vec::new(),
         }
+    }
+
+    /// Gives replica `i` the flag `flag` with `values[i]` (e.g. each its own extra listener).
+    pub fn per_replica(mut self, flag: &str, values: &[String]) -> LocalRing {
+        assert_eq!(values.len(), self.children.len(), "one value per replica");
+        self.own.push((flag.to_owned(), values.to_vec()));
+        self
     }
 
     /// Also tells every replica all the others' client addresses (`--servers`).
@@ -105,6 +115,7 @@ impl LocalRing {
             .arg(&dir)
             .args(init)
             .args(&self.args)
+            .args(self.own.iter().flat_map(|(f, v)| [f.clone(), v[i].clone()]))
             .args(if self.announce {
                 vec!["--servers".to_string(), members_spec(&self.clients)]
             } else {

@@ -1,8 +1,9 @@
 //! Stock tools that tests check Keel's output with, fetched by `cargo xtask test` before the
 //! tests run in their network sandbox, through the registries' own clients, into the tool
 //! cache, nothing installed: Debian's `minisign` (Keel's signatures must verify with it),
-//! `python3-jsonschema` (the SBOMs must validate) and elfutils' `debuginfod-find` (the
-//! registry must serve what debuggers ask for), with apt-get; the CycloneDX 1.5 JSON schema,
+//! `python3-jsonschema` (the SBOMs must validate), elfutils' `debuginfod-find` (the
+//! registry must serve what debuggers ask for) and `python3-kazoo` (ringmaster must serve
+//! ZooKeeper's clients), with apt-get; the CycloneDX 1.5 JSON schema,
 //! from the CycloneDX library's wheel on PyPI, pinned by sha256; and cargo-auditable's own
 //! reader of embedded dependency lists, `rust-audit-info`, with `cargo install --locked` at a
 //! pinned version; and Debian's `chromium` (the registry's web UI is tested in a real
@@ -33,6 +34,9 @@ const DEBIAN_PACKAGES: &[&str] = &[
     "python3-jsonschema",
     "python3-attr",
     "python3-pyrsistent",
+    "python3-kazoo",
+    "python3-six",
+    "python3-pure-sasl",
 ];
 const CYCLONEDX_WHEEL: (&str, &str) = (
     "cyclonedx-python-lib==8.9.0",

@@ -1,0 +1,376 @@
+//! keel-ringmaster speaks ZooKeeper: a three-server ring with `--zk-addr` on every server,
+//! driven by Debian's kazoo (CRUD, ephemeral and sequential nodes, transactions, the Lock,
+//! Election, Barrier, Counter, DataWatch and ChildrenWatch recipes, across a SIGKILL of the
+//! primary), and by a raw jute client for what kazoo cannot show: refused reattaches with
+//! a wrong password or a forged session id, replies in request order under pipelining, and
+//! a watch's event always ahead of the reply that reflects a later change.
+
+use keel_ringmaster::client::Client;
+use keel_ringmaster::proto::{Op, Reply};
+use keel_ringmaster::zk::jute::{Reader, Writer};
+use keel_testkit::{LocalRing, free_port};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+const BIN: &str = env!("CARGO_BIN_EXE_ringmaster");
+
+struct ZkRing {
+    ring: LocalRing,
+    zk: Vec<SocketAddr>,
+    dir: std::path::PathBuf,
+}
+
+impl Drop for ZkRing {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn zk_ring(name: &str, cluster: u64) -> ZkRing {
+    let dir = std::env::temp_dir().join(format!("keel-ringmaster-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let secret = dir.join("zk-secret");
+    std::fs::write(&secret, b"a secret the three servers share").unwrap();
+    let zk: Vec<SocketAddr> = (0..3).map(|_| free_port()).collect();
+    let args = [
+        "--election-timeout-ms",
+        "500",
+        "--heartbeat-ms",
+        "50",
+        "--zk-secret-file",
+        secret.to_str().unwrap(),
+        "--zk-min-session-timeout-ms",
+        "1000",
+    ];
+    let zk_args: Vec<String> = zk.iter().map(|a| a.to_string()).collect();
+    let mut ring = LocalRing::new(BIN.into(), dir.join("ring"), cluster, 3, &args)
+        .announce_servers()
+        .per_replica("--zk-addr", &zk_args);
+    ring.start_all();
+    primary(&ring); // elected: sessions can be opened
+    ZkRing { ring, zk, dir }
+}
+
+/// The primary's index in the ring (0-based), asked over the native protocol.
+fn primary(ring: &LocalRing) -> usize {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let (client, _) = rt
+        .block_on(Client::connect(
+            ring.servers(),
+            Duration::from_secs(20),
+            Duration::from_secs(10),
+        ))
+        .unwrap();
+    let Reply::Status(s) = rt.block_on(client.call(Op::Status)).unwrap() else {
+        panic!("a status request answered otherwise")
+    };
+    assert!(s.primary);
+    s.id as usize - 1
+}
+
+#[test]
+fn kazoo_and_its_recipes_work_across_a_sigkill_of_the_primary() {
+    let root = std::env::var_os("KEEL_TEST_DEBIAN_ROOT").expect(
+        "kazoo comes with `cargo xtask test` (Debian's python3-kazoo): run the tests through it",
+    );
+    let mut r = zk_ring("kazoo", 41);
+    // The primary first: kazoo (hosts in order) connects to the server that will be killed,
+    // so the session must move to another.
+    let first = primary(&r.ring);
+    let mut hosts: Vec<String> = r.zk.iter().map(|a| a.to_string()).collect();
+    hosts.swap(0, first);
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/zk/kazoo_ring.py");
+    let mut py = Command::new("python3")
+        .env(
+            "PYTHONPATH",
+            std::path::Path::new(&root).join("usr/lib/python3/dist-packages"),
+        )
+        .args([script, &hosts.join(",")])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("python3");
+    let mut said = Vec::new();
+    let mut lines = BufReader::new(py.stdout.take().unwrap()).lines();
+    for line in lines.by_ref() {
+        let line = line.unwrap();
+        said.push(line.clone());
+        if line == "KILL" {
+            let p = primary(&r.ring);
+            assert_eq!(p, first, "the primary changed before the kill");
+            r.ring.kill(p);
+            writeln!(py.stdin.as_mut().unwrap(), "killed {p}").unwrap();
+            break;
+        }
+    }
+    said.extend(lines.map_while(Result::ok));
+    let status = py.wait().unwrap();
+    let mut err = String::new();
+    py.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+    assert!(
+        status.success() && said.last().map(String::as_str) == Some("ALL OK"),
+        "kazoo:\n{}\n{err}",
+        said.join("\n")
+    );
+    assert!(
+        said.iter()
+            .any(|l| l.contains("the lock is still held by its owner"))
+    );
+}
+
+/// A ZooKeeper client at the byte level.
+struct Raw {
+    s: TcpStream,
+}
+
+struct Connected {
+    timeout: i32,
+    session: i64,
+    password: Vec<u8>,
+}
+
+impl Raw {
+    fn open(addr: SocketAddr) -> Raw {
+        let s = TcpStream::connect(addr).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+        s.set_nodelay(true).unwrap();
+        Raw { s }
+    }
+
+    fn frame(&mut self) -> Option<Vec<u8>> {
+        let mut len = [0u8; 4];
+        self.s.read_exact(&mut len).ok()?;
+        let mut b = vec![0u8; i32::from_be_bytes(len) as usize];
+        self.s.read_exact(&mut b).ok()?;
+        Some(b)
+    }
+
+    fn connect(
+        addr: SocketAddr,
+        last_zxid: i64,
+        session: i64,
+        password: &[u8],
+    ) -> (Raw, Connected) {
+        let mut raw = Raw::open(addr);
+        let mut w = Writer::default();
+        w.int(0)
+            .long(last_zxid)
+            .int(5000)
+            .long(session)
+            .buffer(password)
+            .bool(false);
+        raw.s.write_all(&w.frame()).unwrap();
+        let reply = raw.frame().expect("a connect response");
+        let mut r = Reader::new(&reply);
+        r.int().unwrap();
+        let c = Connected {
+            timeout: r.int().unwrap(),
+            session: r.long().unwrap(),
+            password: r.buffer().unwrap(),
+        };
+        (raw, c)
+    }
+
+    fn send(&mut self, xid: i32, op: i32, body: &[u8]) {
+        let mut w = Writer::default();
+        w.int(xid).int(op);
+        w.0.extend_from_slice(body);
+        self.s.write_all(&w.frame()).unwrap();
+    }
+
+    /// The next frame: (xid, zxid, err, body).
+    fn recv(&mut self) -> (i32, i64, i32, Vec<u8>) {
+        let f = self.frame().expect("a reply");
+        let mut r = Reader::new(&f);
+        (
+            r.int().unwrap(),
+            r.long().unwrap(),
+            r.int().unwrap(),
+            f[16..].to_vec(),
+        )
+    }
+
+    /// Whether the server closed the connection.
+    fn closed(&mut self) -> bool {
+        self.frame().is_none()
+    }
+}
+
+fn path_req(path: &str, watch: Option<bool>) -> Vec<u8> {
+    let mut w = Writer::default();
+    w.string(path);
+    if let Some(on) = watch {
+        w.bool(on);
+    }
+    w.0
+}
+
+fn create_req(path: &str, data: &[u8], flags: i32) -> Vec<u8> {
+    let mut w = Writer::default();
+    w.string(path)
+        .buffer(data)
+        .int(1)
+        .int(31)
+        .string("world")
+        .string("anyone")
+        .int(flags);
+    w.0
+}
+
+fn set_req(path: &str, data: &[u8]) -> Vec<u8> {
+    let mut w = Writer::default();
+    w.string(path).buffer(data).int(-1);
+    w.0
+}
+
+#[test]
+fn a_session_is_reattached_only_with_its_password_and_a_connection_acts_only_as_itself() {
+    let r = zk_ring("sessions", 42);
+    let (mut owner, c) = Raw::connect(r.zk[0], 0, 0, &[0; 16]);
+    assert!(
+        c.timeout >= 1000 && c.session != 0 && c.password.len() == 16,
+        "{}",
+        c.session
+    );
+    owner.send(1, 1, &create_req("/mine", b"", 1)); // ephemeral
+    let (xid, zxid, err, _) = owner.recv();
+    assert_eq!((xid, err), (1, 0));
+    assert!(zxid > 0, "reply headers carry the tree's zxid");
+
+    // Another server, the right password: the same session.
+    let (mut again, c2) = Raw::connect(r.zk[1], zxid, c.session, &c.password);
+    assert_eq!(
+        (c2.session, c2.password.as_slice()),
+        (c.session, c.password.as_slice())
+    );
+    again.send(1, 3, &path_req("/mine", Some(false)));
+    let (_, _, err, body) = again.recv();
+    assert_eq!(err, 0);
+    let mut stat = Reader::new(&body);
+    for _ in 0..4 {
+        stat.long().unwrap();
+    }
+    for _ in 0..3 {
+        stat.int().unwrap();
+    }
+    assert_eq!(
+        stat.long().unwrap(),
+        c.session,
+        "ephemeralOwner is the session id the client holds"
+    );
+
+    // A wrong password, and ids that were never issued (a guess near the real one, the
+    // bare counter): refused as expired (timeout 0, session 0), then closed.
+    let mut wrong = c.password.clone();
+    wrong[0] ^= 1;
+    for (id, pw) in [
+        (c.session, wrong.as_slice()),
+        (c.session ^ (1 << 33), c.password.as_slice()),
+        (c.session & 0xffff_ffff, c.password.as_slice()),
+    ] {
+        let (mut intruder, refused) = Raw::connect(r.zk[2], 0, id, pw);
+        assert_eq!((refused.timeout, refused.session), (0, 0), "{id:#x}");
+        assert!(intruder.closed(), "a refused reattach is closed");
+    }
+    // None of that touched the session: its node is still there, its owner still works.
+    owner.send(2, 4, &path_req("/mine", Some(false)));
+    assert_eq!(owner.recv().2, 0);
+    // Closing the session removes its ephemeral node (seen on the server that answered).
+    owner.send(3, -11, &[]);
+    assert_eq!(owner.recv().2, 0);
+    assert!(owner.closed());
+    let (mut later, _) = Raw::connect(r.zk[0], 0, 0, &[0; 16]);
+    later.send(1, 3, &path_req("/mine", Some(false)));
+    assert_eq!(later.recv().2, -101);
+    // And the closed session cannot be reattached, even with its password.
+    let (mut gone, refused) = Raw::connect(r.zk[0], 0, c.session, &c.password);
+    assert_eq!((refused.timeout, refused.session), (0, 0));
+    assert!(gone.closed());
+    drop(again);
+}
+
+#[test]
+fn pipelined_requests_are_answered_in_order_and_events_precede_later_replies() {
+    let r = zk_ring("ordering", 43);
+    let (mut c, _) = Raw::connect(r.zk[1], 0, 0, &[0; 16]); // a secondary most likely: writes forwarded
+    c.send(1, 1, &create_req("/o", b"0", 0));
+    assert_eq!(c.recv().2, 0);
+    // 200 requests sent before reading any reply: creates, sets, gets, existence checks.
+    let n = 200;
+    let mut sent = Vec::new();
+    for i in 0..n {
+        let xid = 10 + i;
+        match i % 4 {
+            0 => c.send(xid, 1, &create_req(&format!("/o/n{i}"), b"x", 0)),
+            1 => c.send(xid, 5, &set_req("/o", format!("{i}").as_bytes())),
+            2 => c.send(xid, 4, &path_req("/o", Some(false))),
+            _ => c.send(xid, 3, &path_req(&format!("/o/n{}", i - 3), Some(false))),
+        }
+        sent.push(xid);
+    }
+    let mut last_zxid = 0;
+    for (i, xid) in sent.iter().enumerate() {
+        let (got, zxid, err, body) = c.recv();
+        assert_eq!(got, *xid, "reply {i} out of order");
+        assert_eq!(err, 0, "request {i}");
+        assert!(zxid >= last_zxid, "zxids never go back");
+        last_zxid = zxid;
+        if i % 4 == 2 {
+            // The get sees the set sent just before it on this connection.
+            let data = Reader::new(&body).buffer().unwrap();
+            assert_eq!(data, format!("{}", i - 1).as_bytes());
+        }
+    }
+
+    // A watcher and a writer on other servers, under load from a third connection.
+    let (mut watcher, _) = Raw::connect(r.zk[0], 0, 0, &[0; 16]);
+    let (mut writer, _) = Raw::connect(r.zk[2], 0, 0, &[0; 16]);
+    for round in 0..100 {
+        watcher.send(1, 4, &path_req("/o", Some(true)));
+        let (_, _, err, _) = watcher.recv();
+        assert_eq!(err, 0);
+        writer.send(1, 5, &set_req("/o", format!("w{round}").as_bytes()));
+        let (_, write_zxid, err, _) = writer.recv();
+        assert_eq!(err, 0);
+        c.send(1000 + round, 5, &set_req("/o/n0", b"load")); // load, not read here
+        // The watcher's server may not have applied the write yet, so it may read the old
+        // value; but once a reply shows the new one, the watch's event came before it.
+        let mut event_seen = false;
+        let mut xid = 2;
+        loop {
+            watcher.send(xid, 4, &path_req("/o", Some(false)));
+            let (got, zxid, err, body) = loop {
+                let f = watcher.recv();
+                if f.0 == -1 {
+                    event_seen = true;
+                    continue;
+                }
+                break f;
+            };
+            assert_eq!((got, err), (xid, 0));
+            if Reader::new(&body).buffer().unwrap() == format!("w{round}").as_bytes() {
+                assert!(
+                    event_seen,
+                    "round {round}: the new value came before the watch's event"
+                );
+                assert!(zxid >= write_zxid);
+                break;
+            }
+            assert!(
+                xid < 100_000,
+                "round {round}: the watcher never saw the write"
+            );
+            xid += 1;
+        }
+    }
+    for _ in 0..100 {
+        assert_eq!(c.recv().2, 0);
+    }
+}
