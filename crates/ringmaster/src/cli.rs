@@ -589,6 +589,12 @@ fn print_reply(reply: &Reply) {
         Reply::Session { id, .. } => println!("session {id:#x}"),
         Reply::Status(s) => println!("{s:?}"),
         Reply::Event(e) => println!("{e:?}"),
+        Reply::Acl { acl, version, .. } => {
+            for a in acl {
+                println!("{}:{} {:#04x}", a.id.scheme, a.id.id, a.perms);
+            }
+            println!("(ACL version {version})");
+        }
     }
 }
 

@@ -5,6 +5,7 @@
 //! the protocol (`proto`) over TCP; `client` finds the primary with keel-tracker; `cli` is
 //! the `ringmaster` command line.
 
+pub mod acl;
 pub mod cli;
 pub mod client;
 pub mod proto;

@@ -149,6 +149,37 @@ pub enum Op {
         path: String,
         version: u32,
     },
+    /// `op` on behalf of a caller holding `ids` (ZooKeeper's authentication): checked
+    /// against the ACLs of the nodes it touches, as ZooKeeper checks them; a create gives
+    /// the node it makes `acl` (`auth` entries expanded to the caller's ids).
+    Guarded {
+        ids: Vec<Id>,
+        acl: Vec<Acl>,
+        op: Box<Op>,
+    },
+    /// Replaces a node's ACL; `version`: only if its ACL is at this version.
+    SetAcl {
+        path: String,
+        acl: Vec<Acl>,
+        version: Option<u32>,
+    },
+    GetAcl {
+        path: String,
+    },
+}
+
+/// An identity: `world:anyone`, `digest:user:BASE64(SHA1(user:password))`, `ip:ADDR`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Id {
+    pub scheme: String,
+    pub id: String,
+}
+
+/// One ACL entry: the permissions (`acl::READ` ...) it grants to `id`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Acl {
+    pub perms: u32,
+    pub id: Id,
 }
 
 impl Op {
@@ -164,7 +195,8 @@ impl Op {
                 | Op::OpenOnce
                 | Op::CloseSession { .. }
                 | Op::Check { .. }
-        )
+                | Op::SetAcl { .. }
+        ) || matches!(self, Op::Guarded { op, .. } if op.is_write())
     }
 
     pub fn name(&self) -> &'static str {
@@ -185,12 +217,16 @@ impl Op {
             Op::CloseSession { .. } => "close_session",
             Op::Status => "status",
             Op::Check { .. } => "check",
+            Op::Guarded { op, .. } => op.name(),
+            Op::SetAcl { .. } => "set_acl",
+            Op::GetAcl { .. } => "get_acl",
         }
     }
 
     /// The watch a read asks for, with its path.
     pub fn watch(&self) -> Option<(&str, Watch)> {
         match self {
+            Op::Guarded { op, .. } => op.watch(),
             Op::Exists {
                 path,
                 watch: Some(w),
@@ -263,6 +299,12 @@ pub enum Reply {
     Status(ServerStatus),
     /// A watch fired (sent with request id 0).
     Event(Event),
+    /// A node's ACL, the ACL's version, and the node's stat.
+    Acl {
+        acl: Vec<Acl>,
+        version: u32,
+        stat: Stat,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -315,6 +357,10 @@ pub enum Code {
     /// The client's exactly-once session is gone (expired or evicted): the write may or may
     /// not have taken effect; open a new one.
     OnceGone = 116,
+    /// The caller's ids are not granted the permission the operation needs.
+    NoAuth = 117,
+    /// An ACL that cannot be set (unknown scheme, malformed id, `auth` without ids).
+    InvalidAcl = 118,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]

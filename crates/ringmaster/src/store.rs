@@ -370,6 +370,11 @@ impl StateMachine for TreeSm {
             buf = postcard::to_extend(&(path, node), buf).map_err(io::Error::other)?;
             write_record(out, &buf)?;
         }
+        // Then the ACLs, in one last record (a checkpoint from before ACLs ends above).
+        if !t.acls.is_empty() {
+            let acls: Vec<(&String, &crate::tree::NodeAcl)> = t.acls.iter().collect();
+            write_record(out, &postcard::to_stdvec(&acls).map_err(io::Error::other)?)?;
+        }
         Ok(())
     }
 
@@ -386,6 +391,11 @@ impl StateMachine for TreeSm {
                 postcard::from_bytes(&read_record(input)?).map_err(io::Error::other)?;
             tree.nodes.insert(path, node);
         }
+        if let Some(record) = read_optional_record(input)? {
+            let acls: Vec<(String, crate::tree::NodeAcl)> =
+                postcard::from_bytes(&record).map_err(io::Error::other)?;
+            tree.acls = acls.into_iter().collect();
+        }
         self.tree = tree;
         Ok(())
     }
@@ -396,10 +406,95 @@ fn write_record(out: &mut dyn Write, bytes: &[u8]) -> io::Result<()> {
     out.write_all(bytes)
 }
 
+/// A record, or None at the clean end of the input.
+fn read_optional_record(input: &mut dyn Read) -> io::Result<Option<Vec<u8>>> {
+    let mut first = [0u8; 1];
+    loop {
+        match input.read(&mut first) {
+            Ok(0) => return Ok(None),
+            Ok(_) => break,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    let mut rest = [0u8; 3];
+    input.read_exact(&mut rest)?;
+    let len = u32::from_le_bytes([first[0], rest[0], rest[1], rest[2]]) as usize;
+    let mut bytes = vec![0u8; len];
+    input.read_exact(&mut bytes)?;
+    Ok(Some(bytes))
+}
+
 fn read_record(input: &mut dyn Read) -> io::Result<Vec<u8>> {
     let mut len = [0u8; 4];
     input.read_exact(&mut len)?;
     let mut bytes = vec![0u8; u32::from_le_bytes(len) as usize];
     input.read_exact(&mut bytes)?;
     Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::proto::{Acl, CreateMode, Id};
+    use crate::tree::Txn;
+
+    fn create(path: &str) -> Op {
+        Op::Create {
+            path: path.into(),
+            data: b"x".to_vec(),
+            mode: CreateMode::Persistent,
+            make_parents: false,
+            ok_if_exists: false,
+        }
+    }
+
+    #[test]
+    fn acls_survive_a_checkpoint_and_one_from_before_acls_loads() {
+        let mut sm = TreeSm::new(Tree::default());
+        for path in ["/open", "/closed"] {
+            sm.tree
+                .apply(&Txn {
+                    session: 0,
+                    time_ms: 1,
+                    op: create(path),
+                })
+                .unwrap();
+        }
+        let bob = Acl {
+            perms: crate::acl::READ,
+            id: Id {
+                scheme: "digest".into(),
+                id: crate::acl::digest_id("bob:pw"),
+            },
+        };
+        let set = Op::SetAcl {
+            path: "/closed".into(),
+            acl: vec![bob.clone()],
+            version: None,
+        };
+        sm.tree
+            .apply(&Txn {
+                session: 0,
+                time_ms: 2,
+                op: set,
+            })
+            .unwrap();
+        let mut bytes = Vec::new();
+        sm.save(&mut bytes).unwrap();
+        let mut back = TreeSm::new(Tree::default());
+        back.load(&mut bytes.as_slice()).unwrap();
+        assert_eq!(back.tree.acl_of("/closed"), (vec![bob], 1));
+        assert_eq!(back.tree.acl_of("/open"), (crate::acl::open(), 0));
+        assert_eq!(back.tree.nodes.len(), sm.tree.nodes.len());
+        // A checkpoint written before ACLs existed: the same records without the last one.
+        let mut old = TreeSm::new(Tree::default());
+        old.tree.nodes = sm.tree.nodes.clone();
+        let mut old_bytes = Vec::new();
+        old.save(&mut old_bytes).unwrap();
+        let mut loaded = TreeSm::new(Tree::default());
+        loaded.load(&mut old_bytes.as_slice()).unwrap();
+        assert!(loaded.tree.acls.is_empty());
+        assert_eq!(loaded.tree.nodes.len(), sm.tree.nodes.len());
+    }
 }

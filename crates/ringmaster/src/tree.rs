@@ -3,7 +3,7 @@
 //! [`Tree::apply`]; the same transactions in the same order give the same tree everywhere,
 //! which is what lets keel-replication replicate it.
 
-use crate::proto::{Code, CreateMode, Error, Event, EventKind, Op, Reply, Stat};
+use crate::proto::{Acl, Code, CreateMode, Error, Event, EventKind, Id, Op, Reply, Stat};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -56,9 +56,19 @@ pub struct Tree {
     pub zxid: u64,
     pub next_session: u64,
     pub limits: Limits,
+    /// The ACLs of nodes that have one other than the open ACL, with their versions.
+    #[serde(default)]
+    pub acls: BTreeMap<String, NodeAcl>,
     /// Events of the last `apply`, for watches.
     #[serde(skip)]
     pub events: Vec<Event>,
+}
+
+/// A node's ACL and how often it was set (ZooKeeper's `aversion`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NodeAcl {
+    pub version: u32,
+    pub acl: Vec<Acl>,
 }
 
 impl Default for Tree {
@@ -79,6 +89,7 @@ impl Default for Tree {
             zxid: 0,
             next_session: 1,
             limits: Limits::default(),
+            acls: BTreeMap::new(),
             events: Vec::new(),
         }
     }
@@ -164,6 +175,8 @@ enum Change {
     },
     SessionOpened(u64),
     SessionClosed(u64, Session),
+    /// A node's ACL before a change (None: it had the open ACL).
+    Acl(String, Option<NodeAcl>),
 }
 
 type Undo = Vec<Change>;
@@ -249,6 +262,14 @@ impl Tree {
                 Change::SessionClosed(id, session) => {
                     self.sessions.insert(id, session);
                 }
+                Change::Acl(path, old) => match old {
+                    Some(a) => {
+                        self.acls.insert(path, a);
+                    }
+                    None => {
+                        self.acls.remove(&path);
+                    }
+                },
             }
         }
     }
@@ -357,6 +378,38 @@ impl Tree {
                 let stat = node.stat.clone();
                 self.event(EventKind::DataChanged, path, zxid);
                 Ok(Reply::Stat(stat))
+            }
+            Op::Guarded { ids, acl, op } => {
+                self.guarded_write(ids, acl, op, session, now, zxid, undo)
+            }
+            Op::SetAcl { path, acl, version } => {
+                check_path(path, &self.limits)?;
+                let stat = self
+                    .nodes
+                    .get(path)
+                    .ok_or_else(|| err(Code::NoNode, format!("{path} does not exist")))?
+                    .stat
+                    .clone();
+                let current = self.acls.get(path).map(|a| a.version).unwrap_or(0);
+                if let Some(v) = version
+                    && *v != current
+                {
+                    return Err(err(
+                        Code::BadVersion,
+                        format!("{path}'s ACL is at version {current}, not {v}"),
+                    ));
+                }
+                let new = NodeAcl {
+                    version: current + 1,
+                    acl: acl.clone(),
+                };
+                let old = self.acls.insert(path.clone(), new);
+                undo.push(Change::Acl(path.clone(), old));
+                Ok(Reply::Acl {
+                    acl: acl.clone(),
+                    version: current + 1,
+                    stat,
+                })
             }
             Op::Check { path, version } => {
                 check_path(path, &self.limits)?;
@@ -617,6 +670,9 @@ impl Tree {
         let node = self.nodes.remove(path).expect("checked");
         let owner = node.stat.ephemeral_owner;
         undo.push(Change::Removed(path.to_string(), node));
+        if let Some(acl) = self.acls.remove(path) {
+            undo.push(Change::Acl(path.to_string(), Some(acl)));
+        }
         if owner != 0
             && let Some(s) = self.sessions.get_mut(&owner)
             && s.ephemerals.remove(path)
@@ -633,6 +689,102 @@ impl Tree {
         Ok(())
     }
 
+    /// The ACL of `path` (the open one if it has none of its own).
+    pub fn acl_of(&self, path: &str) -> (Vec<Acl>, u32) {
+        match self.acls.get(path) {
+            Some(a) => (a.acl.clone(), a.version),
+            None => (crate::acl::open(), 0),
+        }
+    }
+
+    /// NoAuth unless `path`'s ACL grants `perm` to `ids`; a missing node passes (the
+    /// operation itself then answers NoNode).
+    fn allow(&self, path: &str, perm: u32, ids: &[Id]) -> Result<(), Error> {
+        let Some(a) = self.acls.get(path) else {
+            return Ok(());
+        };
+        if !self.nodes.contains_key(path) || crate::acl::permits(&a.acl, perm, ids) {
+            return Ok(());
+        }
+        let names: Vec<String> = ids
+            .iter()
+            .map(|i| format!("{}:{}", i.scheme, i.id))
+            .collect();
+        Err(err(
+            Code::NoAuth,
+            format!(
+                "{path}'s ACL does not grant {} to [{}]",
+                crate::acl::name(perm),
+                names.join(", ")
+            ),
+        ))
+    }
+
+    /// A write on behalf of a caller holding `ids`: checked as ZooKeeper checks it, then
+    /// applied; a create's node gets `acl`.
+    #[allow(clippy::too_many_arguments)]
+    fn guarded_write(
+        &mut self,
+        ids: &[Id],
+        acl: &[Acl],
+        op: &Op,
+        session: u64,
+        now: u64,
+        zxid: u64,
+        undo: &mut Undo,
+    ) -> Result<Reply, Error> {
+        use crate::acl::{ADMIN, CREATE, DELETE, READ, WRITE};
+        let parent = |p: &str| parent_of(p).map(|(parent, _)| parent.to_owned());
+        match op {
+            Op::Create { path, .. } => {
+                let acl = crate::acl::resolve(acl, ids).map_err(|e| err(Code::InvalidAcl, e))?;
+                if let Some(p) = parent(path) {
+                    self.allow(&p, CREATE, ids)?;
+                }
+                let reply = self.write(op, session, now, zxid, undo)?;
+                if let Reply::Created { path, .. } = &reply
+                    && acl != crate::acl::open()
+                {
+                    let old = self.acls.insert(path.clone(), NodeAcl { version: 0, acl });
+                    undo.push(Change::Acl(path.clone(), old));
+                }
+                Ok(reply)
+            }
+            Op::Delete { path, .. } => {
+                if let Some(p) = parent(path) {
+                    self.allow(&p, DELETE, ids)?;
+                }
+                self.write(op, session, now, zxid, undo)
+            }
+            Op::SetData { path, .. } => {
+                self.allow(path, WRITE, ids)?;
+                self.write(op, session, now, zxid, undo)
+            }
+            Op::Check { path, .. } => {
+                self.allow(path, READ, ids)?;
+                self.write(op, session, now, zxid, undo)
+            }
+            Op::SetAcl {
+                path,
+                acl: new,
+                version,
+            } => {
+                let new = crate::acl::resolve(new, ids).map_err(|e| err(Code::InvalidAcl, e))?;
+                self.allow(path, ADMIN, ids)?;
+                let resolved = Op::SetAcl {
+                    path: path.clone(),
+                    acl: new,
+                    version: *version,
+                };
+                self.write(&resolved, session, now, zxid, undo)
+            }
+            other => Err(err(
+                Code::BadArguments,
+                format!("{} cannot be guarded", other.name()),
+            )),
+        }
+    }
+
     /// Answers a read.
     pub fn read(&self, op: &Op) -> Result<Reply, Error> {
         let get = |path: &str| -> Result<&Node, Error> {
@@ -642,6 +794,36 @@ impl Tree {
                 .ok_or_else(|| err(Code::NoNode, format!("{path} does not exist")))
         };
         match op {
+            Op::Guarded { ids, op, .. } => {
+                use crate::acl::{ADMIN, READ};
+                match op.as_ref() {
+                    Op::GetData { path, .. } | Op::GetChildren { path, .. } => {
+                        self.allow(path, READ, ids)?
+                    }
+                    Op::GetAcl { path } => {
+                        if self.allow(path, READ, ids).is_err() {
+                            self.allow(path, ADMIN, ids)?
+                        }
+                    }
+                    Op::Exists { .. } | Op::Sync => {}
+                    other => {
+                        return Err(err(
+                            Code::BadArguments,
+                            format!("{} cannot be guarded", other.name()),
+                        ));
+                    }
+                }
+                self.read(op)
+            }
+            Op::GetAcl { path } => {
+                let n = get(path)?;
+                let (acl, version) = self.acl_of(path);
+                Ok(Reply::Acl {
+                    acl,
+                    version,
+                    stat: n.stat.clone(),
+                })
+            }
             Op::Exists { path, .. } => {
                 check_path(path, &self.limits)?;
                 Ok(Reply::Exists(self.nodes.get(path).map(|n| n.stat.clone())))

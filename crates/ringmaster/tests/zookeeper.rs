@@ -125,6 +125,59 @@ fn kazoo_and_its_recipes_work_across_a_sigkill_of_the_primary() {
     );
 }
 
+fn python(root: &std::ffi::OsStr, script: &str, hosts: &str) -> std::process::Output {
+    Command::new("python3")
+        .env(
+            "PYTHONPATH",
+            std::path::Path::new(root).join("usr/lib/python3/dist-packages"),
+        )
+        .args([script, hosts])
+        .output()
+        .expect("python3")
+}
+
+#[test]
+fn acls_of_the_world_auth_and_digest_schemes_are_enforced_on_every_operation() {
+    let root = std::env::var_os("KEEL_TEST_DEBIAN_ROOT").expect(
+        "kazoo comes with `cargo xtask test` (Debian's python3-kazoo): run the tests through it",
+    );
+    // The in-memory backend here; the replicated one runs the same tree code (and the
+    // ACLs survive its checkpoints: store::tests).
+    let zk = free_port();
+    let mut server = Command::new(BIN)
+        .args([
+            "serve",
+            "--memory",
+            "--id",
+            "1",
+            "--listen",
+            &free_port().to_string(),
+        ])
+        .args(["--zk-addr", &zk.to_string()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut ready = String::new();
+    BufReader::new(server.stdout.take().unwrap())
+        .read_line(&mut ready)
+        .unwrap();
+    assert!(ready.contains("ready"), "{ready}");
+    let out = python(
+        &root,
+        concat!(env!("CARGO_MANIFEST_DIR"), "/tests/zk/kazoo_acl.py"),
+        &zk.to_string(),
+    );
+    let _ = server.kill();
+    let _ = server.wait();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && said.trim_end().ends_with("ALL OK"),
+        "kazoo:\n{said}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 /// A ZooKeeper client at the byte level.
 struct Raw {
     s: TcpStream,

@@ -21,7 +21,7 @@ mod words;
 pub use session::Secret;
 
 use crate::proto::{
-    Code, CreateMode, Error, Event, EventKind, Op, Reply, Request, Stat, Watch, WatchKind,
+    Acl, Code, CreateMode, Error, Event, EventKind, Id, Op, Reply, Request, Stat, Watch, WatchKind,
 };
 use crate::server::{Notify, Server};
 use crate::store::{AfterRead, Store};
@@ -77,6 +77,7 @@ mod err {
     pub const OPERATION_TIMEOUT: i32 = -7;
     pub const BAD_ARGUMENTS: i32 = -8;
     pub const NO_NODE: i32 = -101;
+    pub const NO_AUTH: i32 = -102;
     pub const BAD_VERSION: i32 = -103;
     pub const NO_CHILDREN_FOR_EPHEMERALS: i32 = -108;
     pub const NODE_EXISTS: i32 = -110;
@@ -96,6 +97,8 @@ fn code_of(e: &Error) -> i32 {
         Code::NotEmpty => err::NOT_EMPTY,
         Code::NoChildrenForEphemerals => err::NO_CHILDREN_FOR_EPHEMERALS,
         Code::SessionExpired => err::SESSION_EXPIRED,
+        Code::NoAuth => err::NO_AUTH,
+        Code::InvalidAcl => err::INVALID_ACL,
         Code::InvalidPath | Code::DataTooLarge | Code::BadArguments => err::BAD_ARGUMENTS,
         Code::Timeout => err::OPERATION_TIMEOUT,
         // No primary reachable right now: the client retries, as after a lost connection.
@@ -221,6 +224,10 @@ async fn connection<S: Store>(
             session,
             min_seq: 0,
             peer,
+            ids: vec![Id {
+                scheme: "ip".into(),
+                id: peer.ip().to_string(),
+            }],
         };
         c.serve(&mut rd).await
     }
@@ -271,6 +278,8 @@ struct Conn<'a, S> {
     /// The highest sequence number this connection has seen: its reads wait for it.
     min_seq: u64,
     peer: std::net::SocketAddr,
+    /// Who the caller is, for ACLs: its address, and every id it authenticated.
+    ids: Vec<Id>,
 }
 
 /// What a request comes to: ZooKeeper's error code, the reply record, and whether the
@@ -326,6 +335,7 @@ fn version(v: i32) -> Option<u32> {
 struct Create {
     path: String,
     data: Vec<u8>,
+    acl: Vec<Acl>,
     mode: Result<CreateMode, i32>,
 }
 
@@ -347,20 +357,27 @@ impl Create {
             4..=6 => Err(err::UNIMPLEMENTED),
             _ => Err(err::BAD_ARGUMENTS),
         };
-        let mode = match session::check_acls(&acls) {
-            Ok(()) => mode,
-            Err(code) => Err(code),
-        };
-        Ok(Create { path, data, mode })
+        Ok(Create {
+            path,
+            data,
+            acl: acls,
+            mode,
+        })
     }
 
-    fn op(self) -> Result<Op, i32> {
-        Ok(Op::Create {
+    /// The create, as the caller holding `ids`.
+    fn op(self, ids: &[Id]) -> Result<Op, i32> {
+        let create = Op::Create {
             path: self.path,
             data: self.data,
             mode: self.mode?,
             make_parents: false,
             ok_if_exists: false,
+        };
+        Ok(Op::Guarded {
+            ids: ids.to_vec(),
+            acl: self.acl,
+            op: Box::new(create),
         })
     }
 }
@@ -421,6 +438,16 @@ impl<S: Store> Conn<'_, S> {
         self.server.store.inspect(|t| t.zxid).await.unwrap_or(0) as i64
     }
 
+    /// `op` as this connection's caller: checked against the ACLs it touches.
+    async fn guarded(&mut self, op: Op) -> Result<Reply, Error> {
+        let op = Op::Guarded {
+            ids: self.ids.clone(),
+            acl: Vec::new(),
+            op: Box::new(op),
+        };
+        self.call(op).await
+    }
+
     async fn call(&mut self, op: Op) -> Result<Reply, Error> {
         let request = Request {
             id: 0,
@@ -435,6 +462,11 @@ impl<S: Store> Conn<'_, S> {
     }
 
     fn stat(&self, w: &mut Writer, s: &Stat) {
+        self.stat_with(w, s, 0);
+    }
+
+    /// A stat with its ACL version (`aversion`), which only ACL replies know.
+    fn stat_with(&self, w: &mut Writer, s: &Stat, aversion: u32) {
         let owner = if s.ephemeral_owner == 0 {
             0
         } else {
@@ -446,7 +478,7 @@ impl<S: Store> Conn<'_, S> {
             .long(s.mtime as i64)
             .int(s.version as i32)
             .int(s.cversion as i32)
-            .int(0) // aversion: ACLs do not change yet
+            .int(aversion as i32)
             .long(owner)
             .int(s.data_length as i32)
             .int(s.num_children as i32)
@@ -457,7 +489,7 @@ impl<S: Store> Conn<'_, S> {
         use opcode::*;
         Ok(match kind {
             CREATE | CREATE2 | CREATE_CONTAINER | CREATE_TTL => {
-                let op = match Create::parse(r, kind == CREATE_TTL)?.op() {
+                let op = match Create::parse(r, kind == CREATE_TTL)?.op(&self.ids) {
                     Ok(op) => op,
                     Err(code) => return Ok(Answer::err(code)),
                 };
@@ -478,7 +510,7 @@ impl<S: Store> Conn<'_, S> {
                 let path = r.string()?;
                 let v = version(r.int()?);
                 match self
-                    .call(Op::Delete {
+                    .guarded(Op::Delete {
                         path,
                         version: v,
                         cascade: false,
@@ -492,7 +524,7 @@ impl<S: Store> Conn<'_, S> {
             EXISTS => {
                 let path = r.string()?;
                 let watch = data_watch(r.bool()?);
-                match self.call(Op::Exists { path, watch }).await {
+                match self.guarded(Op::Exists { path, watch }).await {
                     Ok(Reply::Exists(Some(stat))) => self.stat_answer(&stat),
                     Ok(Reply::Exists(None)) => Answer::err(err::NO_NODE),
                     Ok(other) => unexpected(&other),
@@ -503,7 +535,7 @@ impl<S: Store> Conn<'_, S> {
                 let path = r.string()?;
                 let watch = r.bool()?;
                 let reply = self
-                    .call(Op::GetData {
+                    .guarded(Op::GetData {
                         path: path.clone(),
                         watch: data_watch(watch),
                     })
@@ -530,7 +562,7 @@ impl<S: Store> Conn<'_, S> {
                 let data = r.buffer()?;
                 let v = version(r.int()?);
                 match self
-                    .call(Op::SetData {
+                    .guarded(Op::SetData {
                         path,
                         data,
                         version: v,
@@ -544,27 +576,46 @@ impl<S: Store> Conn<'_, S> {
             }
             GET_ACL => {
                 let path = r.string()?;
-                match self.call(Op::Exists { path, watch: None }).await {
-                    Ok(Reply::Exists(Some(stat))) => {
+                match self.guarded(Op::GetAcl { path }).await {
+                    Ok(Reply::Acl {
+                        mut acl,
+                        version,
+                        stat,
+                    }) => {
+                        // A caller without ADMIN does not see digest hashes (as ZooKeeper).
+                        if !crate::acl::permits(&acl, crate::acl::ADMIN, &self.ids) {
+                            for a in acl.iter_mut().filter(|a| a.id.scheme == "digest") {
+                                let user = a.id.id.split(':').next().unwrap_or_default().to_owned();
+                                a.id.id = format!("{user}:x");
+                            }
+                        }
                         let mut w = Writer::default();
-                        session::put_open_acl(&mut w);
-                        self.stat(&mut w, &stat);
+                        session::put_acls(&mut w, &acl);
+                        self.stat_with(&mut w, &stat, version);
                         Answer::ok(w)
                     }
-                    Ok(_) => Answer::err(err::NO_NODE),
+                    Ok(other) => unexpected(&other),
                     Err(e) => Answer::of(&e),
                 }
             }
             SET_ACL => {
                 let path = r.string()?;
-                let acls = session::acls(r)?;
-                let _version = r.int()?;
-                if let Err(code) = session::check_acls(&acls) {
-                    return Ok(Answer::err(code));
-                }
-                match self.call(Op::Exists { path, watch: None }).await {
-                    Ok(Reply::Exists(Some(stat))) => self.stat_answer(&stat),
-                    Ok(_) => Answer::err(err::NO_NODE),
+                let acl = session::acls(r)?;
+                let v = version(r.int()?);
+                match self
+                    .guarded(Op::SetAcl {
+                        path,
+                        acl,
+                        version: v,
+                    })
+                    .await
+                {
+                    Ok(Reply::Acl { version, stat, .. }) => {
+                        let mut w = Writer::default();
+                        self.stat_with(&mut w, &stat, version);
+                        Answer::ok(w)
+                    }
+                    Ok(other) => unexpected(&other),
                     Err(e) => Answer::of(&e),
                 }
             }
@@ -577,7 +628,7 @@ impl<S: Store> Conn<'_, S> {
                     after: None,
                     limit: 0,
                 };
-                match self.call(op).await {
+                match self.guarded(op).await {
                     Ok(Reply::Children { names, stat, .. }) => {
                         let mut w = Writer::default();
                         w.strings(&names);
@@ -615,7 +666,7 @@ impl<S: Store> Conn<'_, S> {
                 let path = r.string()?;
                 let v = r.int()?;
                 match self
-                    .call(Op::Check {
+                    .guarded(Op::Check {
                         path: path.clone(),
                         version: v.max(0) as u32,
                     })
@@ -640,12 +691,28 @@ impl<S: Store> Conn<'_, S> {
             AUTH => {
                 let _type = r.int()?;
                 let scheme = r.string()?;
-                let _auth = r.buffer()?;
-                tracing::info!(scheme, "zookeeper auth is not supported yet; refused");
-                Answer {
-                    err: err::AUTH_FAILED,
-                    body: Vec::new(),
-                    close: true,
+                let auth = r.buffer()?;
+                let user_password = String::from_utf8_lossy(&auth).into_owned();
+                if scheme == "digest" && user_password.contains(':') {
+                    let id = Id {
+                        scheme,
+                        id: crate::acl::digest_id(&user_password),
+                    };
+                    if !self.ids.contains(&id) {
+                        self.ids.push(id);
+                    }
+                    Answer::empty()
+                } else {
+                    // As ZooKeeper: a scheme it does not know fails, and the connection closes.
+                    tracing::info!(
+                        scheme,
+                        "zookeeper auth refused: only digest (user:password) is supported"
+                    );
+                    Answer {
+                        err: err::AUTH_FAILED,
+                        body: Vec::new(),
+                        close: true,
+                    }
                 }
             }
             SET_WATCHES | SET_WATCHES2 => self.set_watches(r, kind == SET_WATCHES2).await?,
@@ -678,25 +745,34 @@ impl<S: Store> Conn<'_, S> {
             }
             GET_ALL_CHILDREN_NUMBER => {
                 let path = r.string()?;
+                let ids = self.ids.clone();
                 let counted = self
                     .server
                     .store
                     .inspect(move |t| {
+                        if t.nodes.contains_key(&path)
+                            && !crate::acl::permits(&t.acl_of(&path).0, crate::acl::READ, &ids)
+                        {
+                            return Some(None);
+                        }
                         t.nodes.contains_key(&path).then(|| {
                             let below = if path == "/" {
                                 "/".to_owned()
                             } else {
                                 format!("{path}/")
                             };
-                            t.nodes
-                                .range(below.clone()..)
-                                .take_while(|(p, _)| p.starts_with(&below))
-                                .count()
+                            Some(
+                                t.nodes
+                                    .range(below.clone()..)
+                                    .take_while(|(p, _)| p.starts_with(&below))
+                                    .count(),
+                            )
                         })
                     })
                     .await;
                 match counted {
-                    Ok(Some(n)) => {
+                    Ok(Some(None)) => Answer::err(err::NO_AUTH),
+                    Ok(Some(Some(n))) => {
                         let mut w = Writer::default();
                         w.int(n as i32);
                         Answer::ok(w)
@@ -803,9 +879,9 @@ impl<S: Store> Conn<'_, S> {
             }
             let op = match kind {
                 opcode::CREATE | opcode::CREATE2 | opcode::CREATE_CONTAINER => {
-                    Create::parse(r, false)?.op()
+                    Create::parse(r, false)?.op(&self.ids)
                 }
-                opcode::CREATE_TTL => Create::parse(r, true)?.op(),
+                opcode::CREATE_TTL => Create::parse(r, true)?.op(&self.ids),
                 opcode::DELETE => {
                     let path = r.string()?;
                     Ok(Op::Delete {
@@ -834,7 +910,12 @@ impl<S: Store> Conn<'_, S> {
                 other => return Err(Malformed(format!("op type {other} in a multi"))),
             };
             match op {
-                Ok(op) => ops.push(op),
+                Ok(op @ Op::Guarded { .. }) => ops.push(op),
+                Ok(op) => ops.push(Op::Guarded {
+                    ids: self.ids.clone(),
+                    acl: Vec::new(),
+                    op: Box::new(op),
+                }),
                 Err(code) => {
                     refused.get_or_insert((kinds.len(), code));
                     ops.push(Op::Check {

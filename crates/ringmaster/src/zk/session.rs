@@ -1,11 +1,10 @@
 //! Connecting: ZooKeeper's ConnectRequest and ConnectResponse, new sessions and reattaches,
 //! and what a client sees of a session: its public id and password, both MACs of the tree's
-//! session id under the ring's secret. (ACL records are read here too; only the open ACL
-//! is accepted until ACLs are enforced.)
+//! session id under the ring's secret. (ACL records are read and written here too.)
 
 use super::jute::{Malformed, Reader, Writer};
 use super::{CATCH_UP, Config};
-use crate::proto::{Code, Op, Reply, Request};
+use crate::proto::{Acl, Code, Id, Op, Reply, Request};
 use crate::server::{Notify, Server};
 use crate::store::Store;
 use hmac::{Hmac, Mac};
@@ -225,33 +224,28 @@ pub async fn establish<S: Store>(
     Ok(Some(id))
 }
 
-/// An ACL: perms, scheme, id.
-pub type Acl = (i32, String, String);
-
+/// A vector of ACL records.
 pub fn acls(r: &mut Reader<'_>) -> Result<Vec<Acl>, Malformed> {
     let n = r.count()?;
     (0..n)
-        .map(|_| Ok((r.int()?, r.string()?, r.string()?)))
+        .map(|_| {
+            let perms = r.int()? as u32;
+            let scheme = r.string()?;
+            let id = r.string()?;
+            Ok(Acl {
+                perms,
+                id: Id { scheme, id },
+            })
+        })
         .collect()
 }
 
-/// Until ACLs are enforced, only the open ACL (world:anyone, all permissions) is accepted:
-/// a client asking for less is refused rather than given a node anyone may change.
-pub fn check_acls(acls: &[Acl]) -> Result<(), i32> {
-    let open = |(perms, scheme, id): &Acl| *perms == 31 && scheme == "world" && id == "anyone";
-    if acls.is_empty() || !acls.iter().all(open) {
-        tracing::info!(
-            ?acls,
-            "refused: only the open ACL (world:anyone, all) is supported yet"
-        );
-        return Err(super::err::INVALID_ACL);
+/// A vector of ACL records, as written.
+pub fn put_acls(w: &mut Writer, acl: &[Acl]) {
+    w.int(acl.len() as i32);
+    for a in acl {
+        w.int(a.perms as i32).string(&a.id.scheme).string(&a.id.id);
     }
-    Ok(())
-}
-
-/// The open ACL, as a vector of one.
-pub fn put_open_acl(w: &mut Writer) {
-    w.int(1).int(31).string("world").string("anyone");
 }
 
 #[cfg(test)]
