@@ -427,3 +427,67 @@ fn pipelined_requests_are_answered_in_order_and_events_precede_later_replies() {
         assert_eq!(c.recv().2, 0);
     }
 }
+
+/// A four-letter word's answer: sent raw, answered in text, then the server closes.
+fn word(addr: SocketAddr, w: &str) -> String {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    s.write_all(w.as_bytes()).unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).unwrap();
+    out
+}
+
+#[test]
+fn four_letter_words_answer_in_zookeepers_formats_and_bad_frames_are_refused() {
+    let r = zk_ring("words", 44);
+    let p = primary(&r.ring);
+    assert_eq!(word(r.zk[p], "ruok"), "imok");
+    assert_eq!(word(r.zk[p], "isro"), "rw");
+    let srvr = word(r.zk[p], "srvr");
+    assert!(srvr.starts_with("Zookeeper version: 3.8.0"), "{srvr}");
+    assert!(
+        srvr.contains("Mode: leader") && srvr.contains("Node count: "),
+        "{srvr}"
+    );
+    let other = word(r.zk[(p + 1) % 3], "stat");
+    assert!(other.contains("Mode: follower"), "{other}");
+    let mntr = word(r.zk[p], "mntr");
+    let fields: std::collections::HashMap<&str, &str> =
+        mntr.lines().filter_map(|l| l.split_once('\t')).collect();
+    assert_eq!(fields.get("zk_server_state"), Some(&"leader"), "{mntr}");
+    assert!(
+        fields
+            .get("zk_znode_count")
+            .and_then(|n| n.parse::<u64>().ok())
+            .is_some(),
+        "{mntr}"
+    );
+    assert!(word(r.zk[p], "envi").starts_with("Environment:\nzookeeper.version="));
+    assert!(word(r.zk[p], "wchc").contains("not in the whitelist"));
+
+    // A frame longer than any request, and a request with a truncated body: the connection
+    // is closed (ZooKeeper's answer to both), and the server serves the next one.
+    let mut huge = TcpStream::connect(r.zk[p]).unwrap();
+    huge.set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    huge.write_all(&(64_i32 << 20).to_be_bytes()).unwrap();
+    let mut buf = [0u8; 1];
+    assert_eq!(
+        huge.read(&mut buf).unwrap_or(0),
+        0,
+        "an oversized frame is closed on"
+    );
+    let (mut c, _) = Raw::connect(r.zk[p], 0, 0, &[0; 16]);
+    c.send(1, 4, &[0, 0, 0, 9, b'/']); // a path of 9 bytes with 1 present
+    let (xid, _, err, _) = c.recv();
+    assert_eq!((xid, err), (1, -5), "MarshallingError");
+    assert!(c.closed());
+    let (mut fine, _) = Raw::connect(r.zk[p], 0, 0, &[0; 16]);
+    fine.send(1, 3, &path_req("/", Some(false)));
+    assert_eq!(fine.recv().2, 0);
+    // An opcode it does not know: Unimplemented, then closed.
+    fine.send(2, 77, &[]);
+    assert_eq!(fine.recv().2, -6);
+    assert!(fine.closed());
+}
