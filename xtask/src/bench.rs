@@ -98,19 +98,16 @@ pub fn run(project: &Project, suite: &str, runs: usize) -> Result<()> {
         }
         "ringmaster" => {
             let why = "the ringmaster benchmark compares against Apache ZooKeeper";
-            system_program("java", why, "zookeeper")?;
-            let jar = std::path::Path::new("/usr/share/java/zookeeper.jar");
-            if !jar.is_file() {
-                bail!(
-                    "{why}, whose {} is missing: `apt-get install zookeeper` (Debian)",
-                    jar.display()
-                );
-            }
+            system_program("java", why, "default-jre-headless")?;
+            // Debian's ZooKeeper, unpacked into the tool cache as the tests get it.
+            let cache = crate::native::toolcache::Cache::locate()?;
+            let zookeeper = crate::build::test_tools::zookeeper(&cache.root.join("zookeeper"))
+                .with_context(|| format!("{why}: fetching Debian's zookeeper"))?;
             example(
                 project,
                 "keel-ringmaster",
                 "ringmaster-bench",
-                &["--zookeeper-jar".into(), jar.display().to_string()],
+                &["--zookeeper".into(), zookeeper.display().to_string()],
             )
         }
         other => bail!(

@@ -3,20 +3,23 @@
 //! under the same workload in one run.
 //!
 //! Workload: `--clients` callers, each on its own nodes with 64-byte data: creates for
-//! `--seconds`, then sets of those nodes, then gets of them. ringmaster through its client
-//! library (which follows the primary); ZooKeeper through its binary protocol (jute), one
-//! connection per caller, spread over the three members as ZooKeeper clients are.
+//! `--seconds`, then sets of those nodes, then gets of them, then cycles of ZooKeeper's
+//! lock recipe (an ephemeral sequential node, the children, a watch on the predecessor
+//! until it goes, delete: four callers per lock). Both systems through the same client:
+//! ZooKeeper's binary protocol (jute), one connection per caller, spread over the three
+//! servers as ZooKeeper clients are (ringmaster's `--zk-addr` listeners).
 //! Then: a ringmaster server's time from process start to ready with one million nodes
 //! (its checkpoint) on disk.
 //!
 //! Servers are this program re-executed as `serve ...` (the ringmaster command line).
-//! Usage: ringmaster-bench --zookeeper-jar PATH [--clients N] [--seconds S]
+//! Usage: ringmaster-bench --zookeeper RUNNER [--clients N] [--seconds S]
+//! (RUNNER: a script running a Java class with ZooKeeper on the class path; `cargo xtask
+//! bench ringmaster` makes one from Debian's package.)
 //! The last line compares create throughput as JSON.
 
 use keel_replication::StateMachine;
 use keel_replication::checkpoint::{self, Header};
 use keel_replication::types::{Member, Membership};
-use keel_ringmaster::client::Client;
 use keel_ringmaster::proto::{CreateMode, Op};
 use keel_ringmaster::store::TreeSm;
 use keel_ringmaster::tree::{Tree, Txn};
@@ -26,7 +29,6 @@ use std::io::{BufReader, BufWriter, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 const CLUSTER: u64 = 77;
@@ -39,22 +41,45 @@ enum Phase {
     Create,
     Set,
     Get,
+    /// Lock recipe cycles, `LOCK_SHARERS` callers per lock.
+    Lock,
 }
 
-const PHASES: [Phase; 4] = [Phase::Warm, Phase::Create, Phase::Set, Phase::Get];
+const PHASES: [Phase; 5] = [
+    Phase::Warm,
+    Phase::Create,
+    Phase::Set,
+    Phase::Get,
+    Phase::Lock,
+];
+const LOCK_SHARERS: usize = 4;
 
 fn node(phase: Phase, c: usize, i: u64, made: u64) -> String {
     match phase {
         Phase::Warm => format!("/bench/warm{c}-{i}"),
         Phase::Create => format!("/bench/c{c}-{i}"),
         Phase::Set | Phase::Get => format!("/bench/c{c}-{}", i % made.max(1)),
+        Phase::Lock => format!("/bench/lock{}", c / LOCK_SHARERS),
     }
 }
 
 // ---- ringmaster ---------------------------------------------------------------------------
 
-fn ringmaster_load(clients: usize, seconds: u64, root: &Path) -> Vec<Load> {
-    let args = ["--election-timeout-ms", "1000", "--heartbeat-ms", "100"];
+/// A three-server ring with a ZooKeeper listener on each; kept running while it is held.
+fn start_ringmaster(root: &Path) -> (LocalRing, Vec<SocketAddr>) {
+    let secret = root.join("zk-secret");
+    std::fs::create_dir_all(root).unwrap();
+    std::fs::write(&secret, b"the bench ring's shared secret").unwrap();
+    let args = [
+        "--election-timeout-ms",
+        "1000",
+        "--heartbeat-ms",
+        "100",
+        "--zk-secret-file",
+        secret.to_str().unwrap(),
+    ];
+    let zk: Vec<SocketAddr> = (0..3).map(|_| free_port()).collect();
+    let zk_args: Vec<String> = zk.iter().map(|a| a.to_string()).collect();
     let mut ring = LocalRing::new(
         std::env::current_exe().unwrap(),
         root.join("rm"),
@@ -62,74 +87,10 @@ fn ringmaster_load(clients: usize, seconds: u64, root: &Path) -> Vec<Load> {
         3,
         &args,
     )
-    .announce_servers();
+    .announce_servers()
+    .per_replica("--zk-addr", &zk_args);
     ring.start_all();
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    let servers = ring.servers();
-    rt.block_on(async {
-        let (client, _) =
-            Client::connect(servers, Duration::from_secs(30), Duration::from_secs(30))
-                .await
-                .unwrap();
-        let client = Arc::new(client);
-        client
-            .create("/bench", b"", CreateMode::Persistent)
-            .await
-            .unwrap();
-        let mut results = Vec::new();
-        let counts = Arc::new(
-            (0..clients)
-                .map(|_| std::sync::atomic::AtomicU64::new(0))
-                .collect::<Vec<_>>(),
-        );
-        for phase in PHASES {
-            let started = Instant::now();
-            let deadline = started + Duration::from_secs(seconds);
-            let mut tasks = Vec::new();
-            for c in 0..clients {
-                let (client, counts) = (client.clone(), counts.clone());
-                tasks.push(tokio::spawn(async move {
-                    let (mut lat, mut errors, data) = (Vec::new(), 0u64, vec![b'd'; 64]);
-                    let made = counts[c].load(std::sync::atomic::Ordering::Relaxed);
-                    let mut i = 0u64;
-                    while Instant::now() < deadline {
-                        let t = Instant::now();
-                        let path = node(phase, c, i, made);
-                        let ok = match phase {
-                            Phase::Warm | Phase::Create => client
-                                .create(&path, &data, CreateMode::Persistent)
-                                .await
-                                .is_ok(),
-                            Phase::Set => client.set(&path, &data, None).await.is_ok(),
-                            Phase::Get => {
-                                client.call(Op::GetData { path, watch: None }).await.is_ok()
-                            }
-                        };
-                        if ok {
-                            lat.push(t.elapsed().as_micros() as u64)
-                        } else {
-                            errors += 1
-                        }
-                        i += 1;
-                    }
-                    if phase == Phase::Create {
-                        counts[c].store(i, std::sync::atomic::Ordering::Relaxed);
-                    }
-                    (lat, errors)
-                }));
-            }
-            let mut parts = Vec::new();
-            for t in tasks {
-                parts.push(t.await.unwrap());
-            }
-            results.push(Load::merged(parts, started.elapsed()));
-        }
-        results
-    })
+    (ring, zk)
 }
 
 // ---- ZooKeeper ----------------------------------------------------------------------------
@@ -139,7 +100,7 @@ struct Ensemble {
     clients: Vec<SocketAddr>,
 }
 
-fn start_zookeeper(jar: &str, root: &Path) -> Ensemble {
+fn start_zookeeper(runner: &str, root: &Path) -> Ensemble {
     let quorum: Vec<(SocketAddr, SocketAddr)> =
         (0..3).map(|_| (free_port(), free_port())).collect();
     let clients: Vec<SocketAddr> = (0..3).map(|_| free_port()).collect();
@@ -163,11 +124,9 @@ fn start_zookeeper(jar: &str, root: &Path) -> Ensemble {
         }
         let path = dir.join("zoo.cfg");
         std::fs::write(&path, cfg).unwrap();
-        let child = Command::new("java")
+        let child = Command::new(runner)
             .args([
                 "-Xmx2g",
-                "-cp",
-                jar,
                 "org.apache.zookeeper.server.quorum.QuorumPeerMain",
             ])
             .arg(&path)
@@ -188,6 +147,17 @@ struct Zk {
     r: BufReader<TcpStream>,
     w: BufWriter<TcpStream>,
     xid: i32,
+    /// Watch events received and not yet waited for.
+    events: usize,
+}
+
+/// The jute string at `at` in `b`, and where the next field starts.
+fn string_at(b: &[u8], at: usize) -> (String, usize) {
+    let n = i32::from_be_bytes(b[at..at + 4].try_into().unwrap()).max(0) as usize;
+    (
+        String::from_utf8_lossy(&b[at + 4..at + 4 + n]).into_owned(),
+        at + 4 + n,
+    )
 }
 
 fn put_str(b: &mut Vec<u8>, s: &[u8]) {
@@ -204,6 +174,7 @@ impl Zk {
             r: BufReader::new(s.try_clone()?),
             w: BufWriter::new(s),
             xid: 0,
+            events: 0,
         };
         let mut body = Vec::new();
         body.extend_from_slice(&0i32.to_be_bytes()); // protocol version
@@ -233,6 +204,12 @@ impl Zk {
 
     /// One request of `op` type; returns ZooKeeper's error code (0 is success).
     fn request(&mut self, op: i32, body: &[u8]) -> std::io::Result<i32> {
+        Ok(self.request_body(op, body)?.0)
+    }
+
+    /// One request; its error code and reply record. Watch events that arrive meanwhile
+    /// are counted in `events`.
+    fn request_body(&mut self, op: i32, body: &[u8]) -> std::io::Result<(i32, Vec<u8>)> {
         self.xid += 1;
         let mut msg = Vec::with_capacity(body.len() + 8);
         msg.extend_from_slice(&self.xid.to_be_bytes());
@@ -242,13 +219,39 @@ impl Zk {
         loop {
             let reply = self.receive()?;
             let xid = i32::from_be_bytes(reply[..4].try_into().unwrap());
+            if xid == -1 {
+                self.events += 1;
+            }
             if xid == self.xid {
-                return Ok(i32::from_be_bytes(reply[12..16].try_into().unwrap()));
+                let err = i32::from_be_bytes(reply[12..16].try_into().unwrap());
+                return Ok((err, reply[16..].to_vec()));
             }
         }
     }
 
+    /// Waits for a watch event (one may have come with an earlier reply).
+    fn wait_event(&mut self) -> std::io::Result<()> {
+        while self.events == 0 {
+            let reply = self.receive()?;
+            if i32::from_be_bytes(reply[..4].try_into().unwrap()) == -1 {
+                self.events += 1;
+            }
+        }
+        self.events -= 1;
+        Ok(())
+    }
+
     fn create(&mut self, path: &str, data: &[u8]) -> std::io::Result<i32> {
+        Ok(self.create_mode(path, data, 0)?.0)
+    }
+
+    /// A create with `flags` (3: ephemeral sequential); the error code and the path made.
+    fn create_mode(
+        &mut self,
+        path: &str,
+        data: &[u8],
+        flags: i32,
+    ) -> std::io::Result<(i32, String)> {
         let mut b = Vec::new();
         put_str(&mut b, path.as_bytes());
         put_str(&mut b, data);
@@ -256,8 +259,71 @@ impl Zk {
         b.extend_from_slice(&31i32.to_be_bytes());
         put_str(&mut b, b"world");
         put_str(&mut b, b"anyone");
-        b.extend_from_slice(&0i32.to_be_bytes()); // persistent
-        self.request(1, &b)
+        b.extend_from_slice(&flags.to_be_bytes());
+        let (err, body) = self.request_body(1, &b)?;
+        let made = if err == 0 {
+            string_at(&body, 0).0
+        } else {
+            String::new()
+        };
+        Ok((err, made))
+    }
+
+    fn children(&mut self, path: &str) -> std::io::Result<(i32, Vec<String>)> {
+        let mut b = Vec::new();
+        put_str(&mut b, path.as_bytes());
+        b.push(0);
+        let (err, body) = self.request_body(8, &b)?;
+        let mut names = Vec::new();
+        if err == 0 {
+            let n = i32::from_be_bytes(body[..4].try_into().unwrap());
+            let mut at = 4;
+            for _ in 0..n {
+                let (s, next) = string_at(&body, at);
+                names.push(s);
+                at = next;
+            }
+        }
+        Ok((err, names))
+    }
+
+    fn exists_watch(&mut self, path: &str) -> std::io::Result<i32> {
+        let mut b = Vec::new();
+        put_str(&mut b, path.as_bytes());
+        b.push(1);
+        self.request(3, &b)
+    }
+
+    fn delete(&mut self, path: &str) -> std::io::Result<i32> {
+        let mut b = Vec::new();
+        put_str(&mut b, path.as_bytes());
+        b.extend_from_slice(&(-1i32).to_be_bytes());
+        self.request(2, &b)
+    }
+
+    /// One cycle of ZooKeeper's lock recipe on `dir`: take it, then release it.
+    fn lock_cycle(&mut self, dir: &str) -> std::io::Result<bool> {
+        let (err, mine) = self.create_mode(&format!("{dir}/l-"), b"", 3)?;
+        if err != 0 {
+            return Ok(false);
+        }
+        let name = mine.rsplit('/').next().unwrap_or_default().to_owned();
+        loop {
+            let (err, mut names) = self.children(dir)?;
+            if err != 0 {
+                return Ok(false);
+            }
+            names.sort_by_key(|n| n.rsplit('-').next().unwrap_or_default().to_owned());
+            let at = names.iter().position(|n| *n == name).unwrap_or(0);
+            if at == 0 {
+                break; // held
+            }
+            match self.exists_watch(&format!("{dir}/{}", names[at - 1]))? {
+                0 => self.wait_event()?,
+                _ => continue, // gone already
+            }
+        }
+        Ok(self.delete(&mine)? == 0)
     }
 
     fn set(&mut self, path: &str, data: &[u8]) -> std::io::Result<i32> {
@@ -276,10 +342,11 @@ impl Zk {
     }
 }
 
-fn zookeeper_load(ensemble: &Ensemble, clients: usize, seconds: u64) -> Vec<Load> {
+/// The workload through ZooKeeper's protocol against `servers` (ZooKeeper's or ringmaster's).
+fn zk_load(servers: &[SocketAddr], clients: usize, seconds: u64) -> Vec<Load> {
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
-        let ready = ensemble.clients.iter().all(|a| {
+        let ready = servers.iter().all(|a| {
             Zk::connect(*a)
                 .and_then(|mut z| z.get("/"))
                 .is_ok_and(|e| e == 0)
@@ -293,11 +360,17 @@ fn zookeeper_load(ensemble: &Ensemble, clients: usize, seconds: u64) -> Vec<Load
         );
         std::thread::sleep(Duration::from_millis(200));
     }
-    let mut zk = Zk::connect(ensemble.clients[0]).unwrap();
+    let mut zk = Zk::connect(servers[0]).unwrap();
     assert!(
         matches!(zk.create("/bench", b"").unwrap(), 0 | -110),
-        "ZooKeeper create /bench"
+        "create /bench"
     );
+    for l in 0..clients.div_ceil(LOCK_SHARERS) {
+        assert!(matches!(
+            zk.create(&format!("/bench/lock{l}"), b"").unwrap(),
+            0 | -110
+        ));
+    }
     let mut made = vec![0u64; clients];
     let mut results = Vec::new();
     for phase in PHASES {
@@ -305,7 +378,7 @@ fn zookeeper_load(ensemble: &Ensemble, clients: usize, seconds: u64) -> Vec<Load
         let deadline = started + Duration::from_secs(seconds);
         let threads: Vec<_> = (0..clients)
             .map(|c| {
-                let addr = ensemble.clients[c % ensemble.clients.len()];
+                let addr = servers[c % servers.len()];
                 let have = made[c];
                 std::thread::spawn(move || {
                     let mut zk = Zk::connect(addr).unwrap();
@@ -318,6 +391,7 @@ fn zookeeper_load(ensemble: &Ensemble, clients: usize, seconds: u64) -> Vec<Load
                             Phase::Warm | Phase::Create => zk.create(&path, &data),
                             Phase::Set => zk.set(&path, &data),
                             Phase::Get => zk.get(&path),
+                            Phase::Lock => zk.lock_cycle(&path).map(|ok| if ok { 0 } else { -1 }),
                         };
                         if matches!(r, Ok(0)) {
                             lat.push(t.elapsed().as_micros() as u64)
@@ -413,8 +487,8 @@ fn main() {
         }
         return;
     }
-    let jar = flag("--zookeeper-jar").expect(
-        "--zookeeper-jar PATH (Debian: apt-get install zookeeper; /usr/share/java/zookeeper.jar)",
+    let runner = flag("--zookeeper").expect(
+        "--zookeeper RUNNER (a script running a Java class with ZooKeeper on the class path; `cargo xtask bench ringmaster` makes it)",
     );
     let clients = flag_number("--clients", 32) as usize;
     let seconds = flag_number("--seconds", 5);
@@ -423,10 +497,13 @@ fn main() {
     let _ = std::fs::remove_dir_all(&root);
     std::fs::create_dir_all(&root).unwrap();
 
-    let rm = ringmaster_load(clients, seconds, &root);
+    let rm = {
+        let (_ring, servers) = start_ringmaster(&root);
+        zk_load(&servers, clients, seconds)
+    };
     let zk = {
-        let ensemble = start_zookeeper(&jar, &root);
-        zookeeper_load(&ensemble, clients, seconds)
+        let ensemble = start_zookeeper(&runner, &root);
+        zk_load(&ensemble.clients, clients, seconds)
     };
     for (i, phase) in PHASES.iter().enumerate().skip(1) {
         let (r, z) = (rm[i], zk[i]);

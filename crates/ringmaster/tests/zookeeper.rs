@@ -491,3 +491,77 @@ fn four_letter_words_answer_in_zookeepers_formats_and_bad_frames_are_refused() {
     assert_eq!(fine.recv().2, -6);
     assert!(fine.closed());
 }
+
+/// `zkCli COMMAND...` (Debian's ZooKeeperMain, one command per run) against `server`; its
+/// output, stdout and stderr together.
+fn zkcli(runner: &std::ffi::OsStr, server: SocketAddr, command: &[&str]) -> String {
+    let out = Command::new(runner)
+        .args([
+            "org.apache.zookeeper.ZooKeeperMain",
+            "-server",
+            &server.to_string(),
+        ])
+        .args(command)
+        .output()
+        .expect("running Debian's zkCli");
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+#[test]
+fn debians_zkcli_creates_reads_lists_deletes_and_sets_acls() {
+    let runner = std::env::var_os("KEEL_TEST_ZOOKEEPER")
+        .expect("Debian's zookeeper comes with `cargo xtask test`: run the tests through it");
+    let r = zk_ring("zkcli", 45);
+    let at = r.zk[1];
+    let run = |cmd: &[&str]| zkcli(&runner, at, cmd);
+    let said = run(&["create", "/zk", "hello"]);
+    assert!(said.contains("Created /zk"), "{said}");
+    assert!(run(&["get", "/zk"]).contains("hello"));
+    run(&["set", "/zk", "world"]);
+    let got = run(&["get", "-s", "/zk"]);
+    assert!(
+        got.contains("world") && got.contains("dataVersion = 1"),
+        "{got}"
+    );
+    run(&["create", "/zk/a"]);
+    run(&["create", "/zk/b", "x"]);
+    let ls = run(&["ls", "/zk"]);
+    assert!(ls.lines().any(|l| l == "[a, b]"), "{ls}");
+    let stat = run(&["stat", "/zk"]);
+    assert!(stat.contains("numChildren = 2"), "{stat}");
+    run(&["delete", "/zk/a"]);
+    assert!(run(&["ls", "/zk"]).contains("[b]"));
+    // deleteall: a subtree in one command (getChildren, then multi deletes).
+    run(&["create", "/tree"]);
+    run(&["create", "/tree/x"]);
+    run(&["create", "/tree/x/y"]);
+    run(&["deleteall", "/tree"]);
+    let listed = run(&["ls", "/"]);
+    let root = listed
+        .lines()
+        .rfind(|l| l.starts_with('['))
+        .unwrap_or_default();
+    assert!(!root.contains("tree") && root.contains("zk"), "{listed}");
+    // ACLs: read-only for the world; a write is then refused.
+    let before = run(&["getAcl", "/zk"]);
+    assert!(
+        before.contains("'world,'anyone") && before.contains(": cdrwa"),
+        "{before}"
+    );
+    run(&["setAcl", "/zk", "world:anyone:r"]);
+    let after = run(&["getAcl", "/zk"]);
+    assert!(
+        after.contains("'world,'anyone") && after.contains(": r"),
+        "{after}"
+    );
+    let refused = run(&["set", "/zk", "nope"]);
+    assert!(
+        refused.contains("Insufficient permission") || refused.contains("NoAuth"),
+        "{refused}"
+    );
+    assert!(run(&["get", "/zk"]).contains("world"));
+}

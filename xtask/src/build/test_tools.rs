@@ -6,9 +6,10 @@
 //! ZooKeeper's clients), with apt-get; the CycloneDX 1.5 JSON schema,
 //! from the CycloneDX library's wheel on PyPI, pinned by sha256; and cargo-auditable's own
 //! reader of embedded dependency lists, `rust-audit-info`, with `cargo install --locked` at a
-//! pinned version; and Debian's `chromium` (the registry's web UI is tested in a real
-//! browser), unpacked with whatever of its dependencies this host lacks. Each reaches the
-//! tests as an
+//! pinned version; Debian's `chromium` (the registry's web UI is tested in a real
+//! browser) and `zookeeper` (zkCli against ringmaster, and the ensemble the ringmaster
+//! benchmark compares with), unpacked with whatever of their dependencies this host lacks.
+//! Each reaches the tests as an
 //! environment variable; a tool that cannot be fetched is left out with a note, and the test
 //! that needs it says so.
 
@@ -26,6 +27,9 @@ pub const AUDIT_INFO_VAR: &str = "KEEL_TEST_RUST_AUDIT_INFO";
 const AUDIT_INFO: (&str, &str) = ("rust-audit-info", "0.5.4");
 /// An executable that runs headless-capable Debian chromium.
 pub const CHROMIUM_VAR: &str = "KEEL_TEST_CHROMIUM";
+/// An executable that runs a Java class with Debian's ZooKeeper on the class path
+/// (`run-zookeeper org.apache.zookeeper.ZooKeeperMain -server HOST:PORT ls /`).
+pub const ZOOKEEPER_VAR: &str = "KEEL_TEST_ZOOKEEPER";
 
 const DEBIAN_PACKAGES: &[&str] = &[
     "debuginfod",
@@ -77,6 +81,11 @@ pub fn fetch() -> Vec<(&'static str, PathBuf)> {
         chromium(&cache.root.join("chromium")),
     );
     attempt(
+        ZOOKEEPER_VAR,
+        "Debian's zookeeper",
+        zookeeper(&cache.root.join("zookeeper")),
+    );
+    attempt(
         AUDIT_INFO_VAR,
         "rust-audit-info",
         audit_info(&cache.root.join("rust-audit-info")),
@@ -109,45 +118,71 @@ fn debian(root: &Path) -> Result<PathBuf> {
     Ok(unpacked)
 }
 
+/// The packages of `package`'s dependency closure this host does not have (what
+/// `apt-get install --simulate` would install), minus those `skip` says the host provides
+/// otherwise; downloaded and unpacked into `unpacked`.
+fn unpack_missing(
+    package: &str,
+    debs: &Path,
+    unpacked: &Path,
+    skip: impl Fn(&str) -> bool,
+) -> Result<usize> {
+    std::fs::create_dir_all(debs)?;
+    let plan = crate::process::run_capture(Command::new("apt-get").args([
+        "install",
+        "--simulate",
+        "--no-install-recommends",
+        package,
+    ]))
+    .with_context(|| format!("apt-get install --simulate {package}"))?;
+    let missing: Vec<&str> = plan
+        .lines()
+        .filter_map(|l| l.strip_prefix("Inst "))
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|p| !skip(p))
+        .collect();
+    if missing.is_empty() {
+        return Ok(0);
+    }
+    crate::process::run_capture(
+        Command::new("apt-get")
+            .arg("download")
+            .args(&missing)
+            .current_dir(debs),
+    )
+    .context("apt-get download")?;
+    for deb in std::fs::read_dir(debs)? {
+        let deb = deb?.path();
+        crate::process::run_capture(Command::new("dpkg").arg("-x").arg(&deb).arg(unpacked))
+            .with_context(|| format!("dpkg -x {}", deb.display()))?;
+    }
+    let _ = std::fs::remove_dir_all(debs);
+    Ok(missing.len())
+}
+
+/// Writes `script` as the executable `path`, atomically.
+fn write_script(path: &Path, script: &str) -> Result<()> {
+    let tmp = path.with_extension("tmp");
+    std::fs::write(&tmp, script)?;
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o755))?;
+    std::fs::rename(&tmp, path)?;
+    Ok(())
+}
+
 /// A script running chromium: the host's, or Debian's unpacked with the packages of its
-/// dependency closure this host does not have (`apt-get install --simulate` names them).
+/// dependency closure this host does not have.
 fn chromium(root: &Path) -> Result<PathBuf> {
     let run = root.join("run-chromium");
     if run.is_file() {
         return Ok(run);
     }
     let _ = std::fs::remove_dir_all(root);
-    let debs = root.join("debs");
-    std::fs::create_dir_all(&debs)?;
-    let plan = crate::process::run_capture(Command::new("apt-get").args([
-        "install",
-        "--simulate",
-        "--no-install-recommends",
-        "chromium",
-    ]))
-    .context("apt-get install --simulate chromium")?;
-    let missing: Vec<&str> = plan
-        .lines()
-        .filter_map(|l| l.strip_prefix("Inst "))
-        .filter_map(|l| l.split_whitespace().next())
-        .collect();
     let unpacked = root.join("root");
-    let (exe, libs) = if missing.is_empty() {
+    let (exe, libs) = if unpack_missing("chromium", &root.join("debs"), &unpacked, |_| false)? == 0
+    {
         (PathBuf::from("/usr/lib/chromium/chromium"), String::new())
     } else {
-        crate::process::run_capture(
-            Command::new("apt-get")
-                .arg("download")
-                .args(&missing)
-                .current_dir(&debs),
-        )
-        .context("apt-get download")?;
-        for deb in std::fs::read_dir(&debs)? {
-            let deb = deb?.path();
-            crate::process::run_capture(Command::new("dpkg").arg("-x").arg(&deb).arg(&unpacked))
-                .with_context(|| format!("dpkg -x {}", deb.display()))?;
-        }
-        let _ = std::fs::remove_dir_all(&debs);
         let lib = |p: &str| unpacked.join(p).display().to_string();
         (
             unpacked.join("usr/lib/chromium/chromium"),
@@ -161,18 +196,77 @@ fn chromium(root: &Path) -> Result<PathBuf> {
     if !exe.is_file() {
         bail!("{} is missing after unpacking chromium", exe.display());
     }
-    let script = format!(
-        "#!/bin/sh
-# Debian's chromium for Keel's tests (xtask/src/build/test_tools.rs).
-{libs}exec {} \"$@\"
-",
-        crate::process::shell_quote(&exe.display().to_string())
-    );
-    let tmp = root.join(".run-chromium.tmp");
-    std::fs::write(&tmp, script)?;
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o755))?;
-    std::fs::rename(&tmp, &run)?;
+    write_script(
+        &run,
+        &format!(
+            "#!/bin/sh\n# Debian's chromium for Keel's tests (xtask/src/build/test_tools.rs).\n{libs}exec {} \"$@\"\n",
+            crate::process::shell_quote(&exe.display().to_string())
+        ),
+    )?;
+    Ok(run)
+}
+
+/// A script running a Java class with Debian's ZooKeeper and its libraries on the class
+/// path, on this host's Java (a JRE is not unpacked: it needs its own configuration).
+pub fn zookeeper(root: &Path) -> Result<PathBuf> {
+    let run = root.join("run-zookeeper");
+    if run.is_file() {
+        return Ok(run);
+    }
+    let java = crate::process::run_capture(Command::new("sh").args(["-c", "command -v java"]))
+        .context("no `java` on PATH (Debian: apt-get install default-jre-headless)")?;
+    let _ = std::fs::remove_dir_all(root);
+    let unpacked = root.join("root");
+    let jre = |p: &str| {
+        p.contains("jre") || p.contains("jdk") || p == "java-common" || p == "ca-certificates-java"
+    };
+    unpack_missing("zookeeper", &root.join("debs"), &unpacked, jre)?;
+    // Every jar Debian's zookeeper could use: the unpacked ones, then the host's; of the
+    // logging bindings only slf4j-nop, so the tools' output is theirs, not the log's.
+    let binding = |name: &str| {
+        [
+            "slf4j-simple",
+            "slf4j-jdk14",
+            "slf4j-log4j12",
+            "slf4j-jcl",
+            "slf4j-reload4j",
+            "maven3-slf4j-provider",
+            "logback-classic",
+        ]
+        .iter()
+        .any(|b| name.starts_with(b))
+    };
+    let mut jars = Vec::new();
+    for dir in [
+        unpacked.join("usr/share/java"),
+        PathBuf::from("/usr/share/java"),
+    ] {
+        let Ok(rd) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        let mut here: Vec<PathBuf> = rd
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e == "jar") && p.exists())
+            .filter(|p| !binding(&p.file_name().unwrap_or_default().to_string_lossy()))
+            .collect();
+        here.sort();
+        jars.extend(here);
+    }
+    if !jars
+        .iter()
+        .any(|j| j.file_name().is_some_and(|n| n == "zookeeper.jar"))
+    {
+        bail!("zookeeper.jar is not among the unpacked or installed jars");
+    }
+    let cp: Vec<String> = jars.iter().map(|j| j.display().to_string()).collect();
+    write_script(
+        &run,
+        &format!(
+            "#!/bin/sh\n# Debian's ZooKeeper for Keel's tests and benchmarks (xtask/src/build/test_tools.rs).\nexec {} -cp {} \"$@\"\n",
+            crate::process::shell_quote(java.trim()),
+            crate::process::shell_quote(&cp.join(":"))
+        ),
+    )?;
     Ok(run)
 }
 
