@@ -3,8 +3,8 @@
 //! number it saw), and delivers watch events.
 
 use crate::proto::{
-    self, Code, CreateMode, Error, Event, Hello, Op, Reply, Request, Response, Stat, Watch,
-    WatchKind, Welcome,
+    self, Code, CreateMode, Error, Event, EventKind, Hello, Op, Reply, Request, Response, Stat,
+    Watch, WatchKind, Welcome,
 };
 use keel_replication::{SessionSeq, frame};
 use keel_service::mux::Mux;
@@ -202,8 +202,9 @@ struct Inner {
     /// The highest sequence number seen: reads wait for it (read your writes).
     seq: AtomicU64,
     /// Watches are held by the server a client talks to; after a failover they are set
-    /// again on the new primary (the first call through it notices).
-    watches: Mutex<Vec<(String, Watch)>>,
+    /// again on the new primary (the first call through it notices). A one-shot watch
+    /// leaves this list when it fires, so a failover never arms it again.
+    watches: Arc<Mutex<Vec<(String, Watch)>>>,
     generation: AtomicU64,
     /// Writes go in this exactly-once session: retried through failovers, lost
     /// connections and timeouts, each executes at most once.
@@ -220,7 +221,20 @@ impl Client {
     ) -> Result<(Client, mpsc::UnboundedReceiver<Event>), Error> {
         let servers = Servers::new(servers);
         let config = servers.tracker_config();
-        let (events, rx) = mpsc::unbounded_channel();
+        let (events, mut fired) = mpsc::unbounded_channel::<Event>();
+        let (deliver, rx) = mpsc::unbounded_channel();
+        let watches: Arc<Mutex<Vec<(String, Watch)>>> = Arc::default();
+        {
+            let watches = watches.clone();
+            tokio::spawn(async move {
+                while let Some(e) = fired.recv().await {
+                    spend(&mut watches.lock().expect("not poisoned"), &e);
+                    if deliver.send(e).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
         let connector = RmConnector { servers, events };
         let tracker = Tracker::new(connector, config, tokio::runtime::Handle::current());
         let inner = Arc::new(Inner {
@@ -234,7 +248,7 @@ impl Client {
                 .attempt_timeout(ATTEMPT),
             session: AtomicU64::new(0),
             seq: AtomicU64::new(0),
-            watches: Mutex::new(Vec::new()),
+            watches,
             generation: AtomicU64::new(0),
             once: ClientSession::new(),
         });
@@ -390,6 +404,16 @@ impl Drop for Client {
             h.abort();
         }
     }
+}
+
+/// Drops the one-shot watches event `e` fired (the server has dropped them too).
+fn spend(watches: &mut Vec<(String, Watch)>, e: &Event) {
+    let kinds: &[WatchKind] = match e.kind {
+        EventKind::Created | EventKind::DataChanged => &[WatchKind::Data],
+        EventKind::Deleted => &[WatchKind::Data, WatchKind::Children],
+        EventKind::ChildrenChanged => &[WatchKind::Children],
+    };
+    watches.retain(|(path, w)| w.persistent || *path != e.path || !kinds.contains(&w.kind));
 }
 
 fn unexpected(reply: Reply) -> Error {

@@ -1,10 +1,11 @@
 //! The README's walk-through, as a test: three `ringmaster serve` processes on loopback,
 //! operated through `ringmaster cli`. Create, set, get and watch; SIGKILL the primary; the
 //! clients carry on, no acknowledged write is lost, the ephemeral node of a client killed
-//! with SIGKILL vanishes when its session expires, and the watcher sees it.
+//! with SIGKILL vanishes when its session expires, and the watcher sees it. And a library
+//! client's one-shot watch that fired is not armed again by a failover.
 
 use keel_ringmaster::client::Client;
-use keel_ringmaster::proto::{CreateMode, Op, Reply};
+use keel_ringmaster::proto::{CreateMode, EventKind, Op, Reply, WatchKind};
 use keel_service::members::members_spec as spec;
 use keel_testkit::LocalRing;
 use std::io::{BufRead, BufReader};
@@ -145,6 +146,69 @@ fn a_three_process_ring_through_the_cli_survives_sigkill_of_its_primary() {
     }
     let _ = watcher.kill();
     let _ = watcher.wait();
+    drop(client);
+    drop(ring);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The native client sets its watches again after a failover; a one-shot watch that
+/// already fired is not among them (else the new primary would fire it a second time).
+#[test]
+fn a_fired_one_shot_watch_is_not_armed_again_by_a_failover() {
+    let dir = std::env::temp_dir().join(format!("keel-ringmaster-rearm-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let args = ["--election-timeout-ms", "500", "--heartbeat-ms", "50"];
+    let mut ring = LocalRing::new(BIN.into(), dir.clone(), 22, 3, &args).announce_servers();
+    ring.start_all();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let (client, mut events) = rt
+        .block_on(Client::connect(
+            ring.servers(),
+            Duration::from_secs(20),
+            Duration::from_secs(10),
+        ))
+        .unwrap();
+    let next = |events: &mut tokio::sync::mpsc::UnboundedReceiver<
+        keel_ringmaster::proto::Event,
+    >| {
+        rt.block_on(async { tokio::time::timeout(Duration::from_secs(30), events.recv()).await })
+            .expect("an event within 30 s")
+            .expect("the client is open")
+    };
+    for p in ["/once", "/marker"] {
+        rt.block_on(client.create(p, b"0", CreateMode::Persistent))
+            .unwrap();
+    }
+    rt.block_on(client.watch("/once", WatchKind::Data, false))
+        .unwrap();
+    rt.block_on(client.watch("/marker", WatchKind::Data, true))
+        .unwrap();
+    rt.block_on(client.set("/once", b"1", None)).unwrap();
+    let fired = next(&mut events);
+    assert_eq!(
+        (fired.path.as_str(), fired.kind),
+        ("/once", EventKind::DataChanged)
+    );
+
+    let Reply::Status(status) = rt.block_on(client.call(Op::Status)).unwrap() else {
+        panic!()
+    };
+    ring.kill(status.id as usize - 1);
+    // The first call through the new primary sets the watches again; then /once changes,
+    // then the marker: had /once's spent watch been armed again, its event would come first.
+    rt.block_on(client.get("/marker")).unwrap();
+    rt.block_on(client.set("/once", b"2", None)).unwrap();
+    rt.block_on(client.set("/marker", b"1", None)).unwrap();
+    let after = next(&mut events);
+    assert_eq!(
+        (after.path.as_str(), after.kind),
+        ("/marker", EventKind::DataChanged),
+        "a one-shot watch that fired before the failover fired again after it"
+    );
     drop(client);
     drop(ring);
     let _ = std::fs::remove_dir_all(&dir);

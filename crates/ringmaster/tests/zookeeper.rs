@@ -565,3 +565,80 @@ fn debians_zkcli_creates_reads_lists_deletes_and_sets_acls() {
     );
     assert!(run(&["get", "/zk"]).contains("world"));
 }
+
+fn set_watches_req(since: i64, data: &[&str], exist: &[&str], child: &[&str]) -> Vec<u8> {
+    let mut w = Writer::default();
+    w.long(since);
+    for list in [data, exist, child] {
+        let owned: Vec<String> = list.iter().map(|s| s.to_string()).collect();
+        w.strings(&owned);
+    }
+    w.0
+}
+
+/// An event frame's (type, path).
+fn event_of(body: &[u8]) -> (i32, String) {
+    let mut r = Reader::new(body);
+    let kind = r.int().unwrap();
+    r.int().unwrap();
+    (kind, r.string().unwrap())
+}
+
+#[test]
+fn watches_set_again_after_a_reconnect_deliver_what_changed_meanwhile() {
+    let r = zk_ring("setwatches", 46);
+    let (mut a, c) = Raw::connect(r.zk[0], 0, 0, &[0; 16]);
+    for (i, path) in ["/sw", "/still"].iter().enumerate() {
+        a.send(i as i32 + 1, 1, &create_req(path, b"0", 0));
+        assert_eq!(a.recv().2, 0);
+    }
+    a.send(3, 4, &path_req("/sw", Some(true)));
+    let (_, seen, err, _) = a.recv();
+    assert_eq!(err, 0);
+    drop(a); // the connection is lost; the session lives on
+    // Meanwhile, from another client: /sw changes, gets a child, /new appears.
+    let (mut b, _) = Raw::connect(r.zk[2], 0, 0, &[0; 16]);
+    b.send(1, 5, &set_req("/sw", b"1"));
+    b.send(2, 1, &create_req("/sw/kid", b"", 0));
+    b.send(3, 1, &create_req("/new", b"", 0));
+    let mut last = 0;
+    for _ in 0..3 {
+        let (_, zxid, err, _) = b.recv();
+        assert_eq!(err, 0);
+        last = zxid;
+    }
+    // The client comes back on another server with its session and its watches.
+    let (mut a, again) = Raw::connect(r.zk[1], last, c.session, &c.password);
+    assert_eq!(again.session, c.session);
+    a.send(
+        1,
+        101,
+        &set_watches_req(seen, &["/sw", "/still"], &["/new"], &["/sw"]),
+    );
+    let mut events = Vec::new();
+    let err = loop {
+        let (xid, _, err, body) = a.recv();
+        if xid == -1 {
+            events.push(event_of(&body));
+            continue;
+        }
+        assert_eq!(xid, 1);
+        break err;
+    };
+    assert_eq!(err, 0);
+    events.sort();
+    assert_eq!(
+        events,
+        vec![
+            (1, "/new".to_owned()), // created
+            (3, "/sw".to_owned()),  // data changed
+            (4, "/sw".to_owned()),  // children changed
+        ],
+        "the changes made while away, before the reply"
+    );
+    // The unchanged node's watch is armed again: it fires on the next change.
+    b.send(4, 5, &set_req("/still", b"1"));
+    assert_eq!(b.recv().2, 0);
+    let (xid, _, _, body) = a.recv();
+    assert_eq!((xid, event_of(&body)), (-1, (3, "/still".to_owned())));
+}
