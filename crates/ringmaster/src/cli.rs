@@ -91,6 +91,14 @@ pub fn command() -> Command {
         )
         .arg(number("max-in-flight", "N", "Requests in progress at once").default_value("1024"))
         .arg(
+            number(
+                "reap-interval-ms",
+                "MS",
+                "How often the primary deletes containers and TTL nodes that are due",
+            )
+            .default_value("1000"),
+        )
+        .arg(
             Arg::new("zk-addr")
                 .long("zk-addr")
                 .value_name("HOST:PORT")
@@ -308,11 +316,15 @@ fn serve(runtime: &tokio::runtime::Runtime, m: &ArgMatches) -> Result<()> {
             ))
         }
     };
+    let reap = std::time::Duration::from_millis(
+        (*m.get_one::<u64>("reap-interval-ms").expect("has a default")).max(1),
+    );
     let endpoints = Endpoints {
         listen,
         listener,
         metrics,
         zk,
+        reap,
         events: rx,
     };
     match keel_service::cli::replica_config(m) {
@@ -337,6 +349,8 @@ struct Endpoints {
     metrics: Option<tokio::net::TcpListener>,
     /// The ZooKeeper protocol's listener and its setup.
     zk: Option<(tokio::net::TcpListener, Arc<crate::zk::Config>)>,
+    /// How often the primary deletes containers and TTL nodes that are due.
+    reap: std::time::Duration,
     events: tokio::sync::mpsc::UnboundedReceiver<crate::store::Notice>,
 }
 
@@ -351,6 +365,7 @@ fn run_server<S: Store>(
         listener,
         metrics,
         zk,
+        reap,
         events: rx,
     } = endpoints;
     let id = server.id;
@@ -368,6 +383,7 @@ fn run_server<S: Store>(
     runtime.block_on(async {
         tokio::spawn(server.clone().dispatch(rx));
         tokio::spawn(server.clone().expire_sessions());
+        tokio::spawn(server.clone().reap(reap));
         tokio::spawn(server.clone().serve(listener));
         if let Some(m) = metrics {
             tokio::spawn(server.clone().serve_metrics(m));

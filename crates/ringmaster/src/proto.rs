@@ -52,6 +52,15 @@ pub enum CreateMode {
     Ephemeral,
     PersistentSequential,
     EphemeralSequential,
+    /// Deleted by the primary once it has had children and has none left.
+    Container,
+    /// Deleted by the primary once it has no children and has not changed for `ttl_ms`.
+    PersistentWithTtl {
+        ttl_ms: u64,
+    },
+    PersistentSequentialWithTtl {
+        ttl_ms: u64,
+    },
 }
 
 impl CreateMode {
@@ -64,8 +73,22 @@ impl CreateMode {
     pub fn sequential(self) -> bool {
         matches!(
             self,
-            CreateMode::PersistentSequential | CreateMode::EphemeralSequential
+            CreateMode::PersistentSequential
+                | CreateMode::EphemeralSequential
+                | CreateMode::PersistentSequentialWithTtl { .. }
         )
+    }
+
+    /// What the primary reaps it by, if anything.
+    pub fn kind(self) -> Option<crate::tree::NodeKind> {
+        match self {
+            CreateMode::Container => Some(crate::tree::NodeKind::Container),
+            CreateMode::PersistentWithTtl { ttl_ms }
+            | CreateMode::PersistentSequentialWithTtl { ttl_ms } => {
+                Some(crate::tree::NodeKind::Ttl { ttl_ms })
+            }
+            _ => None,
+        }
     }
 }
 

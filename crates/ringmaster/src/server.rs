@@ -198,6 +198,37 @@ impl<S: Store> Server<S> {
         }
     }
 
+    /// On the primary: deletes the containers and TTL nodes that are due (`Tree::due`),
+    /// each at the version it was due at, so one that changed meanwhile stays.
+    pub async fn reap(self: Arc<Self>, every: Duration) {
+        loop {
+            tokio::time::sleep(every).await;
+            if !self.store.is_primary() {
+                continue;
+            }
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_millis() as u64)
+                .unwrap_or(0);
+            let Ok(due) = self.store.inspect(move |t| t.due(now)).await else {
+                continue;
+            };
+            for (path, version) in due {
+                tracing::debug!(
+                    server = self.id,
+                    path,
+                    "deleting a container or TTL node that is due"
+                );
+                let op = Op::Delete {
+                    path,
+                    version: Some(version),
+                    cascade: false,
+                };
+                let _ = self.store.write(0, op, None).await;
+            }
+        }
+    }
+
     /// A number for a new connection (watches are the connection's).
     pub(crate) fn new_conn(&self) -> u64 {
         self.next_conn.fetch_add(1, Ordering::Relaxed)

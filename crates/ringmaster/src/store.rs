@@ -319,6 +319,13 @@ pub struct TreeSm {
     events: Option<Events>,
 }
 
+/// What a checkpoint holds after its nodes, when there is any.
+#[derive(Serialize, Deserialize)]
+struct Extras {
+    acls: Vec<(String, crate::tree::NodeAcl)>,
+    kinds: Vec<(String, crate::tree::NodeKind)>,
+}
+
 #[derive(Serialize, Deserialize)]
 struct CheckpointHead {
     zxid: u64,
@@ -370,10 +377,17 @@ impl StateMachine for TreeSm {
             buf = postcard::to_extend(&(path, node), buf).map_err(io::Error::other)?;
             write_record(out, &buf)?;
         }
-        // Then the ACLs, in one last record (a checkpoint from before ACLs ends above).
-        if !t.acls.is_empty() {
-            let acls: Vec<(&String, &crate::tree::NodeAcl)> = t.acls.iter().collect();
-            write_record(out, &postcard::to_stdvec(&acls).map_err(io::Error::other)?)?;
+        // Then the ACLs and node kinds, in one last record (a checkpoint from before them
+        // ends above).
+        if !t.acls.is_empty() || !t.kinds.is_empty() {
+            let extras = Extras {
+                acls: t.acls.iter().map(|(p, a)| (p.clone(), a.clone())).collect(),
+                kinds: t.kinds.iter().map(|(p, k)| (p.clone(), *k)).collect(),
+            };
+            write_record(
+                out,
+                &postcard::to_stdvec(&extras).map_err(io::Error::other)?,
+            )?;
         }
         Ok(())
     }
@@ -392,9 +406,9 @@ impl StateMachine for TreeSm {
             tree.nodes.insert(path, node);
         }
         if let Some(record) = read_optional_record(input)? {
-            let acls: Vec<(String, crate::tree::NodeAcl)> =
-                postcard::from_bytes(&record).map_err(io::Error::other)?;
-            tree.acls = acls.into_iter().collect();
+            let extras: Extras = postcard::from_bytes(&record).map_err(io::Error::other)?;
+            tree.acls = extras.acls.into_iter().collect();
+            tree.kinds = extras.kinds.into_iter().collect();
         }
         self.tree = tree;
         Ok(())
@@ -450,7 +464,7 @@ mod tests {
     }
 
     #[test]
-    fn acls_survive_a_checkpoint_and_one_from_before_acls_loads() {
+    fn acls_and_node_kinds_survive_a_checkpoint_and_one_from_before_them_loads() {
         let mut sm = TreeSm::new(Tree::default());
         for path in ["/open", "/closed"] {
             sm.tree
@@ -480,10 +494,27 @@ mod tests {
                 op: set,
             })
             .unwrap();
+        let ttl = Op::Create {
+            path: "/ttl".into(),
+            data: Vec::new(),
+            mode: CreateMode::PersistentWithTtl { ttl_ms: 5 },
+            make_parents: false,
+            ok_if_exists: false,
+        };
+        sm.tree
+            .apply(&Txn {
+                session: 0,
+                time_ms: 3,
+                op: ttl,
+            })
+            .unwrap();
+        assert_eq!(sm.tree.due(8), vec![]);
+        assert_eq!(sm.tree.due(9), vec![("/ttl".to_owned(), 0)]);
         let mut bytes = Vec::new();
         sm.save(&mut bytes).unwrap();
         let mut back = TreeSm::new(Tree::default());
         back.load(&mut bytes.as_slice()).unwrap();
+        assert_eq!(back.tree.kinds, sm.tree.kinds);
         assert_eq!(back.tree.acl_of("/closed"), (vec![bob], 1));
         assert_eq!(back.tree.acl_of("/open"), (crate::acl::open(), 0));
         assert_eq!(back.tree.nodes.len(), sm.tree.nodes.len());
@@ -494,7 +525,7 @@ mod tests {
         old.save(&mut old_bytes).unwrap();
         let mut loaded = TreeSm::new(Tree::default());
         loaded.load(&mut old_bytes.as_slice()).unwrap();
-        assert!(loaded.tree.acls.is_empty());
+        assert!(loaded.tree.acls.is_empty() && loaded.tree.kinds.is_empty());
         assert_eq!(loaded.tree.nodes.len(), sm.tree.nodes.len());
     }
 }

@@ -59,9 +59,21 @@ pub struct Tree {
     /// The ACLs of nodes that have one other than the open ACL, with their versions.
     #[serde(default)]
     pub acls: BTreeMap<String, NodeAcl>,
+    /// Containers and TTL nodes, which the primary deletes when they are due (`due`).
+    #[serde(default)]
+    pub kinds: BTreeMap<String, NodeKind>,
     /// Events of the last `apply`, for watches.
     #[serde(skip)]
     pub events: Vec<Event>,
+}
+
+/// A node the primary deletes on its own when it is due.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum NodeKind {
+    /// Once it has had children and has none left.
+    Container,
+    /// Once it has no children and has not changed for `ttl_ms`.
+    Ttl { ttl_ms: u64 },
 }
 
 /// A node's ACL and how often it was set (ZooKeeper's `aversion`).
@@ -90,6 +102,7 @@ impl Default for Tree {
             next_session: 1,
             limits: Limits::default(),
             acls: BTreeMap::new(),
+            kinds: BTreeMap::new(),
             events: Vec::new(),
         }
     }
@@ -177,6 +190,8 @@ enum Change {
     SessionClosed(u64, Session),
     /// A node's ACL before a change (None: it had the open ACL).
     Acl(String, Option<NodeAcl>),
+    /// A node's kind before a change (None: an ordinary node).
+    Kind(String, Option<NodeKind>),
 }
 
 type Undo = Vec<Change>;
@@ -262,6 +277,14 @@ impl Tree {
                 Change::SessionClosed(id, session) => {
                     self.sessions.insert(id, session);
                 }
+                Change::Kind(path, old) => match old {
+                    Some(k) => {
+                        self.kinds.insert(path, k);
+                    }
+                    None => {
+                        self.kinds.remove(&path);
+                    }
+                },
                 Change::Acl(path, old) => match old {
                     Some(a) => {
                         self.acls.insert(path, a);
@@ -609,6 +632,10 @@ impl Tree {
             },
         );
         undo.push(Change::Inserted(path.clone()));
+        if let Some(kind) = mode.kind() {
+            self.kinds.insert(path.clone(), kind);
+            undo.push(Change::Kind(path.clone(), None));
+        }
         self.change_child(undo, parent, &name, true, mode.sequential(), zxid);
         if owner != 0 {
             self.sessions
@@ -673,6 +700,9 @@ impl Tree {
         if let Some(acl) = self.acls.remove(path) {
             undo.push(Change::Acl(path.to_string(), Some(acl)));
         }
+        if let Some(kind) = self.kinds.remove(path) {
+            undo.push(Change::Kind(path.to_string(), Some(kind)));
+        }
         if owner != 0
             && let Some(s) = self.sessions.get_mut(&owner)
             && s.ephemerals.remove(path)
@@ -687,6 +717,23 @@ impl Tree {
         self.event(EventKind::Deleted, path, zxid);
         self.event(EventKind::ChildrenChanged, parent, zxid);
         Ok(())
+    }
+
+    /// The containers and TTL nodes due for deletion at `now_ms`, each with the version it
+    /// is due at (deleting at that version fails if it changed meanwhile).
+    pub fn due(&self, now_ms: u64) -> Vec<(String, u32)> {
+        self.kinds
+            .iter()
+            .filter_map(|(path, kind)| {
+                let s = &self.nodes.get(path)?.stat;
+                let due = s.num_children == 0
+                    && match kind {
+                        NodeKind::Container => s.cversion > 0,
+                        NodeKind::Ttl { ttl_ms } => now_ms.saturating_sub(s.mtime) > *ttl_ms,
+                    };
+                due.then(|| (path.clone(), s.version))
+            })
+            .collect()
     }
 
     /// The ACL of `path` (the open one if it has none of its own).

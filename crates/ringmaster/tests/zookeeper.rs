@@ -29,13 +29,18 @@ impl Drop for ZkRing {
 }
 
 fn zk_ring(name: &str, cluster: u64) -> ZkRing {
+    zk_ring_with(name, cluster, &[])
+}
+
+/// A ring whose servers also get `extra` flags.
+fn zk_ring_with(name: &str, cluster: u64, extra: &[&str]) -> ZkRing {
     let dir = std::env::temp_dir().join(format!("keel-ringmaster-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let secret = dir.join("zk-secret");
     std::fs::write(&secret, b"a secret the three servers share").unwrap();
     let zk: Vec<SocketAddr> = (0..3).map(|_| free_port()).collect();
-    let args = [
+    let mut args = vec![
         "--election-timeout-ms",
         "500",
         "--heartbeat-ms",
@@ -45,6 +50,7 @@ fn zk_ring(name: &str, cluster: u64) -> ZkRing {
         "--zk-min-session-timeout-ms",
         "1000",
     ];
+    args.extend_from_slice(extra);
     let zk_args: Vec<String> = zk.iter().map(|a| a.to_string()).collect();
     let mut ring = LocalRing::new(BIN.into(), dir.join("ring"), cluster, 3, &args)
         .announce_servers()
@@ -641,4 +647,91 @@ fn watches_set_again_after_a_reconnect_deliver_what_changed_meanwhile() {
     assert_eq!(b.recv().2, 0);
     let (xid, _, _, body) = a.recv();
     assert_eq!((xid, event_of(&body)), (-1, (3, "/still".to_owned())));
+}
+
+fn create_with(path: &str, flags: i32, ttl: Option<i64>) -> Vec<u8> {
+    let mut w = Writer::default();
+    w.string(path)
+        .buffer(b"")
+        .int(1)
+        .int(31)
+        .string("world")
+        .string("anyone")
+        .int(flags);
+    if let Some(t) = ttl {
+        w.long(t);
+    }
+    w.0
+}
+
+/// Waits for the next event on `c` (replies of other requests are not expected meanwhile).
+fn next_event(c: &mut Raw) -> (i32, String) {
+    let (xid, _, _, body) = c.recv();
+    assert_eq!(xid, -1, "an event");
+    event_of(&body)
+}
+
+#[test]
+fn containers_and_ttl_nodes_are_deleted_by_the_primary_when_due_and_only_then() {
+    let r = zk_ring_with("containers", 47, &["--reap-interval-ms", "50"]);
+    let (mut c, _) = Raw::connect(r.zk[1], 0, 0, &[0; 16]);
+    let mut xid = 0;
+    let mut call = |c: &mut Raw, op: i32, body: &[u8]| {
+        xid += 1;
+        c.send(xid, op, body);
+        let (got, _, err, body) = c.recv();
+        assert_eq!(got, xid);
+        (err, body)
+    };
+    // A container that never had children stays; one whose last child went is deleted.
+    assert_eq!(call(&mut c, 19, &create_with("/idle", 4, None)).0, 0);
+    assert_eq!(call(&mut c, 19, &create_with("/box", 4, None)).0, 0);
+    assert_eq!(call(&mut c, 1, &create_req("/box/kid", b"", 0)).0, 0);
+    assert_eq!(call(&mut c, 3, &path_req("/box", Some(true))).0, 0);
+    assert_eq!(
+        call(&mut c, 2, &{
+            let mut w = Writer::default();
+            w.string("/box/kid").int(-1);
+            w.0
+        })
+        .0,
+        0
+    );
+    assert_eq!(
+        next_event(&mut c),
+        (2, "/box".to_owned()),
+        "the emptied container is deleted"
+    );
+    assert_eq!(
+        call(&mut c, 3, &path_req("/idle", Some(false))).0,
+        0,
+        "a never-used container stays"
+    );
+
+    // TTL nodes: deleted once childless and unchanged for their TTL; one with a child stays.
+    assert_eq!(call(&mut c, 21, &create_with("/kept", 5, Some(200))).0, 0);
+    assert_eq!(call(&mut c, 1, &create_req("/kept/kid", b"", 0)).0, 0);
+    assert_eq!(call(&mut c, 21, &create_with("/brief", 5, Some(200))).0, 0);
+    assert_eq!(call(&mut c, 3, &path_req("/brief", Some(true))).0, 0);
+    assert_eq!(
+        next_event(&mut c),
+        (2, "/brief".to_owned()),
+        "the TTL node expired"
+    );
+    assert_eq!(
+        call(&mut c, 3, &path_req("/kept", Some(false))).0,
+        0,
+        "a TTL node with a child stays"
+    );
+    // A sequential TTL node gets its suffix; TTLs out of bounds and TTL flags without a
+    // TTL are bad arguments.
+    let (err, body) = call(&mut c, 21, &create_with("/seq-", 6, Some(60_000)));
+    assert_eq!(err, 0);
+    assert!(Reader::new(&body).string().unwrap().starts_with("/seq-00"));
+    assert_eq!(call(&mut c, 21, &create_with("/zero", 5, Some(0))).0, -8);
+    assert_eq!(
+        call(&mut c, 21, &create_with("/huge", 5, Some(1 << 41))).0,
+        -8
+    );
+    assert_eq!(call(&mut c, 1, &create_with("/nottl", 5, None)).0, -8);
 }

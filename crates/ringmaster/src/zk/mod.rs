@@ -345,16 +345,20 @@ impl Create {
         let data = r.buffer()?;
         let acls = session::acls(r)?;
         let flags = r.int()?;
-        if ttl {
-            r.long()?;
-        }
-        let mode = match flags {
-            0 => Ok(CreateMode::Persistent),
-            1 => Ok(CreateMode::Ephemeral),
-            2 => Ok(CreateMode::PersistentSequential),
-            3 => Ok(CreateMode::EphemeralSequential),
-            // Containers and TTL nodes: not kept by the tree yet.
-            4..=6 => Err(err::UNIMPLEMENTED),
+        let ttl_ms = if ttl { Some(r.long()?) } else { None };
+        // ZooKeeper's bounds: a TTL of at least 1 ms and at most 2^40 - 1.
+        let ttl = || match ttl_ms {
+            Some(t) if (1..1 << 40).contains(&t) => Ok(t as u64),
+            _ => Err(err::BAD_ARGUMENTS),
+        };
+        let mode = match (flags, ttl_ms.is_some()) {
+            (0, false) => Ok(CreateMode::Persistent),
+            (1, false) => Ok(CreateMode::Ephemeral),
+            (2, false) => Ok(CreateMode::PersistentSequential),
+            (3, false) => Ok(CreateMode::EphemeralSequential),
+            (4, false) => Ok(CreateMode::Container),
+            (5, true) => ttl().map(|ttl_ms| CreateMode::PersistentWithTtl { ttl_ms }),
+            (6, true) => ttl().map(|ttl_ms| CreateMode::PersistentSequentialWithTtl { ttl_ms }),
             _ => Err(err::BAD_ARGUMENTS),
         };
         Ok(Create {
