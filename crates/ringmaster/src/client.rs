@@ -375,7 +375,7 @@ impl Client {
             .expect("not poisoned")
             .push((path.to_string(), w));
         let op = match kind {
-            WatchKind::Data => Op::Exists {
+            WatchKind::Data | WatchKind::Recursive => Op::Exists {
                 path: path.into(),
                 watch,
             },
@@ -428,7 +428,7 @@ impl Inner {
             let watches = self.watches.lock().expect("not poisoned").clone();
             for (path, watch) in watches {
                 let op = match watch.kind {
-                    WatchKind::Data => Op::Exists {
+                    WatchKind::Data | WatchKind::Recursive => Op::Exists {
                         path,
                         watch: Some(watch),
                     },

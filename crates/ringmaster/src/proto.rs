@@ -98,6 +98,9 @@ pub enum WatchKind {
     Data,
     /// Children added or removed, and deletion of the node.
     Children,
+    /// Creation, data changes and deletion of the node and of every node below it
+    /// (ZooKeeper's persistent recursive watch; always persistent).
+    Recursive,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -132,8 +132,21 @@ impl<S: Store> Server<S> {
                     EventKind::Deleted => &[WatchKind::Data, WatchKind::Children],
                     EventKind::ChildrenChanged => &[WatchKind::Children],
                 };
-                for kind in kinds {
-                    let key = (event.path.clone(), *kind);
+                // Recursive watches on the node and on each ancestor (not for child lists:
+                // the creations and deletions below them are the events).
+                let recursive: Vec<(String, WatchKind)> =
+                    if event.kind == EventKind::ChildrenChanged {
+                        Vec::new()
+                    } else {
+                        ancestors(&event.path)
+                            .map(|a| (a.to_owned(), WatchKind::Recursive))
+                            .collect()
+                    };
+                let keys = kinds
+                    .iter()
+                    .map(|k| (event.path.clone(), *k))
+                    .chain(recursive);
+                for key in keys {
                     let Some(list) = watches.get_mut(&key) else {
                         continue;
                     };
@@ -539,6 +552,21 @@ impl<S: Store> Server<S> {
     }
 }
 
+/// `path` and every node above it, up to `/`.
+fn ancestors(path: &str) -> impl Iterator<Item = &str> {
+    let mut next = Some(path);
+    std::iter::from_fn(move || {
+        let here = next?;
+        next = match here.rfind('/') {
+            _ if here == "/" => None,
+            Some(0) => Some("/"),
+            Some(i) => Some(&here[..i]),
+            None => None,
+        };
+        Some(here)
+    })
+}
+
 /// Adds a watch for connection `conn`, whose notifications go to `notify`.
 fn add_watch(watches: &Watches, conn: u64, notify: Notify, path: String, watch: Watch) {
     let mut watches = watches.lock().expect("not poisoned");
@@ -556,4 +584,14 @@ pub fn frame_of<T: serde::Serialize>(value: &T) -> Vec<u8> {
     let mut out = Vec::new();
     frame::put_value(&mut out, value);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn ancestors_run_from_the_node_up_to_the_root() {
+        let up: Vec<&str> = super::ancestors("/a/b/c").collect();
+        assert_eq!(up, ["/a/b/c", "/a/b", "/a", "/"]);
+        assert_eq!(super::ancestors("/").collect::<Vec<_>>(), ["/"]);
+    }
 }

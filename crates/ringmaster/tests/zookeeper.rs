@@ -735,3 +735,52 @@ fn containers_and_ttl_nodes_are_deleted_by_the_primary_when_due_and_only_then() 
     );
     assert_eq!(call(&mut c, 1, &create_with("/nottl", 5, None)).0, -8);
 }
+
+#[test]
+fn a_persistent_recursive_watch_sees_every_change_below_it_and_no_child_lists() {
+    let r = zk_ring("recursive", 49);
+    let (mut c, _) = Raw::connect(r.zk[0], 0, 0, &[0; 16]);
+    let (mut other, _) = Raw::connect(r.zk[2], 0, 0, &[0; 16]);
+    c.send(1, 1, &create_req("/r", b"", 0));
+    assert_eq!(c.recv().2, 0);
+    let mut w = Writer::default();
+    w.string("/r").int(1); // PERSISTENT_RECURSIVE
+    c.send(2, 106, &w.0);
+    assert_eq!(c.recv().2, 0);
+    // Another client changes things below /r; this connection hears each, in order.
+    for (i, (op, body)) in [
+        (1, create_req("/r/a", b"", 0)),
+        (1, create_req("/r/a/b", b"", 0)),
+        (5, set_req("/r/a/b", b"1")),
+        (2, {
+            let mut w = Writer::default();
+            w.string("/r/a/b").int(-1);
+            w.0
+        }),
+        (1, create_req("/elsewhere", b"", 0)),
+        (5, set_req("/r", b"top")),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        other.send(i as i32 + 1, op, &body);
+        assert_eq!(other.recv().2, 0);
+    }
+    let heard: Vec<(i32, String)> = (0..5).map(|_| next_event(&mut c)).collect();
+    assert_eq!(
+        heard,
+        vec![
+            (1, "/r/a".to_owned()),
+            (1, "/r/a/b".to_owned()),
+            (3, "/r/a/b".to_owned()),
+            (2, "/r/a/b".to_owned()),
+            (3, "/r".to_owned()),
+        ],
+        "creations, changes and deletions below, no child-list events, nothing from elsewhere"
+    );
+    // removeWatches of any kind removes it.
+    let mut w = Writer::default();
+    w.string("/r").int(3);
+    c.send(3, 18, &w.0);
+    assert_eq!(c.recv().2, 0);
+}

@@ -788,9 +788,26 @@ impl<S: Store> Conn<'_, S> {
             ADD_WATCH => {
                 let path = r.string()?;
                 let mode = r.int()?;
+                if mode == 1 {
+                    let watch = Watch {
+                        kind: WatchKind::Recursive,
+                        persistent: true,
+                    };
+                    if let Err(e) = self
+                        .call(Op::Exists {
+                            path,
+                            watch: Some(watch),
+                        })
+                        .await
+                    {
+                        return Ok(Answer::of(&e));
+                    }
+                    let mut w = Writer::default();
+                    w.int(0);
+                    return Ok(Answer::ok(w));
+                }
                 if mode != 0 {
-                    // Persistent recursive watches: not kept yet.
-                    return Ok(Answer::err(err::UNIMPLEMENTED));
+                    return Ok(Answer::err(err::BAD_ARGUMENTS));
                 }
                 let data = Watch {
                     kind: WatchKind::Data,
@@ -828,7 +845,7 @@ impl<S: Store> Conn<'_, S> {
                 let kinds: &[WatchKind] = match which {
                     1 => &[WatchKind::Children],
                     2 => &[WatchKind::Data],
-                    3 => &[WatchKind::Data, WatchKind::Children],
+                    3 => &[WatchKind::Data, WatchKind::Children, WatchKind::Recursive],
                     _ => return Ok(Answer::err(err::BAD_ARGUMENTS)),
                 };
                 let mut found = false;
@@ -999,8 +1016,17 @@ impl<S: Store> Conn<'_, S> {
         } else {
             (Vec::new(), Vec::new())
         };
-        if !recursive.is_empty() {
-            return Ok(Answer::err(err::UNIMPLEMENTED));
+        for path in recursive {
+            let watch = Watch {
+                kind: WatchKind::Recursive,
+                persistent: true,
+            };
+            let _ = self
+                .call(Op::Exists {
+                    path,
+                    watch: Some(watch),
+                })
+                .await;
         }
         for path in data {
             let fired = match self
