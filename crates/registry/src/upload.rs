@@ -110,7 +110,7 @@ pub fn check_name(name: &str) -> Result<(), Invalid> {
     }
 }
 
-/// MAJOR.MINOR.PATCH[-PRE][+BUILD], each part plain ASCII.
+/// `MAJOR.MINOR.PATCH[-PRE][+BUILD]`, each part plain ASCII.
 pub fn check_version(v: &str) -> Result<(), Invalid> {
     let core = v.split(['-', '+']).next().unwrap_or("");
     let nums: Vec<&str> = core.split('.').collect();

@@ -47,7 +47,7 @@ pub struct NodeOptions {
     /// Bytes per message when a checkpoint is sent to a peer. The receiver asks for each
     /// chunk after writing the previous one to disk, so neither side holds more than one.
     pub transfer_chunk: usize,
-    /// The client session table's limits (see [`session`](crate::session)).
+    /// The client session table's limits (see [`crate::session`]).
     pub sessions: session::Limits,
 }
 
@@ -139,7 +139,7 @@ pub enum Command {
         payload: Vec<u8>,
     },
     /// In a client session: executed at most once however often it is retried with the
-    /// same `session` (see [`session`](crate::session)).
+    /// same `session` (see [`crate::session`]).
     SubmitInSession {
         token: u64,
         payload: Vec<u8>,
