@@ -3,8 +3,8 @@
 //! number it saw), and delivers watch events.
 
 use crate::proto::{
-    self, Code, CreateMode, Error, Event, EventKind, Hello, Op, Reply, Request, Response, Stat,
-    Watch, WatchKind, Welcome,
+    self, Code, CreateMode, Error, Event, EventKind, Hello, Op, Password, Reply, Request, Response,
+    Stat, Watch, WatchKind, Welcome,
 };
 use keel_replication::{SessionSeq, frame};
 use keel_service::mux::Mux;
@@ -136,6 +136,19 @@ impl Conn {
         once: Option<SessionSeq>,
         op: Op,
     ) -> Option<Response> {
+        self.call_as(session, None, min_seq, once, op).await
+    }
+
+    /// `call`, showing `session`'s password (a connection acts for a session only once it
+    /// has shown it, or opened the session itself).
+    pub async fn call_as(
+        &self,
+        session: u64,
+        password: Option<Password>,
+        min_seq: u64,
+        once: Option<SessionSeq>,
+        op: Op,
+    ) -> Option<Response> {
         self.mux
             .call(|id| Request {
                 id,
@@ -143,6 +156,7 @@ impl Conn {
                 min_seq,
                 op,
                 once,
+                password,
             })
             .await
     }
@@ -199,6 +213,8 @@ struct Inner {
     tracker: Tracker<RmConnector>,
     policy: Policy,
     session: AtomicU64,
+    /// The session's password, shown with every request.
+    password: Password,
     /// The highest sequence number seen: reads wait for it (read your writes).
     seq: AtomicU64,
     /// Watches are held by the server a client talks to; after a failover they are set
@@ -247,14 +263,18 @@ impl Client {
                 .retry_timeouts(true)
                 .attempt_timeout(ATTEMPT),
             session: AtomicU64::new(0),
+            password: crate::random::bytes(),
             seq: AtomicU64::new(0),
             watches,
             generation: AtomicU64::new(0),
             once: ClientSession::new(),
         });
         let timeout_ms = session_timeout.as_millis() as u64;
-        let Reply::Session { id, .. } = inner.call(Op::OpenSession { timeout_ms }, None).await?
-        else {
+        let open = Op::OpenSessionWith {
+            timeout_ms,
+            password: inner.password,
+        };
+        let Reply::Session { id, .. } = inner.call(open, None).await? else {
             return Err(Error::new(
                 Code::Unavailable,
                 "unexpected answer to open_session",
@@ -278,6 +298,11 @@ impl Client {
             },
             rx,
         ))
+    }
+
+    /// The session's password (for a connection of one's own that acts for it).
+    pub fn password(&self) -> Password {
+        self.inner.password
     }
 
     pub fn session(&self) -> u64 {
@@ -471,16 +496,22 @@ impl Inner {
         once: Option<SessionSeq>,
         policy: Option<&Policy>,
     ) -> Result<(Reply, u64), Error> {
-        let (session, min_seq) = (
+        let (session, min_seq, password) = (
             self.session.load(Ordering::SeqCst),
             self.seq.load(Ordering::Relaxed),
+            self.password,
         );
         let (response, generation) = self
             .tracker
             .call(policy.unwrap_or(&self.policy), |primary| {
                 let op = op.clone();
                 async move {
-                    match primary.channel().call(session, min_seq, once, op).await {
+                    let password = (session != 0).then_some(password);
+                    match primary
+                        .channel()
+                        .call_as(session, password, min_seq, once, op)
+                        .await
+                    {
                         None => Err(Failure::ConnectionLost),
                         Some(Response { result: Err(e), .. })
                             if matches!(e.code, Code::NotPrimary | Code::Unavailable) =>

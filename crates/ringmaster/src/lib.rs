@@ -9,6 +9,7 @@ pub mod acl;
 pub mod cli;
 pub mod client;
 pub mod proto;
+pub mod random;
 pub mod server;
 pub mod store;
 pub mod tree;

@@ -6,8 +6,10 @@
 use keel_replication::SessionSeq;
 use serde::{Deserialize, Serialize};
 
-/// 2: writes may carry an exactly-once place (`Request::once`), and `OpenOnce` opens one.
-pub const VERSION: u32 = 2;
+/// 3: requests carry their session's password (`Request::password`), and a connection
+/// acts only for sessions it opened or showed the password of. (2: writes may carry an
+/// exactly-once place, `Request::once`, and `OpenOnce` opens one.)
+pub const VERSION: u32 = 3;
 /// The largest frame a server accepts (the data limit plus room for the path and framing).
 pub const MAX_FRAME: usize = (1 << 20) + 64 * 1024;
 
@@ -36,7 +38,13 @@ pub struct Request {
     /// A write's place in the client's exactly-once session (keel-replication's
     /// `session`): a retry with the same place executes at most once.
     pub once: Option<SessionSeq>,
+    /// `session`'s password: a connection acts for a session only once it has shown it
+    /// (or opened the session itself).
+    pub password: Option<Password>,
 }
+
+/// A session's password: chosen by the client that opens it, kept in the replicated tree.
+pub type Password = [u8; 16];
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Response {
@@ -192,6 +200,11 @@ pub enum Op {
     GetAcl {
         path: String,
     },
+    /// Opens a session only connections that show `password` may act for.
+    OpenSessionWith {
+        timeout_ms: u64,
+        password: Password,
+    },
 }
 
 /// An identity: `world:anyone`, `digest:user:BASE64(SHA1(user:password))`, `ip:ADDR`.
@@ -222,6 +235,7 @@ impl Op {
                 | Op::CloseSession { .. }
                 | Op::Check { .. }
                 | Op::SetAcl { .. }
+                | Op::OpenSessionWith { .. }
         ) || matches!(self, Op::Guarded { op, .. } if op.is_write())
     }
 
@@ -246,6 +260,7 @@ impl Op {
             Op::Guarded { op, .. } => op.name(),
             Op::SetAcl { .. } => "set_acl",
             Op::GetAcl { .. } => "get_acl",
+            Op::OpenSessionWith { .. } => "open_session",
         }
     }
 
@@ -383,7 +398,8 @@ pub enum Code {
     /// The client's exactly-once session is gone (expired or evicted): the write may or may
     /// not have taken effect; open a new one.
     OnceGone = 116,
-    /// The caller's ids are not granted the permission the operation needs.
+    /// The caller's ids are not granted the permission the operation needs, or the
+    /// connection has not shown the password of the session it names.
     NoAuth = 117,
     /// An ACL that cannot be set (unknown scheme, malformed id, `auth` without ids).
     InvalidAcl = 118,

@@ -301,6 +301,8 @@ impl<S: Store> Server<S> {
                 out.send(frame_of(&response)).is_ok()
             })
         };
+        // The sessions this connection has shown the password of, or opened.
+        let attached: Arc<Mutex<std::collections::HashSet<u64>>> = Arc::default();
         let mut buf = Vec::new();
         let refuse = |code: Code, message: String| {
             frame_of(&Response {
@@ -375,15 +377,25 @@ impl<S: Store> Server<S> {
                 }
             };
             let (server, out, notify) = (self.clone(), out.clone(), notify.clone());
+            let attached = attached.clone();
             self.queued.fetch_add(1, Ordering::Relaxed);
             tokio::spawn(async move {
                 let permit = server.workers.acquire().await;
                 server.queued.fetch_sub(1, Ordering::Relaxed);
                 let id = request.id;
-                let (result, seq) = match server.handle(conn, &notify, request).await {
+                let admitted = server.admit(&attached, &request).await;
+                let answer = match admitted {
+                    Ok(()) => server.handle(conn, &notify, request).await,
+                    Err(e) => Err(e),
+                };
+                let (result, seq) = match answer {
                     Ok((reply, seq)) => (Ok(reply), seq),
                     Err(e) => (Err(e), server.store.seq()),
                 };
+                // A session opened through this connection is its own.
+                if let Ok(Reply::Session { id: opened, .. }) = &result {
+                    attached.lock().expect("not poisoned").insert(*opened);
+                }
                 drop(permit);
                 let _ = out.send(frame_of(&Response { id, seq, result }));
             });
@@ -392,6 +404,56 @@ impl<S: Store> Server<S> {
         drop(out);
         let _ = writer.await;
         result
+    }
+
+    /// Whether a native connection may act for the sessions `request` names (its own, and
+    /// the one a close names): it opened them, or shows their password now (checked once
+    /// this server has applied what the client has seen, so a session just opened
+    /// elsewhere is known).
+    async fn admit(
+        &self,
+        attached: &Mutex<std::collections::HashSet<u64>>,
+        request: &Request,
+    ) -> Result<(), Error> {
+        let named = match request.op {
+            Op::CloseSession { id } if id != 0 && id != request.session => {
+                return Err(Error::new(
+                    Code::NoAuth,
+                    format!("a connection may close only its own session, not {id:#x}"),
+                ));
+            }
+            _ => request.session,
+        };
+        if named == 0 || attached.lock().expect("not poisoned").contains(&named) {
+            return Ok(());
+        }
+        let refused = || {
+            Error::new(
+                Code::NoAuth,
+                format!(
+                    "this connection has not shown session {named:#x}'s password (the client that opened it sends it with its requests)"
+                ),
+            )
+        };
+        let Some(shown) = request.password else {
+            return Err(refused());
+        };
+        let root = Op::Exists {
+            path: "/".into(),
+            watch: None,
+        };
+        self.store.read(request.min_seq, root, None).await?;
+        let known = self
+            .store
+            .inspect(move |t| t.passwords.get(&named).copied())
+            .await?;
+        match known {
+            Some(k) if k.iter().zip(shown).fold(0u8, |d, (a, b)| d | (a ^ b)) == 0 => {
+                attached.lock().expect("not poisoned").insert(named);
+                Ok(())
+            }
+            _ => Err(refused()),
+        }
     }
 
     /// One request of connection `conn` (whose watches `notify` tells), on whichever
@@ -486,8 +548,26 @@ impl<S: Store> Server<S> {
                 }
             }
         };
+        // The primary admits the session on this server's word only with its password; one
+        // that came over the ZooKeeper listener has none in the request: the tree has it.
+        let password = match request.password {
+            Some(p) => Some(p),
+            None if request.session != 0 => {
+                let s = request.session;
+                self.store
+                    .inspect(move |t| t.passwords.get(&s).copied())
+                    .await?
+            }
+            None => None,
+        };
         let response = conn
-            .call(request.session, request.min_seq, request.once, request.op)
+            .call_as(
+                request.session,
+                password,
+                request.min_seq,
+                request.once,
+                request.op,
+            )
             .await
             .ok_or_else(|| {
                 Error::new(

@@ -324,6 +324,7 @@ pub struct TreeSm {
 struct Extras {
     acls: Vec<(String, crate::tree::NodeAcl)>,
     kinds: Vec<(String, crate::tree::NodeKind)>,
+    passwords: Vec<(u64, crate::proto::Password)>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -379,10 +380,11 @@ impl StateMachine for TreeSm {
         }
         // Then the ACLs and node kinds, in one last record (a checkpoint from before them
         // ends above).
-        if !t.acls.is_empty() || !t.kinds.is_empty() {
+        if !t.acls.is_empty() || !t.kinds.is_empty() || !t.passwords.is_empty() {
             let extras = Extras {
                 acls: t.acls.iter().map(|(p, a)| (p.clone(), a.clone())).collect(),
                 kinds: t.kinds.iter().map(|(p, k)| (p.clone(), *k)).collect(),
+                passwords: t.passwords.iter().map(|(s, p)| (*s, *p)).collect(),
             };
             write_record(
                 out,
@@ -409,6 +411,7 @@ impl StateMachine for TreeSm {
             let extras: Extras = postcard::from_bytes(&record).map_err(io::Error::other)?;
             tree.acls = extras.acls.into_iter().collect();
             tree.kinds = extras.kinds.into_iter().collect();
+            tree.passwords = extras.passwords.into_iter().collect();
         }
         self.tree = tree;
         Ok(())

@@ -3,7 +3,7 @@
 //! [`Tree::apply`]; the same transactions in the same order give the same tree everywhere,
 //! which is what lets keel-replication replicate it.
 
-use crate::proto::{Acl, Code, CreateMode, Error, Event, EventKind, Id, Op, Reply, Stat};
+use crate::proto::{Acl, Code, CreateMode, Error, Event, EventKind, Id, Op, Password, Reply, Stat};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -62,6 +62,9 @@ pub struct Tree {
     /// Containers and TTL nodes, which the primary deletes when they are due (`due`).
     #[serde(default)]
     pub kinds: BTreeMap<String, NodeKind>,
+    /// The passwords of sessions opened with one (`OpenSessionWith`).
+    #[serde(default)]
+    pub passwords: BTreeMap<u64, Password>,
     /// Events of the last `apply`, for watches.
     #[serde(skip)]
     pub events: Vec<Event>,
@@ -103,6 +106,7 @@ impl Default for Tree {
             limits: Limits::default(),
             acls: BTreeMap::new(),
             kinds: BTreeMap::new(),
+            passwords: BTreeMap::new(),
             events: Vec::new(),
         }
     }
@@ -192,6 +196,8 @@ enum Change {
     Acl(String, Option<NodeAcl>),
     /// A node's kind before a change (None: an ordinary node).
     Kind(String, Option<NodeKind>),
+    /// A session's password before a change.
+    Password(u64, Option<Password>),
 }
 
 type Undo = Vec<Change>;
@@ -277,6 +283,14 @@ impl Tree {
                 Change::SessionClosed(id, session) => {
                     self.sessions.insert(id, session);
                 }
+                Change::Password(id, old) => match old {
+                    Some(p) => {
+                        self.passwords.insert(id, p);
+                    }
+                    None => {
+                        self.passwords.remove(&id);
+                    }
+                },
                 Change::Kind(path, old) => match old {
                     Some(k) => {
                         self.kinds.insert(path, k);
@@ -493,6 +507,25 @@ impl Tree {
                 }
                 Ok(Reply::Batch(results))
             }
+            Op::OpenSessionWith {
+                timeout_ms,
+                password,
+            } => {
+                let reply = self.write(
+                    &Op::OpenSession {
+                        timeout_ms: *timeout_ms,
+                    },
+                    session,
+                    now,
+                    zxid,
+                    undo,
+                )?;
+                if let Reply::Session { id, .. } = &reply {
+                    self.passwords.insert(*id, *password);
+                    undo.push(Change::Password(*id, None));
+                }
+                Ok(reply)
+            }
             Op::OpenSession { timeout_ms } => {
                 let id = self.next_session;
                 self.next_session += 1;
@@ -519,6 +552,9 @@ impl Tree {
                 };
                 let ephemerals: Vec<String> = s.ephemerals.iter().rev().cloned().collect();
                 undo.push(Change::SessionClosed(id, s));
+                if let Some(p) = self.passwords.remove(&id) {
+                    undo.push(Change::Password(id, Some(p)));
+                }
                 for path in ephemerals {
                     if self.nodes.contains_key(&path) {
                         self.delete(&path, None, false, zxid, undo)?;

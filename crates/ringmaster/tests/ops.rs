@@ -570,8 +570,73 @@ mod secondaries {
             let conn = secondary(&ring, &c).await;
             let create = once_twice(&conn, &c, "/q").await;
             // Without a place, the same request runs again (what retries used to do).
-            conn.call(c.session(), 0, None, create).await.unwrap();
+            conn.call_as(c.session(), Some(c.password()), 0, None, create)
+                .await
+                .unwrap();
             assert_eq!(c.children("/q").await.unwrap().len(), 2);
+        });
+        rt.shutdown_timeout(Duration::from_secs(2));
+    }
+
+    /// A connection acts only for sessions it opened or showed the password of: another
+    /// session's id, bare or with a wrong password, is refused on the primary and on a
+    /// secondary (whose forwarding shows the password only when the client did), and a
+    /// session cannot be closed from a connection that is not its own.
+    #[test]
+    fn a_connection_cannot_act_for_another_clients_session() {
+        let rt = runtime();
+        rt.block_on(async {
+            let ring = replicated("stranger").await;
+            let (c, _) = ring.client(Duration::from_secs(10)).await;
+            c.create("/s", b"", CreateMode::Persistent).await.unwrap();
+            let eph = Op::Create {
+                path: "/s/as-victim".into(),
+                data: Vec::new(),
+                mode: CreateMode::Ephemeral,
+                make_parents: false,
+                ok_if_exists: false,
+            };
+            let mut wrong = c.password();
+            wrong[0] ^= 1;
+            let primary = {
+                let Reply::Status(st) = c.call(Op::Status).await.unwrap() else {
+                    panic!()
+                };
+                Conn::open(ring.servers[&st.id]).await.unwrap()
+            };
+            let secondary = secondary(&ring, &c).await;
+            for conn in [&primary, &secondary] {
+                for password in [None, Some(wrong)] {
+                    let r = conn
+                        .call_as(c.session(), password, 0, None, eph.clone())
+                        .await
+                        .unwrap();
+                    let e = r.result.expect_err("acting for another's session");
+                    assert_eq!(e.code, Code::NoAuth, "{e}");
+                }
+                // Closing it by id, from a connection of its own session 0, is refused too.
+                let r = conn
+                    .call(0, 0, None, Op::CloseSession { id: c.session() })
+                    .await
+                    .unwrap();
+                assert_eq!(
+                    r.result.expect_err("closing another's session").code,
+                    Code::NoAuth
+                );
+            }
+            assert!(
+                c.children("/s").await.unwrap().is_empty(),
+                "nothing was created"
+            );
+            // The session is untouched; with its password, a connection may act for it.
+            c.create("/s/mine", b"", CreateMode::Ephemeral)
+                .await
+                .unwrap();
+            let r = secondary
+                .call_as(c.session(), Some(c.password()), 0, None, Op::Heartbeat)
+                .await
+                .unwrap();
+            assert!(r.result.is_ok(), "{r:?}");
         });
         rt.shutdown_timeout(Duration::from_secs(2));
     }
@@ -591,7 +656,10 @@ mod secondaries {
                 make_parents: false,
                 ok_if_exists: false,
             };
-            let r = conn.call(c.session(), 0, None, create).await.unwrap();
+            let r = conn
+                .call_as(c.session(), Some(c.password()), 0, None, create)
+                .await
+                .unwrap();
             assert!(
                 matches!(r.result, Ok(Reply::Created { .. })),
                 "forwarded: {r:?}"
@@ -626,8 +694,9 @@ mod secondaries {
             c.create("/r", b"", CreateMode::Persistent).await.unwrap(); // the client follows the primary
             let conn = secondary(&ring, &c).await;
             let r = conn
-                .call(
+                .call_as(
                     c.session(),
+                    Some(c.password()),
                     0,
                     None,
                     Op::SetData {
@@ -704,7 +773,10 @@ fn the_memory_store_runs_a_retried_write_once() {
 /// a client's retry would: one child is made, and the retry gets the first answer. Returns
 /// the create, for sending again without a place.
 async fn once_twice(conn: &keel_ringmaster::client::Conn, c: &Client, parent: &str) -> Op {
-    let opened = conn.call(c.session(), 0, None, Op::OpenOnce).await.unwrap();
+    let opened = conn
+        .call_as(c.session(), Some(c.password()), 0, None, Op::OpenOnce)
+        .await
+        .unwrap();
     let Ok(Reply::Once { id }) = opened.result else {
         panic!("{opened:?}")
     };
@@ -721,11 +793,23 @@ async fn once_twice(conn: &keel_ringmaster::client::Conn, c: &Client, parent: &s
         ok_if_exists: false,
     };
     let first = conn
-        .call(c.session(), 0, Some(place), create.clone())
+        .call_as(
+            c.session(),
+            Some(c.password()),
+            0,
+            Some(place),
+            create.clone(),
+        )
         .await
         .unwrap();
     let again = conn
-        .call(c.session(), 0, Some(place), create.clone())
+        .call_as(
+            c.session(),
+            Some(c.password()),
+            0,
+            Some(place),
+            create.clone(),
+        )
         .await
         .unwrap();
     assert!(

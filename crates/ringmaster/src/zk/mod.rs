@@ -459,6 +459,7 @@ impl<S: Store> Conn<'_, S> {
             min_seq: self.min_seq,
             op,
             once: None,
+            password: None,
         };
         let (reply, seq) = self.server.handle(self.conn, &self.notify, request).await?;
         self.min_seq = self.min_seq.max(seq);

@@ -38,11 +38,7 @@ impl Secret {
 
     /// A fresh random secret, for a server that is its own ring (`--memory`).
     pub fn random() -> Secret {
-        let mut b = vec![0u8; 32];
-        for chunk in b.chunks_mut(8) {
-            chunk.copy_from_slice(&fastrand_u64().to_le_bytes());
-        }
-        Secret(Arc::new(b))
+        Secret(Arc::new(crate::random::bytes::<32>().to_vec()))
     }
 
     fn mac(&self, label: &[u8], id: u64) -> [u8; 32] {
@@ -71,19 +67,6 @@ impl Secret {
             .try_into()
             .expect("16")
     }
-}
-
-/// Randomness without a dependency: the OS's, through the std hasher's keys.
-fn fastrand_u64() -> u64 {
-    use std::hash::{BuildHasher, Hasher};
-    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-    h.write_u128(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or(0),
-    );
-    h.finish()
 }
 
 #[derive(Debug)]
@@ -147,6 +130,7 @@ pub async fn establish<S: Store>(
             min_seq: 0,
             op,
             once: None,
+            password: None,
         };
         let nobody = nobody.clone();
         async move { server.handle(conn, &nobody, request).await }
@@ -158,7 +142,12 @@ pub async fn establish<S: Store>(
     if req.session == 0 {
         let timeout_ms =
             (req.timeout_ms.max(0) as u64).clamp(config.min_timeout_ms, config.max_timeout_ms);
-        let (reply, _) = call(0, Op::OpenSession { timeout_ms })
+        // The tree keeps a password for it too: servers show it when they forward.
+        let open = Op::OpenSessionWith {
+            timeout_ms,
+            password: crate::random::bytes(),
+        };
+        let (reply, _) = call(0, open)
             .await
             .map_err(|e| format!("opening a session: {e}"))?;
         let Reply::Session { id, timeout_ms } = reply else {
