@@ -58,9 +58,24 @@ impl Conn {
         Self::open_with_events(addr, None).await
     }
 
+    /// A connection whose watch events go to `events`, each before any reply read after it.
     pub async fn open_with_events(
         addr: SocketAddr,
         events: Option<mpsc::UnboundedSender<Event>>,
+    ) -> Result<Conn, ConnectError> {
+        let handler = events.map(|tx| -> OnEvent {
+            Arc::new(move |e| {
+                let _ = tx.send(e);
+            })
+        });
+        Self::open_with_handler(addr, handler).await
+    }
+
+    /// A connection that calls `on_event` with each watch event, on its reader, before it
+    /// reads the next frame (so before any later reply is delivered).
+    pub async fn open_with_handler(
+        addr: SocketAddr,
+        on_event: Option<OnEvent>,
     ) -> Result<Conn, ConnectError> {
         let io = |source| ConnectError::Io { addr, source };
         let stream = keel_service::tracking::connect(addr).await.map_err(io)?;
@@ -97,18 +112,12 @@ impl Conn {
             }
         };
         // Notifications (id 0) carry watch events.
-        let unsolicited = events.map(|events| {
-            let (tx, mut rx) = mpsc::unbounded_channel::<Response>();
-            tokio::spawn(async move {
-                while let Some(response) = rx.recv().await {
-                    if let Ok(Reply::Event(e)) = response.result
-                        && events.send(e).is_err()
-                    {
-                        return;
-                    }
+        let unsolicited = on_event.map(|on_event| -> keel_service::mux::Unsolicited<Response> {
+            Box::new(move |response: Response| {
+                if let Ok(Reply::Event(e)) = response.result {
+                    on_event(e);
                 }
-            });
-            tx
+            })
         });
         let mux = Mux::start(
             read,
@@ -162,11 +171,22 @@ impl Conn {
     }
 }
 
+/// What a connection does with each watch event.
+pub type OnEvent = Arc<dyn Fn(Event) + Send + Sync>;
+
 /// How keel-tracker reaches ringmaster servers.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct RmConnector {
     servers: Servers,
-    events: mpsc::UnboundedSender<Event>,
+    on_event: OnEvent,
+}
+
+impl std::fmt::Debug for RmConnector {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RmConnector")
+            .field("servers", &self.servers)
+            .finish_non_exhaustive()
+    }
 }
 
 impl RmConnector {
@@ -180,7 +200,7 @@ impl Connector for RmConnector {
     type Channel = Conn;
 
     async fn connect(&self, address: &SocketAddr) -> Result<Conn, Failure<SocketAddr>> {
-        Conn::open_with_events(*address, Some(self.events.clone()))
+        Conn::open_with_handler(*address, Some(self.on_event.clone()))
             .await
             .map_err(|_| Failure::ConnectionLost)
     }
@@ -237,21 +257,18 @@ impl Client {
     ) -> Result<(Client, mpsc::UnboundedReceiver<Event>), Error> {
         let servers = Servers::new(servers);
         let config = servers.tracker_config();
-        let (events, mut fired) = mpsc::unbounded_channel::<Event>();
         let (deliver, rx) = mpsc::unbounded_channel();
         let watches: Arc<Mutex<Vec<(String, Watch)>>> = Arc::default();
-        {
+        // On the connection's reader: a spent one-shot watch is forgotten, and the event is
+        // in the receiver, before any later reply reaches its caller.
+        let on_event: OnEvent = {
             let watches = watches.clone();
-            tokio::spawn(async move {
-                while let Some(e) = fired.recv().await {
-                    spend(&mut watches.lock().expect("not poisoned"), &e);
-                    if deliver.send(e).is_err() {
-                        return;
-                    }
-                }
-            });
-        }
-        let connector = RmConnector { servers, events };
+            Arc::new(move |e: Event| {
+                spend(&mut watches.lock().expect("not poisoned"), &e);
+                let _ = deliver.send(e);
+            })
+        };
+        let connector = RmConnector { servers, on_event };
         let tracker = Tracker::new(connector, config, tokio::runtime::Handle::current());
         let inner = Arc::new(Inner {
             tracker,

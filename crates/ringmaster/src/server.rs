@@ -389,7 +389,8 @@ impl<S: Store> Server<S> {
                     Err(e) => Err(e),
                 };
                 let (result, seq) = match answer {
-                    Ok((reply, seq)) => (Ok(reply), seq),
+                    // The notifications of the changes the reply reflects go out first.
+                    Ok((reply, seq)) => (Ok(reply), server.after_applied(seq).await.unwrap_or(seq)),
                     Err(e) => (Err(e), server.store.seq()),
                 };
                 // A session opened through this connection is its own.
@@ -404,6 +405,24 @@ impl<S: Store> Server<S> {
         drop(out);
         let _ = writer.await;
         result
+    }
+
+    /// Waits until the events of every change this server has applied up to `seq` have gone
+    /// to the watches (a read whose `then` runs in order with them), so a reply sent after
+    /// it never overtakes their notifications; the store's sequence number then. None when
+    /// the store cannot answer now.
+    pub(crate) async fn after_applied(&self, seq: u64) -> Option<u64> {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let then: AfterRead = Box::new(move || {
+            let _ = tx.send(());
+        });
+        let root = Op::Exists {
+            path: "/".into(),
+            watch: None,
+        };
+        let (_, at) = self.store.read(seq, root, Some(then)).await.ok()?;
+        rx.await.ok()?;
+        Some(at)
     }
 
     /// Whether a native connection may act for the sessions `request` names (its own, and

@@ -4,7 +4,7 @@
 
 use keel_replication::{Member, NodeOptions, ReplicaConfig};
 use keel_ringmaster::client::Client;
-use keel_ringmaster::proto::{Code, CreateMode, Event, EventKind, Op, Reply, WatchKind};
+use keel_ringmaster::proto::{Code, CreateMode, Event, EventKind, Op, Reply, Watch, WatchKind};
 use keel_ringmaster::server::{OnSecondary, Server};
 use keel_ringmaster::store::{Memory, Replicated, Store};
 use keel_ringmaster::tree::Limits;
@@ -637,6 +637,88 @@ mod secondaries {
                 .await
                 .unwrap();
             assert!(r.result.is_ok(), "{r:?}");
+        });
+        rt.shutdown_timeout(Duration::from_secs(2));
+    }
+
+    /// On the native listener too, a reply that shows a change never overtakes the watch
+    /// event of that change: a watcher on a secondary reads until it sees each write, and
+    /// by then the event is already in.
+    #[test]
+    fn a_watch_event_arrives_before_any_reply_that_shows_the_change() {
+        let rt = runtime();
+        rt.block_on(async {
+            let ring = replicated("event-first").await;
+            let (c, _) = ring.client(Duration::from_secs(10)).await;
+            c.create("/e", b"0", CreateMode::Persistent).await.unwrap();
+            let Reply::Status(st) = c.call(Op::Status).await.unwrap() else {
+                panic!()
+            };
+            let other = ring
+                .servers
+                .iter()
+                .find(|(id, _)| **id != st.id)
+                .map(|(_, a)| *a)
+                .unwrap();
+            let (tx, mut events) = tokio::sync::mpsc::unbounded_channel();
+            let watcher = Conn::open_with_events(other, Some(tx)).await.unwrap();
+            // The secondary has applied the create once it answers for /e.
+            let get = || Op::GetData {
+                path: "/e".into(),
+                watch: None,
+            };
+            while watcher
+                .call(0, 0, None, get())
+                .await
+                .unwrap()
+                .result
+                .is_err()
+            {}
+            for round in 0..50u32 {
+                let watch = Some(Watch {
+                    kind: WatchKind::Data,
+                    persistent: false,
+                });
+                let r = watcher
+                    .call(
+                        0,
+                        0,
+                        None,
+                        Op::GetData {
+                            path: "/e".into(),
+                            watch,
+                        },
+                    )
+                    .await
+                    .unwrap();
+                assert!(r.result.is_ok());
+                let want = format!("{round}-new");
+                c.set("/e", want.as_bytes(), None).await.unwrap();
+                loop {
+                    let r = watcher
+                        .call(
+                            0,
+                            0,
+                            None,
+                            Op::GetData {
+                                path: "/e".into(),
+                                watch: None,
+                            },
+                        )
+                        .await
+                        .unwrap();
+                    let Ok(Reply::Data { data, .. }) = r.result else {
+                        panic!("{r:?}")
+                    };
+                    if data == want.as_bytes() {
+                        let e = events
+                            .try_recv()
+                            .expect("the event before the reply showing the change");
+                        assert_eq!(e.path, "/e");
+                        break;
+                    }
+                }
+            }
         });
         rt.shutdown_timeout(Duration::from_secs(2));
     }

@@ -13,6 +13,10 @@ use tokio::sync::{mpsc, oneshot};
 
 type Waiting<R> = Arc<Mutex<HashMap<u64, oneshot::Sender<R>>>>;
 
+/// What a connection does with a response it did not ask for (id 0, a notification), on
+/// its reader, in order with the replies.
+pub type Unsolicited<R> = Box<dyn Fn(R) + Send + Sync>;
+
 /// The multiplexed connection; `R` is the protocol's response.
 #[derive(Debug)]
 pub struct Mux<R> {
@@ -31,7 +35,7 @@ impl<R: DeserializeOwned + Send + 'static> Mux<R> {
         mut write: OwnedWriteHalf,
         limit: usize,
         id_of: fn(&R) -> u64,
-        unsolicited: Option<mpsc::UnboundedSender<R>>,
+        unsolicited: Option<Unsolicited<R>>,
     ) -> Mux<R> {
         let (queue, mut rx) = mpsc::unbounded_channel::<Vec<u8>>();
         tokio::spawn(async move { frame::write_queued(&mut rx, &mut write, 1 << 20).await });
@@ -46,8 +50,10 @@ impl<R: DeserializeOwned + Send + 'static> Mux<R> {
                 };
                 match id_of(&response) {
                     0 => {
-                        if let Some(tx) = &unsolicited {
-                            let _ = tx.send(response);
+                        // Handed over before any later frame is read: whoever waits for a
+                        // reply that came after this notification has it already.
+                        if let Some(handle) = &unsolicited {
+                            handle(response);
                         }
                     }
                     id => {

@@ -24,14 +24,14 @@ use crate::proto::{
     Acl, Code, CreateMode, Error, Event, EventKind, Id, Op, Reply, Request, Stat, Watch, WatchKind,
 };
 use crate::server::{Notify, Server};
-use crate::store::{AfterRead, Store};
+use crate::store::Store;
 use jute::{Malformed, Reader, Writer};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt, BufWriter};
 use tokio::net::{TcpListener, TcpStream, tcp::OwnedReadHalf};
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::mpsc;
 
 /// The largest request accepted (ZooKeeper's default jute.maxbuffer, and room for a path).
 const MAX_FRAME: usize = (1 << 20) + 64 * 1024;
@@ -427,17 +427,8 @@ impl<S: Store> Conn<'_, S> {
     /// applied changes (so their notifications are queued before the reply), then says the
     /// tree's zxid.
     async fn barrier(&mut self) -> i64 {
-        let (tx, rx) = oneshot::channel();
-        let then: AfterRead = Box::new(move || {
-            let _ = tx.send(());
-        });
-        let root = Op::Exists {
-            path: "/".into(),
-            watch: None,
-        };
-        if let Ok((_, seq)) = self.server.store.read(self.min_seq, root, Some(then)).await {
+        if let Some(seq) = self.server.after_applied(self.min_seq).await {
             self.min_seq = self.min_seq.max(seq);
-            let _ = rx.await;
         }
         self.server.store.inspect(|t| t.zxid).await.unwrap_or(0) as i64
     }
