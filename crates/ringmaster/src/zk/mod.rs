@@ -779,54 +779,14 @@ impl<S: Store> Conn<'_, S> {
             }
             ADD_WATCH => {
                 let path = r.string()?;
-                let mode = r.int()?;
-                if mode == 1 {
-                    let watch = Watch {
-                        kind: WatchKind::Recursive,
-                        persistent: true,
-                    };
-                    if let Err(e) = self
-                        .call(Op::Exists {
-                            path,
-                            watch: Some(watch),
-                        })
-                        .await
-                    {
-                        return Ok(Answer::of(&e));
-                    }
-                    let mut w = Writer::default();
-                    w.int(0);
-                    return Ok(Answer::ok(w));
-                }
-                if mode != 0 {
-                    return Ok(Answer::err(err::BAD_ARGUMENTS));
-                }
-                let data = Watch {
-                    kind: WatchKind::Data,
-                    persistent: true,
+                let recursive = match r.int()? {
+                    0 => false,
+                    1 => true,
+                    _ => return Ok(Answer::err(err::BAD_ARGUMENTS)),
                 };
-                let children = Watch {
-                    kind: WatchKind::Children,
-                    persistent: true,
-                };
-                if let Err(e) = self
-                    .call(Op::Exists {
-                        path: path.clone(),
-                        watch: Some(data),
-                    })
-                    .await
-                {
+                if let Err(e) = self.watch_persistently(path, recursive).await {
                     return Ok(Answer::of(&e));
                 }
-                // Kept even when the node does not exist yet, as ZooKeeper keeps it.
-                let _ = self
-                    .call(Op::GetChildren {
-                        path,
-                        watch: Some(children),
-                        after: None,
-                        limit: 0,
-                    })
-                    .await;
                 let mut w = Writer::default();
                 w.int(0);
                 Answer::ok(w)
@@ -1009,16 +969,7 @@ impl<S: Store> Conn<'_, S> {
             (Vec::new(), Vec::new())
         };
         for path in recursive {
-            let watch = Watch {
-                kind: WatchKind::Recursive,
-                persistent: true,
-            };
-            let _ = self
-                .call(Op::Exists {
-                    path,
-                    watch: Some(watch),
-                })
-                .await;
+            let _ = self.watch_persistently(path, true).await;
         }
         for path in data {
             let fired = match self
@@ -1064,30 +1015,42 @@ impl<S: Store> Conn<'_, S> {
             self.fire_instead(fired, &path, WatchKind::Children);
         }
         for path in persistent {
-            let data = Watch {
-                kind: WatchKind::Data,
-                persistent: true,
-            };
-            let children = Watch {
-                kind: WatchKind::Children,
-                persistent: true,
-            };
-            let _ = self
-                .call(Op::Exists {
-                    path: path.clone(),
-                    watch: Some(data),
-                })
-                .await;
-            let _ = self
-                .call(Op::GetChildren {
-                    path,
-                    watch: Some(children),
-                    after: None,
-                    limit: 0,
-                })
-                .await;
+            let _ = self.watch_persistently(path, false).await;
         }
         Ok(Answer::empty())
+    }
+
+    /// ZooKeeper's persistent watch on `path`: its data and its children, kept after it
+    /// fires, even while the node does not exist; or, `recursive`, creations, changes and
+    /// deletions of it and of every node below it.
+    async fn watch_persistently(&mut self, path: String, recursive: bool) -> Result<(), Error> {
+        let watch = |kind| {
+            Some(Watch {
+                kind,
+                persistent: true,
+            })
+        };
+        if recursive {
+            let op = Op::Exists {
+                path,
+                watch: watch(WatchKind::Recursive),
+            };
+            return self.call(op).await.map(drop);
+        }
+        let data = Op::Exists {
+            path: path.clone(),
+            watch: watch(WatchKind::Data),
+        };
+        self.call(data).await?;
+        // A node that does not exist has no children to list, but the watch is set all the same.
+        let children = Op::GetChildren {
+            path,
+            watch: watch(WatchKind::Children),
+            after: None,
+            limit: 0,
+        };
+        let _ = self.call(children).await;
+        Ok(())
     }
 
     /// A watch set again whose change already happened: the event now, the watch spent.
