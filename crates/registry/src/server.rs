@@ -205,8 +205,17 @@ async fn write<T: Send + 'static>(
     reg: &Arc<Registry>,
     f: impl FnOnce(&Storage) -> Result<T, StoreError> + Send + 'static,
 ) -> Result<T, Response> {
+    blocking(reg, move |r| f(&r.storage)).await
+}
+
+/// Runs `f` (file I/O: a write, or a read that may unpack an archive) on the blocking pool,
+/// mapping its errors to responses.
+async fn blocking<T: Send + 'static>(
+    reg: &Arc<Registry>,
+    f: impl FnOnce(&Registry) -> Result<T, StoreError> + Send + 'static,
+) -> Result<T, Response> {
     let reg = reg.clone();
-    match tokio::task::spawn_blocking(move || f(&reg.storage)).await {
+    match tokio::task::spawn_blocking(move || f(&reg)).await {
         Ok(Ok(v)) => Ok(v),
         Ok(Err(e)) => Err(store_error(e)),
         Err(e) => Err(error(
@@ -345,7 +354,7 @@ async fn debuginfod_source(
     if let Err(r) = authorize(&reg, &headers, false) {
         return r;
     }
-    let found = tokio::task::spawn_blocking(move || {
+    let found = blocking(&reg, move |reg| {
         let (rel, _) = reg
             .storage
             .build_id_record(&id, "debuginfo")
@@ -357,11 +366,11 @@ async fn debuginfod_source(
         let key = crate::archives::normalize(&path)
             .ok_or_else(|| StoreError::NotFound(format!("/{path} names no file")))?;
         let bytes = reg.archives.read(&archive, &archive_id, &key)?;
-        Ok::<_, StoreError>((key, bytes, archive_id))
+        Ok((key, bytes, archive_id))
     })
     .await;
     match found {
-        Ok(Ok((key, bytes, archive))) => {
+        Ok((key, bytes, archive)) => {
             let size = bytes.len().to_string();
             crate::serve_file::response(
                 bytes,
@@ -376,11 +385,7 @@ async fn debuginfod_source(
                 ],
             )
         }
-        Ok(Err(e)) => store_error(e),
-        Err(e) => error(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            format!("source lookup failed: {e}"),
-        ),
+        Err(r) => r,
     }
 }
 
@@ -411,15 +416,15 @@ async fn docs(
     if let Err(r) = authorize(&reg, &headers, false) {
         return r;
     }
-    let found = tokio::task::spawn_blocking(move || {
+    let found = blocking(&reg, move |reg| {
         crate::docs::lookup(&reg.storage, &reg.archives, &name, &version, &path)
     })
     .await;
     match found {
-        Ok(Ok(crate::docs::Answer::Redirect(to))) => {
+        Ok(crate::docs::Answer::Redirect(to)) => {
             (StatusCode::FOUND, [(header::LOCATION, to)]).into_response()
         }
-        Ok(Ok(crate::docs::Answer::File(key, bytes))) => crate::serve_file::response(
+        Ok(crate::docs::Answer::File(key, bytes)) => crate::serve_file::response(
             bytes,
             &headers,
             vec![
@@ -430,11 +435,7 @@ async fn docs(
                 (header::CONTENT_SECURITY_POLICY, crate::docs::CSP.to_owned()),
             ],
         ),
-        Ok(Err(e)) => store_error(e),
-        Err(e) => error(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            format!("docs lookup failed: {e}"),
-        ),
+        Err(r) => r,
     }
 }
 
