@@ -100,22 +100,29 @@ fn debian(root: &Path) -> Result<PathBuf> {
         return Ok(unpacked);
     }
     let _ = std::fs::remove_dir_all(root);
-    let debs = root.join("debs");
-    std::fs::create_dir_all(&debs)?;
+    download_unpack(DEBIAN_PACKAGES, &root.join("debs"), &unpacked)?;
+    std::fs::write(&done, DEBIAN_PACKAGES.join(" "))?;
+    Ok(unpacked)
+}
+
+/// `apt-get download` of `packages` into `debs`, each `dpkg -x`ed into `unpacked` (nothing
+/// installed); `debs` is removed after.
+fn download_unpack(packages: &[&str], debs: &Path, unpacked: &Path) -> Result<()> {
+    std::fs::create_dir_all(debs)?;
     crate::process::run_capture(
         Command::new("apt-get")
             .arg("download")
-            .args(DEBIAN_PACKAGES)
-            .current_dir(&debs),
+            .args(packages)
+            .current_dir(debs),
     )
     .context("apt-get download")?;
-    for deb in std::fs::read_dir(&debs)? {
+    for deb in std::fs::read_dir(debs)? {
         let deb = deb?.path();
-        crate::process::run_capture(Command::new("dpkg").arg("-x").arg(&deb).arg(&unpacked))
+        crate::process::run_capture(Command::new("dpkg").arg("-x").arg(&deb).arg(unpacked))
             .with_context(|| format!("dpkg -x {}", deb.display()))?;
     }
-    std::fs::write(&done, DEBIAN_PACKAGES.join(" "))?;
-    Ok(unpacked)
+    let _ = std::fs::remove_dir_all(debs);
+    Ok(())
 }
 
 /// The packages of `package`'s dependency closure this host does not have (what
@@ -127,7 +134,6 @@ fn unpack_missing(
     unpacked: &Path,
     skip: impl Fn(&str) -> bool,
 ) -> Result<usize> {
-    std::fs::create_dir_all(debs)?;
     let plan = crate::process::run_capture(Command::new("apt-get").args([
         "install",
         "--simulate",
@@ -144,19 +150,7 @@ fn unpack_missing(
     if missing.is_empty() {
         return Ok(0);
     }
-    crate::process::run_capture(
-        Command::new("apt-get")
-            .arg("download")
-            .args(&missing)
-            .current_dir(debs),
-    )
-    .context("apt-get download")?;
-    for deb in std::fs::read_dir(debs)? {
-        let deb = deb?.path();
-        crate::process::run_capture(Command::new("dpkg").arg("-x").arg(&deb).arg(unpacked))
-            .with_context(|| format!("dpkg -x {}", deb.display()))?;
-    }
-    let _ = std::fs::remove_dir_all(debs);
+    download_unpack(&missing, debs, unpacked)?;
     Ok(missing.len())
 }
 
