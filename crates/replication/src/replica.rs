@@ -249,53 +249,72 @@ impl<S: StateMachine> Replica<S> {
 
     /// Replicates `request` (on the primary) and returns the state machine's response once
     /// a majority has it durably; waits at most [`DEADLINE`].
-    pub async fn submit(&self, request: Vec<u8>) -> Result<Committed, Error> {
-        self.submit_within(request, DEADLINE).await
+    pub fn submit(
+        &self,
+        request: Vec<u8>,
+    ) -> impl Future<Output = Result<Committed, Error>> + Send + '_ {
+        self.submit_within(request, DEADLINE)
     }
 
     /// [`submit`](Self::submit), answered within `deadline`: with the response,
     /// `NotPrimary`, `Uncertain`, or `Timeout` (which, like `Uncertain`, means the request
     /// may still take effect).
-    pub async fn submit_within(
+    /// Submitted when called, not when first polled: requests submitted in order are
+    /// proposed in that order.
+    pub fn submit_within(
         &self,
         request: Vec<u8>,
         deadline: Duration,
-    ) -> Result<Committed, Error> {
-        self.submit_as(Submission::Plain(request), deadline).await
+    ) -> impl Future<Output = Result<Committed, Error>> + Send + '_ {
+        self.submit_as(Submission::Plain(request), deadline)
     }
 
     /// Replicates `request` in a client session, answered within `deadline`: however often
     /// it is retried with the same `session` (after `Uncertain`, `Timeout` or a failover),
     /// it executes at most once, and a retry of an executed one gets the original answer.
-    /// See [`session`](crate::session).
-    pub async fn submit_in_session(
+    /// See [`session`](crate::session). Submitted when called, as with
+    /// [`submit_within`](Self::submit_within).
+    pub fn submit_in_session(
         &self,
         request: Vec<u8>,
         session: SessionSeq,
         deadline: Duration,
-    ) -> Result<Committed, Error> {
+    ) -> impl Future<Output = Result<Committed, Error>> + Send + '_ {
         self.submit_as(Submission::InSession(request, session), deadline)
-            .await
     }
 
     /// Opens a client session (through the log, on the primary); returns its id.
-    pub async fn register_session(&self, deadline: Duration) -> Result<u64, Error> {
-        let committed = self.submit_as(Submission::Register, deadline).await?;
-        let id: [u8; 8] =
-            committed.response.as_slice().try_into().map_err(|_| {
-                Error::Stopped("a session registration answered no session id".into())
-            })?;
-        Ok(u64::from_le_bytes(id))
+    /// Submitted when called.
+    pub fn register_session(
+        &self,
+        deadline: Duration,
+    ) -> impl Future<Output = Result<u64, Error>> + Send + '_ {
+        let committed = self.submit_as(Submission::Register, deadline);
+        async move {
+            let id: [u8; 8] = committed
+                .await?
+                .response
+                .as_slice()
+                .try_into()
+                .map_err(|_| {
+                    Error::Stopped("a session registration answered no session id".into())
+                })?;
+            Ok(u64::from_le_bytes(id))
+        }
     }
 
-    async fn submit_as(
+    /// Posts `submission` to the replica's thread now; the future waits for its answer.
+    fn submit_as(
         &self,
         submission: Submission,
         deadline: Duration,
-    ) -> Result<Committed, Error> {
+    ) -> impl Future<Output = Result<Committed, Error>> + Send + '_ {
         let (tx, rx) = oneshot::channel();
-        self.post(Event::Submit(submission, tx))?;
-        self.answer(rx, deadline).await
+        let posted = self.post(Event::Submit(submission, tx));
+        async move {
+            posted?;
+            self.answer(rx, deadline).await
+        }
     }
 
     /// [`submit`](Self::submit) for plain threads (not from inside an async runtime).

@@ -7,7 +7,7 @@ use crate::proto::{
     Stat, Watch, WatchKind, Welcome,
 };
 use keel_replication::{SessionSeq, frame};
-use keel_service::mux::Mux;
+use keel_service::mux::{Mux, Pending};
 use keel_service::once::ClientSession;
 use keel_service::tracking::Servers;
 use keel_tracker::{Answer, Connector, Failure, Policy, Tracker};
@@ -149,25 +149,24 @@ impl Conn {
     }
 
     /// `call`, showing `session`'s password (a connection acts for a session only once it
-    /// has shown it, or opened the session itself).
-    pub async fn call_as(
+    /// has shown it, or opened the session itself). The request is sent before this
+    /// returns, so requests made in order reach the server in order.
+    pub fn call_as(
         &self,
         session: u64,
         password: Option<Password>,
         min_seq: u64,
         once: Option<SessionSeq>,
         op: Op,
-    ) -> Option<Response> {
-        self.mux
-            .call(|id| Request {
-                id,
-                session,
-                min_seq,
-                op,
-                once,
-                password,
-            })
-            .await
+    ) -> Pending<Response> {
+        self.mux.send(|id| Request {
+            id,
+            session,
+            min_seq,
+            op,
+            once,
+            password,
+        })
     }
 }
 

@@ -39,14 +39,16 @@ pub type AfterRead = Box<dyn FnOnce() + Send>;
 /// What the server needs of persistence. Two backends: [`Memory`] and [`Replicated`].
 pub trait Store: Send + Sync + 'static {
     /// Applies a write; returns its reply and the sequence number that reflects it. With
-    /// `once`, at most once however often it is retried with the same place.
+    /// `once`, at most once however often it is retried with the same place. The write is
+    /// submitted when this is called, not when the future is first polled: writes made in
+    /// order apply in that order (a session's pipelined requests rely on it).
     fn write(
         &self,
         session: u64,
         op: Op,
         once: Option<SessionSeq>,
     ) -> impl Future<Output = Result<(Reply, u64), Error>> + Send;
-    /// Opens an exactly-once session for a client.
+    /// Opens an exactly-once session for a client (submitted when called, as `write`).
     fn open_once(&self) -> impl Future<Output = Result<u64, Error>> + Send;
     /// Answers a read once this server has applied `min_seq` (session consistency); `Sync`
     /// first waits for everything committed before it.
@@ -103,15 +105,9 @@ impl Memory {
             events,
         }
     }
-}
 
-impl Store for Memory {
-    async fn write(
-        &self,
-        session: u64,
-        op: Op,
-        once: Option<SessionSeq>,
-    ) -> Result<(Reply, u64), Error> {
+    /// A write, applied now.
+    fn apply(&self, session: u64, op: Op, once: Option<SessionSeq>) -> Result<(Reply, u64), Error> {
         let mut state = self.state.lock().expect("not poisoned");
         let (tree, sessions) = &mut *state;
         if let Some(place) = once {
@@ -138,7 +134,17 @@ impl Store for Memory {
         }
         result.map(|r| (r, tree.zxid))
     }
+}
 
+impl Store for Memory {
+    fn write(
+        &self,
+        session: u64,
+        op: Op,
+        once: Option<SessionSeq>,
+    ) -> impl Future<Output = Result<(Reply, u64), Error>> + Send {
+        std::future::ready(self.apply(session, op, once))
+    }
     async fn read(
         &self,
         _min_seq: u64,
@@ -231,26 +237,32 @@ impl Replicated {
 }
 
 impl Store for Replicated {
-    async fn write(
+    fn write(
         &self,
         session: u64,
         op: Op,
         once: Option<SessionSeq>,
-    ) -> Result<(Reply, u64), Error> {
-        let request = postcard::to_stdvec(&txn(session, op))
-            .map_err(|e| Error::new(Code::BadArguments, e.to_string()))?;
-        let committed = match once {
-            Some(place) => {
-                self.0
-                    .submit_in_session(request, place, WRITE_DEADLINE)
-                    .await
-            }
-            None => self.0.submit_within(request, WRITE_DEADLINE).await,
+    ) -> impl Future<Output = Result<(Reply, u64), Error>> + Send {
+        type Submitted<'a> = std::pin::Pin<
+            Box<
+                dyn Future<Output = Result<keel_replication::Committed, keel_replication::Error>>
+                    + Send
+                    + 'a,
+            >,
+        >;
+        let submitted: Result<Submitted<'_>, Error> = postcard::to_stdvec(&txn(session, op))
+            .map_err(|e| Error::new(Code::BadArguments, e.to_string()))
+            .map(|request| match once {
+                Some(place) => Box::pin(self.0.submit_in_session(request, place, WRITE_DEADLINE))
+                    as Submitted<'_>,
+                None => Box::pin(self.0.submit_within(request, WRITE_DEADLINE)),
+            });
+        async move {
+            let committed = submitted?.await.map_err(unavailable)?;
+            let result: Result<Reply, Error> = postcard::from_bytes(&committed.response)
+                .map_err(|e| Error::new(Code::Unavailable, format!("undecodable result: {e}")))?;
+            result.map(|reply| (reply, committed.slot))
         }
-        .map_err(unavailable)?;
-        let result: Result<Reply, Error> = postcard::from_bytes(&committed.response)
-            .map_err(|e| Error::new(Code::Unavailable, format!("undecodable result: {e}")))?;
-        result.map(|reply| (reply, committed.slot))
     }
 
     async fn read(
@@ -287,11 +299,9 @@ impl Store for Replicated {
             .map_err(unavailable)
     }
 
-    async fn open_once(&self) -> Result<u64, Error> {
-        self.0
-            .register_session(WRITE_DEADLINE)
-            .await
-            .map_err(unavailable)
+    fn open_once(&self) -> impl Future<Output = Result<u64, Error>> + Send {
+        let registered = self.0.register_session(WRITE_DEADLINE);
+        async move { registered.await.map_err(unavailable) }
     }
 
     fn is_primary(&self) -> bool {

@@ -6,8 +6,10 @@ use keel_replication::frame;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::collections::HashMap;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
 use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
 use tokio::sync::{mpsc, oneshot};
 
@@ -82,20 +84,55 @@ impl<R: DeserializeOwned + Send + 'static> Mux<R> {
     /// Sends the request `make(id)` builds and waits for its answer; `None` if the
     /// connection is gone.
     pub async fn call<Q: Serialize>(&self, make: impl FnOnce(u64) -> Q) -> Option<R> {
+        self.send(make).await
+    }
+
+    /// Queues the request `make(id)` builds now, before returning (so requests sent in
+    /// order go out in that order, whenever their answers are awaited); the [`Pending`]
+    /// resolves to its response, `None` if the connection is gone.
+    pub fn send<Q: Serialize>(&self, make: impl FnOnce(u64) -> Q) -> Pending<R> {
         if self.is_closed() {
-            return None;
+            return Pending(None);
         }
         let id = self.next.fetch_add(1, Ordering::Relaxed);
         let (tx, rx) = oneshot::channel();
         self.pending.lock().expect("not poisoned").insert(id, tx);
         let mut bytes = Vec::new();
         frame::put_value(&mut bytes, &make(id));
+        let answer = Pending(Some((id, rx, self.pending.clone())));
         if self.queue.send(bytes).is_err() {
-            self.pending.lock().expect("not poisoned").remove(&id);
-            return None;
+            return Pending(None); // dropping `answer` forgets the id
         }
-        let answer = rx.await.ok();
-        self.pending.lock().expect("not poisoned").remove(&id);
         answer
+    }
+}
+
+/// The response to one request [`Mux::send`] sent. Dropping it unanswered forgets the
+/// request, so a caller that gives up leaves nothing behind.
+#[derive(Debug)]
+pub struct Pending<R>(Option<(u64, oneshot::Receiver<R>, Waiting<R>)>);
+
+impl<R> Future for Pending<R> {
+    type Output = Option<R>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<R>> {
+        let Some((_, rx, _)) = &mut self.0 else {
+            return Poll::Ready(None);
+        };
+        let answer = std::task::ready!(Pin::new(rx).poll(cx)).ok();
+        self.0 = None; // answered: the reader removed the id
+        Poll::Ready(answer)
+    }
+}
+
+impl<R> Drop for Pending<R> {
+    fn drop(&mut self) {
+        if let Some((id, _, pending)) = self.0.take() {
+            // Never panic in drop (it may run while unwinding); a poisoned map is the
+            // connection's end anyway.
+            if let Ok(mut pending) = pending.lock() {
+                pending.remove(&id);
+            }
+        }
     }
 }
