@@ -31,6 +31,18 @@ pub enum OnSecondary {
 /// The watches this server holds, by path and kind.
 type Watches = Arc<Mutex<HashMap<(String, WatchKind), Vec<Watcher>>>>;
 
+/// An answer on its way: what [`Server::start`] returns.
+type Answering<'a> =
+    std::pin::Pin<Box<dyn Future<Output = Result<(Reply, u64), Error>> + Send + 'a>>;
+
+/// Requests read from one native connection ahead of being started.
+const MAX_QUEUED: usize = 256;
+
+/// Whether a request runs as a write: in the log's order, through the primary.
+fn writes(request: &Request) -> bool {
+    request.op.is_write() || request.op == Op::Heartbeat
+}
+
 /// How a connection is told a watch fired, in its own protocol; false once it is gone.
 pub type Notify = Arc<dyn Fn(&Event) -> bool + Send + Sync>;
 
@@ -290,19 +302,6 @@ impl<S: Store> Server<S> {
         let (out, mut rx) = mpsc::unbounded_channel::<Vec<u8>>();
         let writer =
             tokio::spawn(async move { frame::write_queued(&mut rx, &mut write, 1 << 20).await });
-        let notify: Notify = {
-            let out = out.clone();
-            Arc::new(move |event: &Event| {
-                let response = Response {
-                    id: 0,
-                    seq: event.zxid,
-                    result: Ok(Reply::Event(event.clone())),
-                };
-                out.send(frame_of(&response)).is_ok()
-            })
-        };
-        // The sessions this connection has shown the password of, or opened.
-        let attached: Arc<Mutex<std::collections::HashSet<u64>>> = Arc::default();
         let mut buf = Vec::new();
         let refuse = |code: Code, message: String| {
             frame_of(&Response {
@@ -353,58 +352,141 @@ impl<S: Store> Server<S> {
                 return Err("no hello".into());
             }
         }
-        let result = loop {
-            match frame::read(&mut read, &mut buf, proto::MAX_FRAME).await {
-                Ok(true) => {}
-                Ok(false) => break Ok(()),
-                Err(e) => {
-                    let _ = out.send(refuse(
-                        Code::MalformedFrame,
-                        format!("malformed frame: {e}; closing the connection"),
-                    ));
-                    break Err(e.to_string());
+        let notify: Notify = {
+            let out = out.clone();
+            Arc::new(move |event: &Event| {
+                let response = Response {
+                    id: 0,
+                    seq: event.zxid,
+                    result: Ok(Reply::Event(event.clone())),
+                };
+                out.send(frame_of(&response)).is_ok()
+            })
+        };
+        // Decoded requests in the order they came, through a bounded queue: a client that
+        // sends faster than it is answered is not read from until it catches up.
+        let (requests, queue) = mpsc::channel::<Request>(MAX_QUEUED);
+        let reader = tokio::spawn({
+            let (out, server) = (out.clone(), self.clone());
+            async move {
+                loop {
+                    match frame::read(&mut read, &mut buf, proto::MAX_FRAME).await {
+                        Ok(true) => {}
+                        Ok(false) => return Ok(()),
+                        Err(e) => {
+                            let _ = out.send(refuse(
+                                Code::MalformedFrame,
+                                format!("malformed frame: {e}; closing the connection"),
+                            ));
+                            return Err(e.to_string());
+                        }
+                    }
+                    match postcard::from_bytes::<Request>(&buf) {
+                        Ok(request) => {
+                            server.queued.fetch_add(1, Ordering::Relaxed);
+                            if requests.send(request).await.is_err() {
+                                return Ok(());
+                            }
+                        }
+                        // Most often an operation this server does not know (a newer client).
+                        Err(e) => {
+                            let _ = out.send(refuse(
+                                Code::UnknownOperation,
+                                format!("unknown operation or undecodable request: {e}"),
+                            ));
+                        }
+                    }
                 }
             }
-            let request: Request = match postcard::from_bytes(&buf) {
-                Ok(r) => r,
-                Err(e) => {
-                    // Most often an operation this server does not know (a newer client).
-                    let _ = out.send(refuse(
-                        Code::UnknownOperation,
-                        format!("unknown operation or undecodable request: {e}"),
-                    ));
-                    continue;
-                }
-            };
-            let (server, out, notify) = (self.clone(), out.clone(), notify.clone());
-            let attached = attached.clone();
-            self.queued.fetch_add(1, Ordering::Relaxed);
-            tokio::spawn(async move {
-                let permit = server.workers.acquire().await;
-                server.queued.fetch_sub(1, Ordering::Relaxed);
-                let id = request.id;
-                let admitted = server.admit(&attached, &request).await;
-                let answer = match admitted {
-                    Ok(()) => server.handle(conn, &notify, request).await,
-                    Err(e) => Err(e),
-                };
-                let (result, seq) = match answer {
-                    // The notifications of the changes the reply reflects go out first.
-                    Ok((reply, seq)) => (Ok(reply), server.after_applied(seq).await.unwrap_or(seq)),
-                    Err(e) => (Err(e), server.store.seq()),
-                };
-                // A session opened through this connection is its own.
-                if let Ok(Reply::Session { id: opened, .. }) = &result {
-                    attached.lock().expect("not poisoned").insert(*opened);
-                }
-                drop(permit);
-                let _ = out.send(frame_of(&Response { id, seq, result }));
-            });
-        };
+        });
+        self.in_order(conn, &notify, &out, queue).await;
+        let result = reader.await.unwrap_or_else(|e| Err(e.to_string()));
+        // The writer ends, closing the connection, once no one can send on it any more.
         self.forget_conn(conn);
-        drop(out);
+        drop((notify, out));
         let _ = writer.await;
         result
+    }
+
+    /// Runs one connection's requests and answers them in the order they came (ZooKeeper's
+    /// guarantee, on this listener too), yet many at once: a run of writes is submitted to
+    /// the log in order without waiting for each other (so they apply in order), a run of
+    /// reads runs at once, and a read waits for the writes before it to be answered (it
+    /// reads at or after them), as a write waits for the reads before it.
+    async fn in_order(
+        &self,
+        conn: u64,
+        notify: &Notify,
+        out: &mpsc::UnboundedSender<Vec<u8>>,
+        mut queue: mpsc::Receiver<Request>,
+    ) {
+        // The sessions this connection has shown the password of, or opened.
+        let attached = Mutex::new(std::collections::HashSet::new());
+        let mut running = futures_util::stream::FuturesOrdered::new();
+        let mut running_writes = false;
+        // The highest sequence number answered here: later reads wait for it.
+        let mut seen = 0;
+        let mut next: Option<Request> = None;
+        let mut starting: Option<std::pin::Pin<Box<dyn Future<Output = _> + Send + '_>>> = None;
+        let mut open = true;
+        loop {
+            // Start the next request once the run before it allows: same kind, or answered.
+            if starting.is_none()
+                && next
+                    .as_ref()
+                    .is_some_and(|r| running.is_empty() || writes(r) == running_writes)
+            {
+                let mut request = next.take().expect("checked");
+                running_writes = writes(&request);
+                request.min_seq = request.min_seq.max(seen);
+                let attached = &attached;
+                starting = Some(Box::pin(async move {
+                    let permit = self.workers.acquire().await;
+                    self.queued.fetch_sub(1, Ordering::Relaxed);
+                    let id = request.id;
+                    let answering = match self.admit(attached, &request).await {
+                        Ok(()) => self.start(conn, notify, request).await,
+                        Err(e) => Box::pin(std::future::ready(Err(e))),
+                    };
+                    (id, permit, answering)
+                }));
+            }
+            if !open && next.is_none() && starting.is_none() && running.is_empty() {
+                return;
+            }
+            tokio::select! {
+                biased;
+                Some((id, (result, seq))) = futures_util::StreamExt::next(&mut running),
+                    if !running.is_empty() =>
+                {
+                    if let Ok(Reply::Session { id: opened, .. }) = &result {
+                        // Opened through this connection: its own.
+                        attached.lock().expect("not poisoned").insert(*opened);
+                    }
+                    seen = seen.max(seq);
+                    let _ = out.send(frame_of(&Response { id, seq, result }));
+                }
+                started = async { starting.as_mut().expect("guarded").await }, if starting.is_some() => {
+                    starting = None;
+                    let (id, permit, answering) = started;
+                    running.push_back(async move {
+                        let answer = match answering.await {
+                            // The notifications of the changes the reply reflects go first.
+                            Ok((reply, seq)) => {
+                                (Ok(reply), self.after_applied(seq).await.unwrap_or(seq))
+                            }
+                            Err(e) => (Err(e), self.store.seq()),
+                        };
+                        drop(permit);
+                        (id, answer)
+                    });
+                }
+                request = queue.recv(), if open && next.is_none() => match request {
+                    Some(r) => next = Some(r),
+                    None => open = false,
+                },
+            }
+        }
     }
 
     /// Waits until the events of every change this server has applied up to `seq` have gone
@@ -483,6 +565,13 @@ impl<S: Store> Server<S> {
         notify: &Notify,
         request: Request,
     ) -> Result<(Reply, u64), Error> {
+        self.start(conn, notify, request).await.await
+    }
+
+    /// Starts [`handle`](Self::handle)'s work: what must happen in the order requests come
+    /// (a write's submission to the log, here or through the primary) is done when this
+    /// returns; the future it returns answers.
+    async fn start(&self, conn: u64, notify: &Notify, request: Request) -> Answering<'_> {
         if request.session != 0 {
             self.heard
                 .lock()
@@ -490,23 +579,28 @@ impl<S: Store> Server<S> {
                 .insert(request.session, Instant::now());
         }
         match &request.op {
-            Op::Status => return Ok((Reply::Status(self.status().await), self.store.seq())),
-            Op::Heartbeat => {
-                if self.store.is_primary() {
-                    let alive = self.store.inspect({
-                        let s = request.session;
-                        move |t| t.sessions.contains_key(&s)
-                    });
-                    return match alive.await? {
+            Op::Status => {
+                return Box::pin(async move {
+                    Ok((Reply::Status(self.status().await), self.store.seq()))
+                });
+            }
+            Op::Heartbeat if self.store.is_primary() => {
+                let s = request.session;
+                return Box::pin(async move {
+                    match self
+                        .store
+                        .inspect(move |t| t.sessions.contains_key(&s))
+                        .await?
+                    {
                         true => Ok((Reply::Done, self.store.seq())),
                         false => Err(Error::new(
                             Code::SessionExpired,
-                            format!("session {:#x} has expired", request.session),
+                            format!("session {s:#x} has expired"),
                         )),
-                    };
-                }
-                return self.forward(request).await;
+                    }
+                });
             }
+            Op::Heartbeat => return self.forward(request).await,
             _ => {}
         }
         if request.op.is_write() {
@@ -514,24 +608,31 @@ impl<S: Store> Server<S> {
                 return self.forward(request).await;
             }
             if request.op == Op::OpenOnce {
-                let id = self.store.open_once().await?;
-                return Ok((Reply::Once { id }, self.store.seq()));
+                let opened = self.store.open_once();
+                return Box::pin(async move {
+                    Ok((Reply::Once { id: opened.await? }, self.store.seq()))
+                });
             }
-            return self
-                .store
-                .write(request.session, request.op, request.once)
-                .await;
+            return Box::pin(self.store.write(request.session, request.op, request.once));
         }
         // The watch is registered in order with the tree's changes, right after this read.
         let then = request.op.watch().map(|(path, watch)| {
             let (watches, path, notify) = (self.watches.clone(), path.to_string(), notify.clone());
             Box::new(move || add_watch(&watches, conn, notify, path, watch)) as AfterRead
         });
-        self.store.read(request.min_seq, request.op, then).await
+        Box::pin(self.store.read(request.min_seq, request.op, then))
     }
 
     /// A write (or heartbeat) that reached a secondary.
-    async fn forward(&self, request: Request) -> Result<(Reply, u64), Error> {
+    async fn forward(&self, request: Request) -> Answering<'static> {
+        match self.send_to_primary(request).await {
+            Ok(answering) => answering,
+            Err(e) => Box::pin(std::future::ready(Err(e))),
+        }
+    }
+
+    /// Sends `request` on to the primary now; the future relays its answer.
+    async fn send_to_primary(&self, request: Request) -> Result<Answering<'static>, Error> {
         let hint = self.store.primary_hint().filter(|p| *p != self.id);
         let not_primary = || {
             Error::new(
@@ -579,22 +680,22 @@ impl<S: Store> Server<S> {
             }
             None => None,
         };
-        let response = conn
-            .call_as(
-                request.session,
-                password,
-                request.min_seq,
-                request.once,
-                request.op,
-            )
-            .await
-            .ok_or_else(|| {
+        let answer = conn.call_as(
+            request.session,
+            password,
+            request.min_seq,
+            request.once,
+            request.op,
+        );
+        Ok(Box::pin(async move {
+            let response = answer.await.ok_or_else(|| {
                 Error::new(
                     Code::Unavailable,
                     format!("lost the connection to primary {primary}"),
                 )
             })?;
-        response.result.map(|r| (r, response.seq))
+            response.result.map(|r| (r, response.seq))
+        }))
     }
 
     /// `GET /metrics`: what operators watch, as `name value` lines.

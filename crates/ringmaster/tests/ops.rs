@@ -422,6 +422,170 @@ async fn a_closed_or_expired_sessions_ephemerals_vanish_and_watches_see_it(ring:
     assert!(watcher.get("/e2").await.is_err());
 }
 
+/// ZooKeeper's ordering guarantee on the native listener: one connection's pipelined
+/// requests (all written before any answer is read, on every server of the ring, so
+/// secondaries forward the writes) execute in the order sent (each set names the version
+/// the one before it made), reads see exactly the writes before them, replies come back in
+/// the order sent, and a watch's event comes before the reply of the write that fires it.
+async fn pipelined_requests_run_and_are_answered_in_order(ring: Ring) {
+    let (c, _) = ring.client(Duration::from_secs(10)).await;
+    c.create("/order", b"", CreateMode::Persistent)
+        .await
+        .unwrap();
+    for (id, addr) in ring.servers.clone() {
+        tokio::task::spawn_blocking(move || pipeline_in_order(addr, &format!("/order/{id}")))
+            .await
+            .unwrap();
+    }
+}
+
+fn pipeline_in_order(addr: SocketAddr, path: &str) {
+    use keel_ringmaster::proto::{Hello, Request, Response};
+    use std::io::{Read, Write};
+    const SETS: u32 = 60;
+    enum Want {
+        Created,
+        Version(u32),
+        Data(u32),
+        Watched,
+        Deleted,
+        Gone,
+    }
+    let mut ops = vec![(
+        Op::Create {
+            path: path.into(),
+            data: b"0".to_vec(),
+            mode: CreateMode::Persistent,
+            make_parents: false,
+            ok_if_exists: false,
+        },
+        Want::Created,
+    )];
+    for k in 1..=SETS {
+        if k % 10 == 0 {
+            let watch = Some(Watch {
+                kind: WatchKind::Data,
+                persistent: false,
+            });
+            ops.push((
+                Op::GetData {
+                    path: path.into(),
+                    watch,
+                },
+                Want::Watched,
+            ));
+        }
+        let data = k.to_string().into_bytes();
+        let version = Some(k - 1);
+        ops.push((
+            Op::SetData {
+                path: path.into(),
+                data,
+                version,
+            },
+            Want::Version(k),
+        ));
+        if k % 3 == 0 {
+            let read = Op::GetData {
+                path: path.into(),
+                watch: None,
+            };
+            ops.push((read, Want::Data(k)));
+        }
+    }
+    let delete = Op::Delete {
+        path: path.into(),
+        version: Some(SETS),
+        cascade: false,
+    };
+    ops.push((delete, Want::Deleted));
+    let exists = Op::Exists {
+        path: path.into(),
+        watch: None,
+    };
+    ops.push((exists, Want::Gone));
+
+    let mut wire = Vec::new();
+    let hello = Hello {
+        magic: keel_ringmaster::proto::MAGIC,
+        version: keel_ringmaster::proto::VERSION,
+    };
+    keel_replication::frame::put(&mut wire, &postcard::to_stdvec(&hello).unwrap());
+    for (i, (op, _)) in ops.iter().enumerate() {
+        let request = Request {
+            id: i as u64 + 1,
+            session: 0,
+            min_seq: 0,
+            op: op.clone(),
+            once: None,
+            password: None,
+        };
+        keel_replication::frame::put(&mut wire, &postcard::to_stdvec(&request).unwrap());
+    }
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    s.write_all(&wire).unwrap();
+    let mut frames = Vec::new();
+    let mut next_frame = || -> Vec<u8> {
+        loop {
+            if let Ok((payload, rest)) = keel_replication::frame::take(&frames, 1 << 24) {
+                let (payload, used) = (payload.to_vec(), frames.len() - rest.len());
+                frames.drain(..used);
+                return payload;
+            }
+            let mut chunk = [0u8; 1 << 16];
+            let n = s.read(&mut chunk).expect("the server answers in time");
+            assert!(n > 0, "the server closed the connection");
+            frames.extend_from_slice(&chunk[..n]);
+        }
+    };
+    next_frame(); // the welcome
+    let mut armed = false;
+    let mut fired = false;
+    let mut answered = 0;
+    while answered < ops.len() {
+        let response: Response = postcard::from_bytes(&next_frame()).unwrap();
+        if response.id == 0 {
+            let Ok(Reply::Event(e)) = &response.result else {
+                panic!("{response:?}")
+            };
+            assert!(
+                armed && e.path == path && e.kind == EventKind::DataChanged,
+                "{e:?}"
+            );
+            fired = true;
+            armed = false;
+            continue;
+        }
+        answered += 1;
+        assert_eq!(
+            response.id, answered as u64,
+            "replies come in the order sent"
+        );
+        let (op, want) = &ops[answered - 1];
+        match (want, &response.result) {
+            (Want::Created, Ok(Reply::Created { .. })) | (Want::Deleted, Ok(Reply::Done)) => {}
+            (Want::Version(k), Ok(Reply::Stat(stat))) => {
+                assert_eq!(stat.version, *k);
+                // A set that follows a watching read fires it: the event came first.
+                if k % 10 == 0 {
+                    assert!(fired, "the event of set {k} before its reply");
+                    fired = false;
+                }
+            }
+            (Want::Data(k), Ok(Reply::Data { data, stat })) => {
+                assert_eq!(
+                    (data.as_slice(), stat.version),
+                    (k.to_string().as_bytes(), *k)
+                );
+            }
+            (Want::Watched, Ok(Reply::Data { .. })) => armed = true,
+            (Want::Gone, Ok(Reply::Exists(None))) => {}
+            (_, other) => panic!("{op:?} answered {other:?}"),
+        }
+    }
+}
+
 macro_rules! both {
     ($($name:ident),*) => {
         mod memory_backend {
@@ -451,7 +615,8 @@ both!(
     modes_parents_and_paging,
     multi_is_atomic_and_batch_stops_at_the_first_failure,
     watches_fire_once_or_persistently_in_order,
-    a_closed_or_expired_sessions_ephemerals_vanish_and_watches_see_it
+    a_closed_or_expired_sessions_ephemerals_vanish_and_watches_see_it,
+    pipelined_requests_run_and_are_answered_in_order
 );
 
 // ---- bad input on the wire: each refused with its own code; the server stays up ---------

@@ -396,8 +396,12 @@ fn pipelined_requests_are_answered_in_order_and_events_precede_later_replies() {
         let (_, _, err, _) = watcher.recv();
         assert_eq!(err, 0);
         writer.send(1, 5, &set_req("/o", format!("w{round}").as_bytes()));
-        let (_, write_zxid, err, _) = writer.recv();
+        let (_, _, err, stat) = writer.recv();
         assert_eq!(err, 0);
+        // The set's own zxid is its Stat's mzxid (czxid, then mzxid). The reply header's may
+        // be later: it is the writer's server's zxid when it answered.
+        let mut stat = Reader::new(&stat);
+        let write_zxid = stat.long().and_then(|_| stat.long()).unwrap();
         c.send(1000 + round, 5, &set_req("/o/n0", b"load")); // load, not read here
         // The watcher's server may not have applied the write yet, so it may read the old
         // value; but once a reply shows the new one, the watch's event came before it.
