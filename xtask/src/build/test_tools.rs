@@ -78,7 +78,8 @@ pub fn fetch() -> Vec<(&'static str, PathBuf)> {
     attempt(
         CHROMIUM_VAR,
         "Debian's chromium",
-        chromium(&cache.root.join("chromium")),
+        // `-2`: the script now also puts libpulse's private directory on the path.
+        chromium(&cache.root.join("chromium-2")),
     );
     attempt(
         ZOOKEEPER_VAR,
@@ -181,8 +182,10 @@ fn chromium(root: &Path) -> Result<PathBuf> {
         (
             unpacked.join("usr/lib/chromium/chromium"),
             format!(
-                "LD_LIBRARY_PATH={}:{}${{LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}} ",
+                "LD_LIBRARY_PATH={}:{}:{}${{LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}} ",
                 crate::process::shell_quote(&lib("usr/lib/x86_64-linux-gnu")),
+                // libpulse finds libpulsecommon through a RUNPATH naming the host's /usr.
+                crate::process::shell_quote(&lib("usr/lib/x86_64-linux-gnu/pulseaudio")),
                 crate::process::shell_quote(&lib("usr/lib/chromium")),
             ),
         )
