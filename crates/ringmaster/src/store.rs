@@ -145,6 +145,7 @@ impl Store for Memory {
     ) -> impl Future<Output = Result<(Reply, u64), Error>> + Send {
         std::future::ready(self.apply(session, op, once))
     }
+
     async fn read(
         &self,
         _min_seq: u64,
