@@ -43,8 +43,23 @@ fn writes(request: &Request) -> bool {
     request.op.is_write() || request.op == Op::Heartbeat
 }
 
-/// How a connection is told a watch fired, in its own protocol; false once it is gone.
-pub type Notify = Arc<dyn Fn(&Event) -> bool + Send + Sync>;
+/// How a connection is told of its watches, in its own protocol.
+pub trait Notifier: Send + Sync {
+    /// Tells of `event`; false once the connection is gone.
+    fn event(&self, event: &Event) -> bool;
+    /// A read of this connection has just set a watch: called in order with the tree's
+    /// events, so before any event that watch can fire.
+    fn armed(&self) {}
+}
+
+impl<F: Fn(&Event) -> bool + Send + Sync> Notifier for F {
+    fn event(&self, event: &Event) -> bool {
+        self(event)
+    }
+}
+
+/// A connection's [`Notifier`], shared with the watches it set.
+pub type Notify = Arc<dyn Notifier>;
 
 struct Watcher {
     conn: u64,
@@ -162,7 +177,7 @@ impl<S: Store> Server<S> {
                     let Some(list) = watches.get_mut(&key) else {
                         continue;
                     };
-                    list.retain(|w| (w.notify)(&event) && w.persistent);
+                    list.retain(|w| w.notify.event(&event) && w.persistent);
                     if list.is_empty() {
                         watches.remove(&key);
                     }
@@ -618,7 +633,10 @@ impl<S: Store> Server<S> {
         // The watch is registered in order with the tree's changes, right after this read.
         let then = request.op.watch().map(|(path, watch)| {
             let (watches, path, notify) = (self.watches.clone(), path.to_string(), notify.clone());
-            Box::new(move || add_watch(&watches, conn, notify, path, watch)) as AfterRead
+            Box::new(move || {
+                notify.armed();
+                add_watch(&watches, conn, notify, path, watch)
+            }) as AfterRead
         });
         Box::pin(self.store.read(request.min_seq, request.op, then))
     }

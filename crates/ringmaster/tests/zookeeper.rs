@@ -3,7 +3,8 @@
 //! Election, Barrier, Counter, DataWatch and ChildrenWatch recipes, across a SIGKILL of the
 //! primary), and by a raw jute client for what kazoo cannot show: refused reattaches with
 //! a wrong password or a forged session id, replies in request order under pipelining, and
-//! a watch's event always ahead of the reply that reflects a later change.
+//! a watch's event always ahead of the reply that reflects a later change, and behind the
+//! reply of the read that set it.
 
 use keel_ringmaster::client::Client;
 use keel_ringmaster::proto::{Op, Reply};
@@ -436,6 +437,106 @@ fn pipelined_requests_are_answered_in_order_and_events_precede_later_replies() {
     for _ in 0..100 {
         assert_eq!(c.recv().2, 0);
     }
+}
+
+/// Threads that keep the CPUs busy until dropped.
+struct Load {
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    threads: Vec<std::thread::JoinHandle<()>>,
+}
+
+impl Load {
+    fn start(threads: usize) -> Load {
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let threads = (0..threads)
+            .map(|_| {
+                let stop = stop.clone();
+                std::thread::spawn(move || {
+                    while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                        std::hint::spin_loop();
+                    }
+                })
+            })
+            .collect();
+        Load { stop, threads }
+    }
+}
+
+impl Drop for Load {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        for t in self.threads.drain(..) {
+            let _ = t.join();
+        }
+    }
+}
+
+/// ZooKeeper's clients arm a watch when the reply of the read that set it arrives, and
+/// drop an event for a watch they have not armed: so the event of a change made just after
+/// the read must come after that read's reply (kazoo's Barrier.wait hung when it did not).
+#[test]
+fn a_watch_event_never_overtakes_the_reply_of_the_read_that_set_it() {
+    let r = zk_ring("armed", 48);
+    let p = primary(&r.ring);
+    // Both on the primary, so each deletion applies there at once, racing the reply.
+    let (mut watcher, _) = Raw::connect(r.zk[p], 0, 0, &[0; 16]);
+    let (mut deleter, _) = Raw::connect(r.zk[p], 0, 0, &[0; 16]);
+    // Busy threads beside the servers widen the window between a read and its reply.
+    let _load = Load::start(4);
+    let n = 100;
+    let mut watched = 0;
+    for round in 0..20 {
+        let path = |i: i32| format!("/armed-{round}-{i}");
+        for i in 0..n {
+            deleter.send(i, 1, &create_req(&path(i), b"", 0));
+        }
+        for _ in 0..n {
+            assert_eq!(deleter.recv().2, 0);
+        }
+        // Every exists (watching) and every delete sent at once, on the two connections.
+        for i in 0..n {
+            watcher.send(i, 3, &path_req(&path(i), Some(true)));
+        }
+        let mut delete = Writer::default();
+        for i in 0..n {
+            let mut w = Writer::default();
+            w.int(i).int(2).string(&path(i)).int(-1);
+            delete.0.extend_from_slice(&w.frame());
+        }
+        deleter.s.write_all(&delete.0).unwrap();
+        // The watcher hears, per node, either NoNode (deleted first: no event), or the node
+        // and then, after that reply, its deletion.
+        let mut armed = std::collections::HashSet::new();
+        let mut pending = n;
+        while pending > 0 || !armed.is_empty() {
+            let (xid, _, err, body) = watcher.recv();
+            if xid == -1 {
+                let (kind, at) = event_of(&body);
+                assert_eq!(kind, 2, "a deletion");
+                assert!(
+                    armed.remove(&at),
+                    "the event for {at} came before the reply of the exists that set its watch"
+                );
+                continue;
+            }
+            pending -= 1;
+            match err {
+                0 => {
+                    watched += 1;
+                    armed.insert(path(xid));
+                }
+                -101 => {} // NoNode: deleted before the read
+                e => panic!("exists answered {e}"),
+            }
+        }
+        for _ in 0..n {
+            assert_eq!(deleter.recv().2, 0);
+        }
+    }
+    assert!(
+        watched > 0,
+        "no exists came before its delete: the race was never run"
+    );
 }
 
 /// A four-letter word's answer: sent raw, answered in text, then the server closes.

@@ -9,7 +9,9 @@
 //! - **Order**: a connection's requests are executed one after another and answered in
 //!   the order sent. Before each reply the connection waits until its request has passed
 //!   through the stream of applied changes (`barrier`), so every notification of a change
-//!   the reply reflects (or precedes) is already queued ahead of it.
+//!   the reply reflects (or precedes) is already queued ahead of it. The other way round,
+//!   the events a read's new watch fires wait behind that read's reply ([`Outbox`]): a
+//!   ZooKeeper client arms the watch only when the reply arrives.
 //! - **zxid**: reply headers carry the tree's zxid (one per successful transaction), never
 //!   the replication slot.
 //! - Watches are the connection's, as ZooKeeper's are; events map one to one.
@@ -23,7 +25,7 @@ pub use session::Secret;
 use crate::proto::{
     Acl, Code, CreateMode, Error, Event, EventKind, Id, Op, Reply, Request, Stat, Watch, WatchKind,
 };
-use crate::server::{Notify, Server};
+use crate::server::{Notifier, Notify, Server};
 use crate::store::Store;
 use jute::{Malformed, Reader, Writer};
 use std::sync::Arc;
@@ -214,13 +216,14 @@ async fn connection<S: Store>(
         let Some(session) = session::establish(server, config, conn, &out, &request).await? else {
             return Ok(()); // refused: the answer is sent
         };
+        let outbox = Arc::new(Outbox::new(out.clone()));
         let mut c = Conn {
             server: server.clone(),
             config,
             counters,
             conn,
-            notify: notifier(out.clone()),
-            out: out.clone(),
+            notify: outbox.clone(),
+            out: outbox,
             session,
             min_seq: 0,
             peer,
@@ -238,19 +241,73 @@ async fn connection<S: Store>(
     result
 }
 
-/// Watch notifications in ZooKeeper's form: `ReplyHeader(-1, -1, 0)` and a WatcherEvent.
-/// A node's deletion fires both its data and its child watches; a connection hears it once.
-fn notifier(out: mpsc::UnboundedSender<Vec<u8>>) -> Notify {
-    let last = std::sync::Mutex::new(None::<(EventKind, String, u64)>);
-    Arc::new(move |e: &Event| {
+/// A connection's way out: its replies and, in ZooKeeper's form (`ReplyHeader(-1, -1, 0)`
+/// and a WatcherEvent), its watch events. ZooKeeper's clients arm a watch when the reply of
+/// the read that set it arrives, and drop an event for a watch they have not armed: so from
+/// the moment a read sets a watch until its reply is out, events wait behind that reply.
+struct Outbox {
+    out: mpsc::UnboundedSender<Vec<u8>>,
+    state: std::sync::Mutex<Held>,
+}
+
+#[derive(Default)]
+struct Held {
+    /// The last event told: a node's deletion fires both its data and its child watches,
+    /// and a connection hears it once.
+    last: Option<(EventKind, String, u64)>,
+    /// Events waiting for the reply of a read that set a watch.
+    waiting: Option<Vec<Vec<u8>>>,
+}
+
+impl Outbox {
+    fn new(out: mpsc::UnboundedSender<Vec<u8>>) -> Outbox {
+        Outbox {
+            out,
+            state: Default::default(),
+        }
+    }
+
+    fn held(&self) -> std::sync::MutexGuard<'_, Held> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Sends a reply, then the events that waited for it; false once the connection is gone.
+    fn reply(&self, frame: Vec<u8>) -> bool {
+        let mut held = self.held();
+        let sent = self.out.send(frame).is_ok();
+        for event in held.waiting.take().into_iter().flatten() {
+            let _ = self.out.send(event);
+        }
+        sent
+    }
+
+    /// Sends an event now, ahead of any reply still to come (SetWatches' catch-up events).
+    fn now(&self, frame: Vec<u8>) {
+        let _ = self.out.send(frame);
+    }
+}
+
+impl Notifier for Outbox {
+    fn event(&self, e: &Event) -> bool {
         let key = (e.kind, e.path.clone(), e.zxid);
-        let mut last = last.lock().unwrap_or_else(|p| p.into_inner());
-        if last.as_ref() == Some(&key) {
+        let mut held = self.held();
+        if held.last.as_ref() == Some(&key) {
             return true;
         }
-        *last = Some(key);
-        out.send(event_frame(e.kind, &e.path)).is_ok()
-    })
+        held.last = Some(key);
+        let frame = event_frame(e.kind, &e.path);
+        match &mut held.waiting {
+            Some(waiting) => {
+                waiting.push(frame);
+                !self.out.is_closed()
+            }
+            None => self.out.send(frame).is_ok(),
+        }
+    }
+
+    fn armed(&self) {
+        self.held().waiting.get_or_insert_with(Vec::new);
+    }
 }
 
 fn event_frame(kind: EventKind, path: &str) -> Vec<u8> {
@@ -272,7 +329,8 @@ struct Conn<'a, S> {
     counters: &'a Counters,
     conn: u64,
     notify: Notify,
-    out: mpsc::UnboundedSender<Vec<u8>>,
+    /// The same as `notify`: replies go out through it too.
+    out: Arc<Outbox>,
     /// The tree's id of this connection's session (the client sees `config.secret.public`).
     session: u64,
     /// The highest sequence number this connection has seen: its reads wait for it.
@@ -416,7 +474,7 @@ impl<S: Store> Conn<'_, S> {
                 w.0.extend_from_slice(&answer.body);
             }
             self.counters.sent.fetch_add(1, Ordering::Relaxed);
-            if self.out.send(w.frame()).is_err() || answer.close {
+            if !self.out.reply(w.frame()) || answer.close {
                 break;
             }
         }
@@ -1057,7 +1115,7 @@ impl<S: Store> Conn<'_, S> {
     fn fire_instead(&self, fired: Option<EventKind>, path: &str, kind: WatchKind) {
         if let Some(event) = fired {
             self.server.remove_watch(self.conn, path, kind);
-            let _ = self.out.send(event_frame(event, path));
+            self.out.now(event_frame(event, path));
         }
     }
 }

@@ -4,7 +4,7 @@
 
 use super::jute::{Malformed, Reader, Writer};
 use super::{CATCH_UP, Config};
-use crate::proto::{Acl, Code, Id, Op, Reply, Request};
+use crate::proto::{Acl, Code, Event, Id, Op, Reply, Request};
 use crate::server::{Notify, Server};
 use crate::store::Store;
 use hmac::{Hmac, Mac};
@@ -122,7 +122,7 @@ pub async fn establish<S: Store>(
     out: &mpsc::UnboundedSender<Vec<u8>>,
     req: &ConnectRequest,
 ) -> Result<Option<u64>, String> {
-    let nobody: Notify = Arc::new(|_| true);
+    let nobody: Notify = Arc::new(|_: &Event| true);
     let call = |session: u64, op: Op| {
         let request = Request {
             id: 0,
