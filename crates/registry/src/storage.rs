@@ -583,24 +583,36 @@ impl Storage {
             Err(e) if e.kind() == io::ErrorKind::NotFound => {}
             Err(e) => return Err(e.into()),
         }
-        // An ELF file with a build-id is also indexed for debuggers; one build-id names one
-        // binary and one debug file, so other bytes under a known build-id are refused.
-        let by_id = crate::buildid::of(bytes).map(|id| {
-            let role = if file.ends_with(".debug") {
-                "debuginfo"
-            } else {
-                "executable"
-            };
-            (id.clone(), self.build_id_entry(&id, role), role)
-        });
+        // A release's ELF files are also indexed by build-id for debuggers; one build-id
+        // names one binary and one debug file, so other bytes under a known build-id are
+        // refused. Only the release package is indexed (its owners are the release's
+        // publishers): another package cannot claim a release's build-id ahead of it, and
+        // the package's lock, held here, orders every change to the index.
+        let indexed = name == crate::release::PACKAGE;
+        let by_id = indexed
+            .then(|| crate::buildid::of(bytes))
+            .flatten()
+            .map(|id| {
+                let role = if file.ends_with(".debug") {
+                    "debuginfo"
+                } else {
+                    "executable"
+                };
+                (id.clone(), self.build_id_entry(&id, role), role)
+            });
+        let mut by_id = by_id;
         if let Some((id, entry, role)) = &by_id
             && let Ok(known) = fs::read_to_string(entry)
-            && known.lines().nth(1) != Some(sha.as_str())
         {
-            return Err(StoreError::Conflict(format!(
-                "build-id {id} is already the {role} of {} with other bytes; a build-id names one build",
-                known.lines().next().unwrap_or("?")
-            )));
+            if known.lines().nth(1) != Some(sha.as_str()) {
+                return Err(StoreError::Conflict(format!(
+                    "build-id {id} is already the {role} of {} with other bytes; a build-id names one build",
+                    known.lines().next().unwrap_or("?")
+                )));
+            }
+            // The same bytes again (a later release that did not change this binary): the
+            // index keeps naming the release that first published them.
+            by_id = None;
         }
         let change = Change {
             action: "package".into(),

@@ -812,8 +812,9 @@ fn a_taken_port_or_directory_is_refused_and_sigterm_stops_the_registry() {
     assert!(used.contains("\"ci-1\""), "{used}");
 }
 
-/// An ELF file published in a package is indexed by its GNU build-id and served over the
-/// debuginfod protocol; other bytes under a known build-id are refused, and an unknown
+/// An ELF file published in a release is indexed by its GNU build-id and served over the
+/// debuginfod protocol; other bytes under a known build-id are refused, the same bytes in
+/// another package or a later release do not take the build-id over, and an unknown
 /// build-id or role is a 404.
 #[test]
 fn published_binaries_are_served_by_build_id() {
@@ -822,15 +823,16 @@ fn published_binaries_are_served_by_build_id() {
     let s = Server::start(&dir.0, &[]);
     // This test's own executable: an ELF file with a build-id, as release binaries are.
     let elf = std::fs::read(std::env::current_exe().unwrap()).unwrap();
-    let put = |file: &str, body: &[u8]| {
+    let put_as = |token: &str, at: &str, file: &str, body: &[u8]| {
         http(
             &s.addr,
             "PUT",
-            &format!("/api/v1/packages/tools/1.0.0/{file}"),
-            &[("Authorization", &t)],
+            &format!("/api/v1/packages/{at}/{file}"),
+            &[("Authorization", token)],
             body,
         )
     };
+    let put = |file: &str, body: &[u8]| put_as(&t, "keel-release/1.0.0", file, body);
     assert_eq!(put("tool", &elf).status, 201);
     assert_eq!(put("tool.debug", &elf).status, 201);
     let id = keel_registry::buildid::of(&elf).unwrap();
@@ -844,11 +846,15 @@ fn published_binaries_are_served_by_build_id() {
         );
     }
     // Which release file a build-id is.
-    let info: serde_json::Value = serde_json::from_slice(
-        &http(&s.addr, "GET", &format!("/api/v1/buildid/{id}"), &[], b"").body,
-    )
-    .unwrap();
-    assert_eq!(info["executable"]["package"], "tools");
+    let info_of = || -> serde_json::Value {
+        serde_json::from_slice(
+            &http(&s.addr, "GET", &format!("/api/v1/buildid/{id}"), &[], b"").body,
+        )
+        .unwrap()
+    };
+    let info = info_of();
+    assert_eq!(info["executable"]["package"], "keel-release");
+    assert_eq!(info["executable"]["version"], "1.0.0");
     assert_eq!(info["executable"]["file"], "tool");
     assert_eq!(info["debuginfo"]["file"], "tool.debug");
     assert_eq!(info["executable"]["sha256"], sha256_hex(&elf));
@@ -871,7 +877,7 @@ fn published_binaries_are_served_by_build_id() {
     assert_eq!(refused.status, 409, "{}", refused.text());
     assert!(
         refused.text().contains(&format!(
-            "build-id {id} is already the executable of tools/1.0.0/tool"
+            "build-id {id} is already the executable of keel-release/1.0.0/tool"
         )),
         "{}",
         refused.text()
@@ -880,13 +886,34 @@ fn published_binaries_are_served_by_build_id() {
         http(
             &s.addr,
             "GET",
-            "/api/v1/packages/tools/1.0.0/tool-patched",
+            "/api/v1/packages/keel-release/1.0.0/tool-patched",
             &[],
             b""
         )
         .status,
         404
     );
+    // Another package's publisher cannot claim a release's build-id: its files are stored
+    // but not indexed, whatever they hold. Nor does a later release with the same binary
+    // take it over: the build-id keeps naming the release that built it first.
+    let stranger = token(&dir.0, "stranger");
+    assert_eq!(put_as(&stranger, "tools/1.0.0", "tool", &elf).status, 201);
+    assert_eq!(
+        put_as(&stranger, "tools/1.0.0", "tool-patched", &other).status,
+        201
+    );
+    assert_eq!(put_as(&t, "keel-release/1.0.1", "tool", &elf).status, 201);
+    let info = info_of();
+    assert_eq!(info["executable"]["package"], "keel-release");
+    assert_eq!(info["executable"]["version"], "1.0.0");
+    let served = http(
+        &s.addr,
+        "GET",
+        &format!("/buildid/{id}/executable"),
+        &[],
+        b"",
+    );
+    assert!(served.body == elf, "the release's bytes are still served");
     for path in [
         format!("/buildid/{}/debuginfo", "ab".repeat(20)),
         format!("/buildid/{id}/source"),
