@@ -34,6 +34,11 @@ pub fn seg(s: &str) -> String {
     out
 }
 
+/// `s` as a query-string value: as [`seg`], and `+` too (a form's decoder reads it as a space).
+pub fn query_value(s: &str) -> String {
+    seg(s).replace('+', "%2B")
+}
+
 pub const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; script-src 'none'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 const STYLE: &str = "body{font:15px/1.5 system-ui,sans-serif;margin:0;color:#1d2330}\
@@ -77,5 +82,7 @@ mod tests {
             "&lt;script&gt;&quot;x&quot; &amp; &#39;y&#39;&lt;/script&gt;"
         );
         assert_eq!(super::seg("a b/c?d"), "a%20b%2Fc%3Fd");
+        // A query keeps its `+` across the paging links.
+        assert_eq!(super::query_value("c++ &x"), "c%2B%2B%20%26x");
     }
 }

@@ -6,7 +6,7 @@
 //! `html::esc`; READMEs through `readme::render`.
 
 use crate::access::Kind;
-use crate::html::{esc, page, seg, size};
+use crate::html::{esc, page, query_value, seg, size};
 use crate::release;
 use crate::server::Registry;
 use crate::storage::StoreError;
@@ -86,7 +86,10 @@ pub fn crates(reg: &Registry, q: &str, page_no: usize) -> Result<Page, StoreErro
     }
     if pages > 1 {
         let link = |n: usize, label: &str| {
-            format!("<a href=\"/?q={}&amp;page={n}\">{label}</a>", seg(q.trim()),)
+            format!(
+                "<a href=\"/?q={}&amp;page={n}\">{label}</a>",
+                query_value(q.trim())
+            )
         };
         let _ = write!(b, "<p>Page {page_no} of {pages} ");
         if page_no > 1 {
@@ -478,7 +481,8 @@ fn attestations(reg: &Registry, version: &str, files: &[(String, String, u64)]) 
                 let same = arts.iter().filter(|a| a["verdict"] == "identical").count();
                 let result = s["predicate"]["result"].as_str().unwrap_or("?");
                 format!(
-                    "<span class=\"{}\">{}</span> by rebuilder key <span class=\"mono\">{}</span>: {same}/{} artifacts identical",
+                    "<span class=\"{}\">{}</span> by rebuilder key <span class=\"mono\">{}</span>: {same}/{} artifacts identical \
+                     (as the attestation says: this page does not check its signature; <code>cargo xtask verify-release</code> does)",
                     if result == "reproduced" { "ok" } else { "bad" },
                     esc(result),
                     esc(key),

@@ -172,7 +172,7 @@ fn every_page_renders_in_chromium_links_resolve_and_a_readme_cannot_run_script()
     let manifest = serde_json::json!({
         "workspace_version": "1.0.0",
         "git": {"commit": "0123456789abcdef0123456789abcdef01234567"},
-        "inputs": {"rustc_vv": "rustc 1.95.0 (59807616e 2026-04-14)\nbinary: rustc\n", "target": "x86_64-unknown-linux-gnu"},
+        "inputs": {"rustc_vv": "rustc 1.95.0 (59807616e 2026-04-14)\nbinary: rustc\n", "target": "x86_64-unknown-linux-gnu <img src=x onerror=alert(1)>"},
         "artifacts": [
             {"path": "crates/alpha-1.0.0.crate", "kind": "crate", "sha256": sha256_hex(&alpha), "size": alpha.len()},
             {"path": "docs/keel-docs-1.0.0.tar.gz", "kind": "docs", "sha256": sha256_hex(&docs), "size": docs.len()},
@@ -198,6 +198,11 @@ fn every_page_renders_in_chromium_links_resolve_and_a_readme_cannot_run_script()
             ],
         ),
         ("/?q=needs".into(), vec![">beta</a>", "1 crate matching"]),
+        // A hostile query is shown as text.
+        (
+            "/?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E".into(),
+            vec!["&lt;script&gt;alert(1)&lt;/script&gt;"],
+        ),
         (
             "/crates/alpha".into(),
             vec![
@@ -237,7 +242,9 @@ fn every_page_renders_in_chromium_links_resolve_and_a_readme_cannot_run_script()
                 &id_link,
                 "reproduced</span> by rebuilder key",
                 "3/3 artifacts identical",
+                "does not check its signature",
                 "rustc 1.95.0",
+                "&lt;img src=x onerror=alert(1)&gt;",
             ],
         ),
         (
