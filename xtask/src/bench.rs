@@ -33,7 +33,8 @@ pub const SUITES: [(&str, &str); 7] = [
     (
         "registry",
         "keel-registry: sparse-index GETs/s against nginx serving the same files (nginx must be \
-         installed), and publish latency against the durable writes alone",
+         installed), publish latency against the durable writes alone, and the web UI's pages \
+         on 10,000 crates against an index file",
     ),
     (
         "replication",

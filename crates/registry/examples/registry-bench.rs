@@ -213,6 +213,8 @@ fn main() {
     .unwrap();
     let _running = keel_registry::start(registry, listener, threads, None).unwrap();
 
+    web_ui(&dir, threads);
+
     // Publish latency against the durable writes alone.
     let mut publish = Vec::new();
     let mut writes = Vec::new();
@@ -358,6 +360,108 @@ fn main() {
         )
     );
     println!("{}", json_ratio("index_get_per_s", k, "req/s", n, ratio));
+}
+
+/// Crates in the registry the web UI is measured on.
+const UI_CRATES: usize = 10_000;
+
+/// The web UI on a large registry: `UI_CRATES` crates of three versions each, every one
+/// depending on the one before, written straight into a registry directory (publishing
+/// them would take minutes). Each page is timed on fresh connections against the crate's
+/// sparse-index file from the same server, the cheapest thing it serves.
+fn web_ui(dir: &Path, threads: usize) {
+    let root = dir.join("large");
+    for i in 0..UI_CRATES {
+        let name = format!("ui-crate-{i:05}");
+        let mut lines = String::new();
+        for v in ["0.1.0", "0.2.0", "1.0.0"] {
+            let deps = if i == 0 {
+                String::new()
+            } else {
+                format!(
+                    r#"{{"name":"ui-crate-{:05}","req":"^1","features":[],"optional":false,"default_features":true,"target":null,"kind":"normal"}}"#,
+                    i - 1
+                )
+            };
+            lines.push_str(&format!(
+                r#"{{"name":"{name}","vers":"{v}","deps":[{deps}],"cksum":"{}","features":{{}},"yanked":false,"links":null}}"#,
+                "0".repeat(64)
+            ));
+            lines.push('\n');
+        }
+        let index = root
+            .join("index")
+            .join(keel_registry::index::path_of(&name));
+        std::fs::create_dir_all(index.parent().unwrap()).unwrap();
+        std::fs::write(&index, lines).unwrap();
+        let meta = root.join("crates").join(&name);
+        std::fs::create_dir_all(&meta).unwrap();
+        std::fs::write(meta.join("description.txt"), format!("crate number {i}")).unwrap();
+    }
+    let token = keel_registry::auth::new_token(&root, "bench").unwrap();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap().to_string();
+    let registry = keel_registry::open(
+        &root,
+        keel_registry::Options::default(),
+        format!("http://{addr}"),
+    )
+    .unwrap();
+    let _running = keel_registry::start(registry, listener, threads, None).unwrap();
+    let time = |path: &str| {
+        let t = Instant::now();
+        assert_eq!(request(&addr, "GET", path, "", b""), 200, "{path}");
+        t.elapsed().as_secs_f64() * 1e3
+    };
+    let first = time("/");
+    let mid = UI_CRATES / 2;
+    let pages = [
+        (
+            "index file",
+            format!(
+                "/index/{}",
+                keel_registry::index::path_of(&format!("ui-crate-{mid:05}"))
+            ),
+        ),
+        ("crate list", "/".to_owned()),
+        ("list page 100", "/?page=100".to_owned()),
+        ("search", "/?q=crate-0999".to_owned()),
+        ("crate page", format!("/crates/ui-crate-{mid:05}")),
+    ];
+    let mut p50s = Vec::new();
+    let mut report = format!("web UI over {UI_CRATES} crates, 200 GETs each, p50/p99 ms:");
+    for (what, path) in &pages {
+        let mut t: Vec<f64> = (0..200).map(|_| time(path)).collect();
+        let (p50, p99) = (percentile(&mut t, 0.5), percentile(&mut t, 0.99));
+        report.push_str(&format!(" {what} {p50:.2}/{p99:.2};"));
+        p50s.push(p50);
+    }
+    // After a publish, the list reads again only the crate that changed.
+    let name = "ui-crate-new";
+    let file = crate_file(name, "1.0.0");
+    let meta = format!(r#"{{"name":"{name}","vers":"1.0.0","deps":[],"features":{{}}}}"#);
+    let mut body = Vec::new();
+    body.extend_from_slice(&(meta.len() as u32).to_le_bytes());
+    body.extend_from_slice(meta.as_bytes());
+    body.extend_from_slice(&(file.len() as u32).to_le_bytes());
+    body.extend_from_slice(&file);
+    let auth = format!("Authorization: {token}\r\n");
+    assert_eq!(
+        request(&addr, "PUT", "/api/v1/crates/new", &auth, &body),
+        200
+    );
+    let after_publish = time("/");
+    println!(
+        "{report} the first list view (catalog read from disk) {first:.0} ms, the first after a publish {after_publish:.2} ms"
+    );
+    let index = p50s[0];
+    for (i, metric) in [
+        (1, "ui_crate_list_p50"),
+        (3, "ui_search_p50"),
+        (4, "ui_crate_page_p50"),
+    ] {
+        println!("{}", json(metric, p50s[i], "ms", index));
+    }
 }
 
 fn read(p: &Path) -> String {

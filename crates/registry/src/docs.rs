@@ -7,6 +7,7 @@
 //! `Content-Security-Policy: sandbox allow-scripts`, so a page runs in an opaque origin and
 //! no script in it can act as the registry's.
 
+use crate::index::Line;
 use crate::release;
 use crate::storage::{Storage, StoreError};
 
@@ -21,10 +22,10 @@ pub enum Answer {
 
 pub const CSP: &str = "sandbox allow-scripts allow-popups";
 
-/// Whether `name` `version` has docs here (for links to them).
-pub fn has_docs(storage: &Storage, name: &str, version: &str) -> bool {
-    matches!(release_of(storage, name, version), Ok(Some(_)))
-        && release::archive(storage, release::PACKAGE, version, "docs").is_ok()
+/// Whether the crate version `line` has docs here (for links to them).
+pub fn has_docs(storage: &Storage, line: &Line) -> bool {
+    published_by_release(storage, line)
+        && release::archive(storage, release::PACKAGE, &line.vers, "docs").is_ok()
 }
 
 /// The crate's published name, if release `version` published this exact `.crate`.
@@ -32,15 +33,19 @@ fn release_of(storage: &Storage, name: &str, version: &str) -> Result<Option<Str
     let Some(line) = storage.lines(name)?.into_iter().find(|l| l.vers == version) else {
         return Ok(None);
     };
-    let crate_file = format!("{}-{version}.crate", line.name);
-    let published = release::manifest(storage, release::PACKAGE, version)
+    Ok(published_by_release(storage, &line).then_some(line.name))
+}
+
+/// Whether the release of the same version published this exact `.crate`.
+fn published_by_release(storage: &Storage, line: &Line) -> bool {
+    let crate_file = format!("{}-{}.crate", line.name, line.vers);
+    release::manifest(storage, release::PACKAGE, &line.vers)
         .ok()
         .is_some_and(|m| {
             m.artifacts
                 .iter()
                 .any(|a| a.kind == "crate" && a.file() == crate_file && a.sha256 == line.cksum)
-        });
-    Ok(published.then_some(line.name))
+        })
 }
 
 pub fn lookup(

@@ -93,10 +93,11 @@ pub struct Storage {
     locks: Mutex<HashMap<String, Arc<Mutex<()>>>>,
     /// What GETs of index files serve; every index write refreshes it.
     index_cache: IndexCache,
-    /// Every crate's newest line and description (`catalog`), as of change number `.0`.
-    catalog: Mutex<Option<(u64, Arc<Vec<Listed>>)>>,
-    /// Changes made through this store so far: what makes the catalog stale.
-    changes: std::sync::atomic::AtomicU64,
+    /// Every crate's newest line and description (`catalog`), once read.
+    catalog: Mutex<Option<Arc<Vec<Listed>>>>,
+    /// The crates published, yanked or unyanked since the catalog was last brought up to
+    /// date: only these are read again.
+    stale: Mutex<Vec<String>>,
     /// Held while open: one process serves a directory (its locks and cache are in memory).
     _serving: fs::File,
 }
@@ -165,7 +166,7 @@ impl Storage {
             locks: Mutex::new(HashMap::new()),
             index_cache: IndexCache::default(),
             catalog: Mutex::new(None),
-            changes: Default::default(),
+            stale: Mutex::new(Vec::new()),
             _serving: serving,
         })
     }
@@ -262,8 +263,12 @@ impl Storage {
     ) -> Result<T, StoreError> {
         let id = self.audit.intend(caller.actor, &change)?;
         let result = effect();
-        self.changes
-            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        if ["publish", "yank", "unyank"].contains(&change.action.as_str()) {
+            self.stale
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(change.name.clone());
+        }
         // A failed write may still have reached its commit point: the store says.
         let done = result.is_ok() || self.happened(&change).unwrap_or(false);
         self.audit.finish(id, done)?;
@@ -711,27 +716,49 @@ impl Storage {
     }
 
     /// Every crate, by name, for the crate list, search and dependents: read from the
-    /// directory once, then again only after a change (this process is the directory's one
-    /// writer, so it sees every change).
+    /// directory once, then kept up to date by reading again only the crates changed since
+    /// (this process is the directory's one writer, so it sees every change).
     pub fn catalog(&self) -> Result<Arc<Vec<Listed>>, StoreError> {
-        let now = self.changes.load(std::sync::atomic::Ordering::SeqCst);
-        if let Some((at, c)) = &*self.catalog.lock().unwrap_or_else(|e| e.into_inner())
-            && *at == now
-        {
-            return Ok(c.clone());
+        let mut catalog = self.catalog.lock().unwrap_or_else(|e| e.into_inner());
+        // Taken before reading: a change noted meanwhile is read again next time.
+        let stale = std::mem::take(&mut *self.stale.lock().unwrap_or_else(|e| e.into_inner()));
+        let listed = |line: Line| Listed {
+            description: self.description(&line.name).unwrap_or_default(),
+            line,
+        };
+        let Some(current) = catalog.as_mut() else {
+            let fresh = Arc::new(self.all_crates()?.into_iter().map(listed).collect());
+            *catalog = Some(Arc::clone(&fresh));
+            return Ok(fresh);
+        };
+        if !stale.is_empty() {
+            let list = Arc::make_mut(current);
+            for name in stale {
+                if let Some(i) = list
+                    .iter()
+                    .position(|l| l.line.name.eq_ignore_ascii_case(&name))
+                {
+                    list.remove(i);
+                }
+                match self.newest(&name) {
+                    Ok(Some(line)) => {
+                        let i = list.partition_point(|l| l.line.name < line.name);
+                        list.insert(i, listed(line));
+                    }
+                    Ok(None) => {}
+                    Err(e) => {
+                        *catalog = None; // read whole next time
+                        return Err(e);
+                    }
+                }
+            }
         }
-        // Tagged with the count read before reading: a change made meanwhile makes it stale.
-        let fresh: Arc<Vec<Listed>> = Arc::new(
-            self.all_crates()?
-                .into_iter()
-                .map(|line| Listed {
-                    description: self.description(&line.name).unwrap_or_default(),
-                    line,
-                })
-                .collect(),
-        );
-        *self.catalog.lock().unwrap_or_else(|e| e.into_inner()) = Some((now, fresh.clone()));
-        Ok(fresh)
+        Ok(Arc::clone(current))
+    }
+
+    /// A crate's newest line: the last published that is not yanked.
+    fn newest(&self, name: &str) -> Result<Option<Line>, StoreError> {
+        Ok(self.lines(name)?.into_iter().rev().find(|l| !l.yanked))
     }
 
     /// Every crate's newest line (by publication order).
@@ -747,8 +774,7 @@ impl Storage {
                 }
                 if entry.file_type()?.is_dir() {
                     stack.push(entry.path());
-                } else if let Some(last) = self.lines(&name)?.into_iter().rev().find(|l| !l.yanked)
-                {
+                } else if let Some(last) = self.newest(&name)? {
                     out.push(last);
                 }
             }

@@ -131,7 +131,7 @@ pub fn crate_page(reg: &Registry, name: &str) -> Result<Page, StoreError> {
         esc(name),
         esc(&newest.vers)
     );
-    if crate::docs::has_docs(&reg.storage, name, &newest.vers) {
+    if crate::docs::has_docs(&reg.storage, newest) {
         let _ = write!(
             b,
             "<p><a href=\"/docs/{}/{}/\">Documentation for {}</a></p>",
@@ -156,7 +156,7 @@ pub fn crate_page(reg: &Registry, name: &str) -> Result<Page, StoreError> {
     );
     b.push_str("<h2>Versions</h2><table><tr><th>Version</th><th>Status</th><th>Docs</th><th>sha256</th></tr>");
     for l in lines.iter().rev() {
-        let docs = if crate::docs::has_docs(&reg.storage, name, &l.vers) {
+        let docs = if crate::docs::has_docs(&reg.storage, l) {
             format!("<a href=\"/docs/{}/{}/\">docs</a>", seg(name), seg(&l.vers))
         } else {
             String::new()

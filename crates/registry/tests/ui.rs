@@ -295,6 +295,20 @@ fn every_page_renders_in_chromium_links_resolve_and_a_readme_cannot_run_script()
         after.contains(">gamma</a>") && after.contains("3 crates"),
         "{after}"
     );
+    // A crate whose every version is yanked leaves the list.
+    let yank = http(
+        &s.addr,
+        "DELETE",
+        "/api/v1/crates/gamma/0.1.0/yank",
+        &auth,
+        b"",
+    );
+    assert_eq!(yank.status, 200, "{}", yank.text());
+    let after = http(&s.addr, "GET", "/", &[], b"").text();
+    assert!(
+        !after.contains(">gamma</a>") && after.contains("2 crates"),
+        "{after}"
+    );
     // The docs page renders in the browser despite its sandbox.
     let docs_dom = browser.dom(&format!("{base}/docs/alpha/1.0.0/alpha/index.html"));
     assert!(docs_dom.contains("Crate alpha docs"), "{docs_dom}");
