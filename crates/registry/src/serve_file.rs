@@ -2,47 +2,95 @@
 //! (`Range: bytes=a-b`, `a-`, `-n`) as 206 Partial Content, or 416 when it lies outside the
 //! file. Several ranges in one request are answered with the whole file, as RFC 9110 allows.
 
+use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use std::path::Path;
 
+/// What a request's `Range` asks of a file of `len` bytes.
+enum Part {
+    Whole,
+    Range(u64, u64),
+    Outside,
+}
+
+fn part(request: &HeaderMap, len: u64) -> Part {
+    match request
+        .get(header::RANGE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| parse(v, len))
+    {
+        Some(Some(Ok((start, end)))) => Part::Range(start, end),
+        Some(Some(Err(()))) => Part::Outside,
+        // No Range, several ranges, or a unit we do not serve: the whole file.
+        Some(None) | None => Part::Whole,
+    }
+}
+
+/// Bytes held in memory, answered as `request` asks.
 pub fn response(
     bytes: Vec<u8>,
     request: &HeaderMap,
     headers: Vec<(HeaderName, String)>,
 ) -> Response {
     let len = bytes.len() as u64;
-    let range = request
-        .get(header::RANGE)
-        .and_then(|v| v.to_str().ok())
-        .map(|v| parse(v, len));
-    let mut response = match range {
-        Some(Some(Ok((start, end)))) => {
-            let mut r = (
-                StatusCode::PARTIAL_CONTENT,
-                bytes[start as usize..=end as usize].to_vec(),
-            )
-                .into_response();
-            r.headers_mut().insert(
-                header::CONTENT_RANGE,
-                HeaderValue::from_str(&format!("bytes {start}-{end}/{len}")).expect("ascii"),
-            );
-            r
+    match part(request, len) {
+        Part::Whole => finish(Response::new(Body::from(bytes)), None, len, headers),
+        Part::Range(start, end) => {
+            let body = Body::from(bytes[start as usize..=end as usize].to_vec());
+            finish(Response::new(body), Some((start, end)), len, headers)
         }
-        Some(Some(Err(()))) => {
-            let mut r = (
-                StatusCode::RANGE_NOT_SATISFIABLE,
-                format!("the file has {len} bytes; the requested range lies outside it\n"),
-            )
-                .into_response();
-            r.headers_mut().insert(
-                header::CONTENT_RANGE,
-                HeaderValue::from_str(&format!("bytes */{len}")).expect("ascii"),
-            );
-            return r;
-        }
-        // No Range, several ranges, or a unit we do not serve: the whole file.
-        Some(None) | None => (StatusCode::OK, bytes).into_response(),
+        Part::Outside => unsatisfiable(len),
+    }
+}
+
+/// A stored file, answered as `request` asks: streamed from disk, so a large `.debug` file
+/// (or a range of it) is never held in memory whole.
+pub async fn file(
+    path: &Path,
+    request: &HeaderMap,
+    headers: Vec<(HeaderName, String)>,
+) -> std::io::Result<Response> {
+    use tokio::io::{AsyncReadExt, AsyncSeekExt};
+    let mut f = tokio::fs::File::open(path).await?;
+    let len = f.metadata().await?.len();
+    let (range, start, count) = match part(request, len) {
+        Part::Whole => (None, 0, len),
+        Part::Range(start, end) => (Some((start, end)), start, end - start + 1),
+        Part::Outside => return Ok(unsatisfiable(len)),
     };
+    f.seek(std::io::SeekFrom::Start(start)).await?;
+    let chunks = futures_util::stream::try_unfold(f.take(count), |mut r| async move {
+        let mut buf = vec![0u8; 64 * 1024];
+        let n = r.read(&mut buf).await?;
+        if n == 0 {
+            return Ok::<_, std::io::Error>(None);
+        }
+        buf.truncate(n);
+        Ok(Some((Bytes::from(buf), r)))
+    });
+    let mut response = Response::new(Body::from_stream(chunks));
+    response.headers_mut().insert(
+        header::CONTENT_LENGTH,
+        HeaderValue::from_str(&count.to_string()).expect("ascii"),
+    );
+    Ok(finish(response, range, len, headers))
+}
+
+/// 206 with `Content-Range` for a range, 200 otherwise; `Accept-Ranges` and `headers`.
+fn finish(
+    mut response: Response,
+    range: Option<(u64, u64)>,
+    len: u64,
+    headers: Vec<(HeaderName, String)>,
+) -> Response {
+    if let Some((start, end)) = range {
+        *response.status_mut() = StatusCode::PARTIAL_CONTENT;
+        response.headers_mut().insert(
+            header::CONTENT_RANGE,
+            HeaderValue::from_str(&format!("bytes {start}-{end}/{len}")).expect("ascii"),
+        );
+    }
     let h = response.headers_mut();
     h.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
     h.insert(
@@ -55,6 +103,19 @@ pub fn response(
         }
     }
     response
+}
+
+fn unsatisfiable(len: u64) -> Response {
+    let mut r = (
+        StatusCode::RANGE_NOT_SATISFIABLE,
+        format!("the file has {len} bytes; the requested range lies outside it\n"),
+    )
+        .into_response();
+    r.headers_mut().insert(
+        header::CONTENT_RANGE,
+        HeaderValue::from_str(&format!("bytes */{len}")).expect("ascii"),
+    );
+    r
 }
 
 /// `Some(Ok((first, last)))` for one satisfiable range, `Some(Err(()))` for one outside the

@@ -324,22 +324,20 @@ async fn debuginfod(
         Ok(p) => p,
         Err(e) => return store_error(e),
     };
-    match tokio::fs::read(&path).await {
-        Ok(bytes) => {
-            let name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let size = bytes.len().to_string();
-            crate::serve_file::response(
-                bytes,
-                &headers,
-                vec![
-                    (HeaderName::from_static("x-debuginfod-size"), size),
-                    (HeaderName::from_static("x-debuginfod-file"), name),
-                ],
-            )
-        }
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let size = match tokio::fs::metadata(&path).await {
+        Ok(m) => m.len().to_string(),
+        Err(e) => return store_error(e.into()),
+    };
+    let extra = vec![
+        (HeaderName::from_static("x-debuginfod-size"), size),
+        (HeaderName::from_static("x-debuginfod-file"), name),
+    ];
+    match crate::serve_file::file(&path, &headers, extra).await {
+        Ok(response) => response,
         Err(e) => store_error(e.into()),
     }
 }

@@ -845,6 +845,22 @@ fn published_binaries_are_served_by_build_id() {
             Some(elf.len().to_string().as_str())
         );
     }
+    // Streamed from disk, one byte range at a time as debuginfod clients ask.
+    let exe = format!("/buildid/{id}/executable");
+    let head = http(&s.addr, "GET", &exe, &[("Range", "bytes=0-3")], b"");
+    assert_eq!(head.status, 206);
+    assert_eq!(head.body, b"\x7fELF");
+    assert_eq!(
+        head.header("content-range"),
+        Some(format!("bytes 0-3/{}", elf.len()).as_str())
+    );
+    let tail = http(&s.addr, "GET", &exe, &[("Range", "bytes=-16")], b"");
+    assert!(tail.status == 206 && tail.body == elf[elf.len() - 16..]);
+    let past = format!("bytes={}-", elf.len());
+    assert_eq!(
+        http(&s.addr, "GET", &exe, &[("Range", &past)], b"").status,
+        416
+    );
     // Which release file a build-id is.
     let info_of = || -> serde_json::Value {
         serde_json::from_slice(
