@@ -56,6 +56,8 @@ pub struct Hermetic {
     /// The pinned native tools; `None` only for invocations that compile nothing (metadata,
     /// lock updates).
     native: Option<Native>,
+    /// The compilation cache's server, when this build compiles through it (`cache`).
+    cache: Option<(std::sync::Arc<crate::cache::Server>, crate::cache::Setting)>,
 }
 
 impl Hermetic {
@@ -72,6 +74,19 @@ impl Hermetic {
             source_date_epoch,
             sandbox,
             native: None,
+            cache: None,
+        }
+    }
+
+    /// The same, compiling through the cache `server`.
+    pub fn with_cache(
+        self,
+        server: crate::cache::Server,
+        setting: crate::cache::Setting,
+    ) -> Hermetic {
+        Hermetic {
+            cache: Some((std::sync::Arc::new(server), setting)),
+            ..self
         }
     }
 
@@ -197,6 +212,9 @@ impl Hermetic {
         if let Some(native) = &self.native {
             env.extend(native.env());
         }
+        if let Some((server, _)) = &self.cache {
+            env.extend(server.client_env());
+        }
         env
     }
 
@@ -239,6 +257,7 @@ impl Hermetic {
             "path": "the pinned Rust toolchain only (no host tools)",
             "env_set": set,
             "env_passed": PRESENTATION_VARS,
+            "cache": self.cache.as_ref().map_or("off", |(_, s)| s.label()),
         })
     }
 }

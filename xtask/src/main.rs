@@ -2,6 +2,7 @@
 
 mod bench;
 mod build;
+mod cache;
 mod check;
 mod deps;
 mod files;
@@ -48,6 +49,10 @@ fn cli() -> Command {
         .help(
             "Do not isolate the network (recorded in the manifest); for hosts without namespaces",
         );
+    let no_cache = Arg::new("no-cache")
+        .long("no-cache")
+        .action(ArgAction::SetTrue)
+        .help("Compile without the compilation cache (as KEEL_CACHE=off; see `cargo xtask cache`)");
     let registry_arg = Arg::new("registry")
         .long("registry")
         .value_name("NAME_OR_URL")
@@ -83,7 +88,8 @@ fn cli() -> Command {
                 .arg(Arg::new("release").long("release").action(ArgAction::SetTrue).help("Optimized release profile"))
                 .arg(packages.clone())
                 .arg(jobs.clone())
-                .arg(no_sandbox.clone()),
+                .arg(no_sandbox.clone())
+                .arg(no_cache.clone()),
         )
         .subcommand(
             Command::new("package")
@@ -265,6 +271,7 @@ fn cli() -> Command {
                 )
                 .arg(packages)
                 .arg(no_sandbox)
+                .arg(no_cache)
                 .arg(Arg::new("runner-args").num_args(0..).last(true).value_name("ARGS").help("Passed to the test runner")),
         )
         .subcommand(
@@ -343,6 +350,19 @@ fn cli() -> Command {
                 ),
         )
         .subcommand(
+            Command::new("cache")
+                .about("The compilation cache `build` and `test` compile through: its statistics, or empty it")
+                .long_about(
+                    "sccache, pinned in toolchain.toml, wraps rustc in `build` and `test` (never in dist, \
+                     release or rebuild). KEEL_CACHE chooses it, in the environment or in [env] of \
+                     .cargo/config.toml: `local` (the default: a disk cache every checkout on this machine \
+                     shares, in KEEL_CACHE_DIR or ~/.cache/keel/compile-cache) or `off`.",
+                )
+                .subcommand_required(true)
+                .subcommand(Command::new("stats").about("The setting, the local cache's size, and this checkout's last build's hits and misses"))
+                .subcommand(Command::new("clear").about("Empty the local cache")),
+        )
+        .subcommand(
             Command::new("doctor").about(
                 "Check this host: pinned toolchain, git, C linker, free disk, network sandbox; one line per check",
             ),
@@ -399,6 +419,7 @@ fn build_options(m: &ArgMatches) -> session::Options {
         packages: Vec::new(),
         no_sandbox: m.get_flag("no-sandbox"),
         jobs: m.get_one::<u32>("jobs").copied(),
+        cache: false,
     }
 }
 
@@ -430,6 +451,7 @@ fn dispatch(matches: &ArgMatches) -> Result<()> {
                 packages: strings(m, "package"),
                 no_sandbox: m.get_flag("no-sandbox"),
                 jobs: m.get_one::<u32>("jobs").copied(),
+                cache: !m.get_flag("no-cache"),
             },
         ),
         Some(("package", m)) => package::run(&project, &build_options(m)),
@@ -500,6 +522,7 @@ fn dispatch(matches: &ArgMatches) -> Result<()> {
             &test::Options {
                 packages: strings(m, "package"),
                 no_sandbox: m.get_flag("no-sandbox"),
+                cache: !m.get_flag("no-cache"),
                 runner_args: strings(m, "runner-args"),
             },
         ),
@@ -537,6 +560,11 @@ fn dispatch(matches: &ArgMatches) -> Result<()> {
             };
             tools::run(&project, action, registry)
         }
+        Some(("cache", m)) => match m.subcommand() {
+            Some(("stats", _)) => cache::stats(&project),
+            Some(("clear", _)) => cache::clear(&project),
+            _ => unreachable!("a subcommand is required"),
+        },
         Some(("doctor", _)) => doctor::run(&project),
         Some(("bench", m)) => bench::run(
             &project,

@@ -48,6 +48,9 @@ pub struct ToolPin {
     pub pypi: Option<String>,
     /// The executable, relative to the unpacked archive.
     pub exe: String,
+    /// The platform tag `pip download` asks for (the wheel's own; manylinux_2_12 unless
+    /// the pin says otherwise).
+    pub platform: String,
 }
 
 impl NativePin {
@@ -89,6 +92,11 @@ impl NativePin {
                     sha256,
                     pypi: tool.get("pypi").and_then(|v| v.as_str()).map(str::to_owned),
                     exe,
+                    platform: tool
+                        .get("platform")
+                        .and_then(|v| v.as_str())
+                        .unwrap_or("manylinux_2_12_x86_64")
+                        .to_owned(),
                 },
             );
         }

@@ -21,6 +21,9 @@ pub struct Options {
     pub packages: Vec<String>,
     pub no_sandbox: bool,
     pub jobs: Option<u32>,
+    /// Compile through the compilation cache (`cache`), as configured. Only `build` asks:
+    /// whatever feeds a release is built without it.
+    pub cache: bool,
 }
 
 impl Options {
@@ -104,6 +107,7 @@ impl<'a> Session<'a> {
     pub fn with(project: &'a Project, cx: Prepared, opts: &Options) -> Result<Session<'a>> {
         let hermetic = Hermetic::for_build(project, &cx, !opts.no_sandbox);
         hermetic.prepare().context("creating target/keel")?;
+        let hermetic = crate::cache::attach(project, &cx.pin, hermetic, opts.cache)?;
         Ok(Session {
             project,
             cx,

@@ -12,6 +12,8 @@ use anyhow::{Context, Result, bail};
 pub struct Options {
     pub packages: Vec<String>,
     pub no_sandbox: bool,
+    /// Compile through the compilation cache, as configured.
+    pub cache: bool,
     /// Passed to the test runner (filters, `--nocapture`, ...).
     pub runner_args: Vec<String>,
 }
@@ -20,6 +22,7 @@ pub fn run(project: &Project, opts: &Options) -> Result<()> {
     let cx = session::prepare(project)?;
     let hermetic = Hermetic::for_build(project, &cx, !opts.no_sandbox);
     hermetic.prepare().context("creating target/keel")?;
+    let hermetic = crate::cache::attach(project, &cx.pin, hermetic, opts.cache)?;
     let runner = runner(&cx.pin);
     if let Runner::CargoTest(why) = &runner {
         println!("note: running `cargo test`: {why}");

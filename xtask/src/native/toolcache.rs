@@ -218,7 +218,7 @@ impl Source {
             }
             Source::Pypi(req) => {
                 let dir = dest.parent().expect("has a parent");
-                pip_download(dir, req, Some("manylinux_2_12_x86_64"))?;
+                pip_download(dir, req, Some(&tool.platform))?;
                 if !dest.is_file() {
                     bail!("pip downloaded no {} (a different file name?)", tool.file);
                 }

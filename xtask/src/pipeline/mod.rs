@@ -29,7 +29,7 @@ pub const DIR: &str = "pipelines";
 
 /// The xtask commands a step may run: all but `pipeline` itself (main's tests keep this in
 /// step with the command line).
-pub const STEP_COMMANDS: [&str; 19] = [
+pub const STEP_COMMANDS: [&str; 20] = [
     "build",
     "package",
     "dist",
@@ -43,6 +43,7 @@ pub const STEP_COMMANDS: [&str; 19] = [
     "vendor",
     "tools",
     "doctor",
+    "cache",
     "lint",
     "bench",
     "sim",

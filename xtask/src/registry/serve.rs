@@ -13,6 +13,8 @@ pub fn run(project: &crate::project::Project, args: &[String]) -> Result<()> {
         packages: vec!["keel-registry".into()],
         no_sandbox: false,
         jobs: None,
+        // This process becomes the server: nothing would stop a cache server it started.
+        cache: false,
     };
     let session = Session::start(project, &opts)?;
     let exe = session::cargo_build(&session.hermetic, &opts)?
