@@ -9,7 +9,7 @@ use std::process::Command;
 use std::time::Instant;
 
 /// Every suite and what it measures: the dispatcher's list and `bench --help` alike.
-pub const SUITES: [(&str, &str); 7] = [
+pub const SUITES: [(&str, &str); 8] = [
     (
         "build-overhead",
         "no-op `cargo xtask build --release` against no-op raw `cargo build --release --offline \
@@ -19,6 +19,12 @@ pub const SUITES: [(&str, &str); 7] = [
         "native",
         "cold `cargo xtask build` and `dist` with the pinned native tools against the commit \
          before them (host cc and objcopy), each in a fresh clone; first-use fetching apart",
+    ),
+    (
+        "cold-start",
+        "fresh clones at new paths: cold `build`, `build --release` and `test -- --no-run` with \
+         no cache, against the same with the cache warmed by another clone at another path, \
+         local and through a shared Redis (Debian's, started by the bench)",
     ),
     (
         "rebuild",
@@ -69,6 +75,7 @@ pub fn run(project: &Project, suite: &str, runs: usize) -> Result<()> {
     match suite {
         "build-overhead" => build_overhead(project, runs.max(1)),
         "rebuild" => rebuild_vs_cold_build(project),
+        "cold-start" => cold_start(project),
         "native" => native_vs_host_toolchain(project),
         "tracker" => example(project, "keel-tracker", "tracker-bench", &[]),
         "registry" => {
@@ -220,6 +227,122 @@ fn build_overhead(project: &Project, runs: usize) -> Result<()> {
 
 fn round(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
+}
+
+/// Fresh clones of HEAD, each at a new path, each running what a new developer or build
+/// agent runs first: `cargo xtask build`, `build --release`, `test -- --no-run` (xtask's own
+/// compile included, as a fresh clone pays it). Without the cache (the baseline); with a
+/// local cache another clone at another path warmed (through Redis too, so it warms both);
+/// and with an empty local cache and that Redis: a second machine.
+fn cold_start(project: &Project) -> Result<()> {
+    let head = crate::git::head(project)?.commit;
+    let pin = crate::toolchain::Pin::load(project)?;
+    let cache = crate::native::toolcache::Cache::locate()?;
+    let redis = crate::build::test_tools::redis(&cache.root.join("redis"))
+        .context("the cold-start benchmark's shared cache: fetching Debian's redis-server")?;
+    let work = crate::files::TempDir::new("bench-cold-start")?;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port();
+    let mut server = Command::new(&redis)
+        .args([
+            "--port",
+            &port.to_string(),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+        ])
+        .args(["--appendonly", "no", "--dir"])
+        .arg(work.path())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .context("starting redis-server")?;
+    let ready = std::io::BufRead::lines(std::io::BufReader::new(
+        server.stdout.take().expect("piped"),
+    ))
+    .map_while(Result::ok)
+    .any(|l| l.contains("Ready to accept connections"));
+    if !ready {
+        bail!("redis-server stopped before it was ready");
+    }
+    let url = format!("redis://127.0.0.1:{port}");
+    let steps: [(&str, &[&str]); 3] = [
+        ("build", &["xtask", "build"]),
+        ("build --release", &["xtask", "build", "--release"]),
+        ("test --no-run", &["xtask", "test", "--", "--no-run"]),
+    ];
+    let mut n = 0;
+    let mut clone = |what: &str, cache: &str, local: &std::path::Path| -> Result<Vec<f64>> {
+        n += 1;
+        let dir = work.path().join(format!("clone {n} at its own path/keel"));
+        crate::git::clone_at(project, &head, &dir)?;
+        println!("{what}: a fresh clone at {} ...", dir.display());
+        let mut times = Vec::new();
+        for (name, args) in steps {
+            let mut cmd = crate::hermetic::other_checkout(&pin, "HEAD")?;
+            cmd.current_dir(&dir)
+                .args(args)
+                .env(crate::cache::VAR, cache)
+                .env(crate::cache::DIR_VAR, local);
+            let t = time(cmd)?;
+            println!("  {name}: {t:.1} s");
+            times.push(t);
+        }
+        Ok(times)
+    };
+    let result = (|| -> Result<_> {
+        let none = work.path().join("no-cache");
+        let warmed = work.path().join("local-cache");
+        let empty = work.path().join("second-machine-cache");
+        let cold = clone("baseline, no cache", "off", &none)?;
+        let warming = clone("warming the local cache and Redis", &url, &warmed)?;
+        let local = clone("measured, local cache warm", "local", &warmed)?;
+        let shared = clone("measured, Redis warm, local cache empty", &url, &empty)?;
+        Ok((cold, warming, local, shared))
+    })();
+    let _ = server.kill();
+    let _ = server.wait();
+    let (cold, warming, local, shared) = result?;
+    println!("step             no cache   warming   local warm   Redis warm");
+    for (i, (name, _)) in steps.iter().enumerate() {
+        println!(
+            "{name:<16} {:>7.1} s {:>7.1} s {:>9.1} s {:>9.1} s   ({:.2}x, {:.2}x)",
+            cold[i],
+            warming[i],
+            local[i],
+            shared[i],
+            cold[i] / local[i],
+            cold[i] / shared[i]
+        );
+    }
+    for (i, metric) in [
+        (0, "debug_build_speedup_redis"),
+        (1, "release_build_speedup_redis"),
+    ] {
+        println!(
+            "{}",
+            json!({"suite": "cold-start", "metric": metric, "value": round(shared[i]), "unit": "s",
+                   "baseline": round(cold[i]), "ratio": round(cold[i] / shared[i])})
+        );
+    }
+    for (i, metric) in [
+        (0, "debug_build_speedup_local"),
+        (1, "release_build_speedup_local"),
+    ] {
+        println!(
+            "{}",
+            json!({"suite": "cold-start", "metric": metric, "value": round(local[i]), "unit": "s",
+                   "baseline": round(cold[i]), "ratio": round(cold[i] / local[i])})
+        );
+    }
+    let (c, l): (f64, f64) = (cold.iter().sum(), local.iter().sum());
+    println!(
+        "{}",
+        json!({"suite": "cold-start", "metric": "cold_start_all_steps_local", "value": round(l),
+               "unit": "s", "baseline": round(c), "ratio": round(c / l)})
+    );
+    Ok(())
 }
 
 /// `cargo xtask rebuild <tag>` against a plain cold `cargo xtask build --release` of the same

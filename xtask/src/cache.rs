@@ -10,7 +10,12 @@
 //! stats`) and stopped.
 //!
 //! Configuration: `KEEL_CACHE` in the environment, else in `[env]` of `.cargo/config.toml`
-//! (the checkout's, then `$CARGO_HOME`'s): `local` (the default) or `off`.
+//! (the checkout's, then `$CARGO_HOME`'s): `local` (the default), `off`, or
+//! `redis://host[:port][/db]`, a team's shared cache behind the local one (sccache's
+//! multi-level chain: the disk first, then Redis, hits copied back to the disk). The server
+//! cannot leave the sandbox's network, so it reaches Redis through a relay this process
+//! runs on a Unix socket. A Redis that cannot be reached costs one warning: the build goes
+//! on with the local cache.
 
 use crate::hermetic::{Hermetic, Purpose};
 use crate::project::Project;
@@ -32,14 +37,26 @@ const LOCAL_SIZE: &str = "10G";
 pub enum Setting {
     Off,
     Local,
+    /// The local cache, then a shared Redis at this `host:port`.
+    Redis(Redis),
+}
+
+/// A shared Redis cache.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Redis {
+    pub addr: String,
+    pub db: Option<u32>,
+    pub user: Option<String>,
+    pub password: Option<String>,
 }
 
 impl Setting {
-    /// As the manifest records it.
+    /// As the manifest records it (no address: that is the machine's, not the build's).
     pub fn label(&self) -> &'static str {
         match self {
             Setting::Off => "off",
             Setting::Local => "local",
+            Setting::Redis(_) => "local+redis",
         }
     }
 
@@ -67,11 +84,56 @@ impl Setting {
     }
 
     fn parse(value: &str) -> Result<Setting> {
-        match value.trim() {
-            "" | "local" => Ok(Setting::Local),
-            "off" => Ok(Setting::Off),
-            other => bail!("{VAR} = {other:?} is not a cache setting: use `local` or `off`"),
+        let value = value.trim();
+        match value {
+            "" | "local" => return Ok(Setting::Local),
+            "off" => return Ok(Setting::Off),
+            _ => {}
         }
+        let Some(rest) = value.strip_prefix("redis://") else {
+            bail!(
+                "{VAR} = {value:?} is not a cache setting: use `local`, `off` or \
+                 `redis://host[:port][/db]`"
+            );
+        };
+        let (auth, rest) = match rest.rsplit_once('@') {
+            Some((a, r)) => (Some(a), r),
+            None => (None, rest),
+        };
+        let (hostport, db) = match rest.split_once('/') {
+            Some((h, "")) => (h, None),
+            Some((h, d)) => (
+                h,
+                Some(d.parse::<u32>().map_err(|_| {
+                    anyhow::anyhow!("{VAR} = {value:?}: the database `{d}` is not a number")
+                })?),
+            ),
+            None => (rest, None),
+        };
+        if hostport.is_empty() {
+            bail!("{VAR} = {value:?} names no host: `redis://host[:port][/db]`");
+        }
+        let addr = if hostport
+            .rsplit_once(':')
+            .is_some_and(|(_, p)| p.parse::<u16>().is_ok())
+        {
+            hostport.to_owned()
+        } else {
+            format!("{hostport}:6379")
+        };
+        let (user, password) = match auth.map(|a| a.split_once(':').unwrap_or(("", a))) {
+            Some((u, p)) => (
+                (!u.is_empty()).then(|| u.to_owned()),
+                (!p.is_empty()).then(|| p.to_owned()),
+            ),
+            None => (None, None),
+        };
+        Ok(Setting::Redis(Redis {
+            addr,
+            db,
+            user,
+            password,
+        }))
     }
 }
 
@@ -110,11 +172,97 @@ pub fn attach(
     hermetic: Hermetic,
     wanted: bool,
 ) -> Result<Hermetic> {
-    if !wanted || Setting::configured(project)? == Setting::Off {
+    let mut setting = Setting::configured(project)?;
+    if !wanted || setting == Setting::Off {
         return Ok(hermetic);
     }
-    let server = Server::start(project, pin, &hermetic, &local_dir()?)?;
-    Ok(hermetic.with_cache(server, Setting::Local))
+    if let Setting::Redis(r) = &setting
+        && let Err(e) = reachable(&r.addr)
+    {
+        eprintln!(
+            "warning: the shared cache redis://{} cannot be reached ({e}); building with the local cache only",
+            r.addr
+        );
+        setting = Setting::Local;
+    }
+    // A cache only saves time: when it cannot run, the build goes on without it.
+    match local_dir().and_then(|dir| Server::start(project, pin, &hermetic, &dir, &setting)) {
+        Ok(server) => Ok(hermetic.with_cache(server, setting)),
+        Err(e) => {
+            eprintln!("warning: building without the compilation cache: {e:#}");
+            Ok(hermetic)
+        }
+    }
+}
+
+/// Whether a TCP connection to `addr` opens within a few seconds.
+pub fn reachable(addr: &str) -> std::io::Result<()> {
+    use std::net::ToSocketAddrs;
+    let mut last = std::io::Error::other("the name resolves to no address");
+    for a in addr.to_socket_addrs()? {
+        match std::net::TcpStream::connect_timeout(&a, std::time::Duration::from_secs(3)) {
+            Ok(_) => return Ok(()),
+            Err(e) => last = e,
+        }
+    }
+    Err(last)
+}
+
+/// A unique path in /tmp (a socket's path is at most 107 bytes).
+fn socket_path(what: &str) -> PathBuf {
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let path = Path::new("/tmp").join(format!(
+        "keel-{what}-{}-{}.sock",
+        std::process::id(),
+        NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    ));
+    let _ = std::fs::remove_file(&path);
+    path
+}
+
+/// Relays connections made to a Unix socket on to a TCP address, from outside the
+/// sandbox's network: how the sandboxed server reaches a shared Redis.
+#[derive(Debug)]
+struct Relay {
+    socket: PathBuf,
+}
+
+impl Relay {
+    fn start(to: String) -> Result<Relay> {
+        let socket = socket_path("redis");
+        let listener = std::os::unix::net::UnixListener::bind(&socket)
+            .with_context(|| format!("listening on {}", socket.display()))?;
+        std::thread::spawn(move || {
+            for conn in listener.incoming() {
+                let Ok(inner) = conn else { return };
+                let to = to.clone();
+                std::thread::spawn(move || {
+                    let Ok(outer) = std::net::TcpStream::connect(&to) else {
+                        return; // the server sees the connection close: a cache error
+                    };
+                    let (Ok(mut inner_r), Ok(mut outer_w)) = (inner.try_clone(), outer.try_clone())
+                    else {
+                        return;
+                    };
+                    let up = std::thread::spawn(move || {
+                        let _ = std::io::copy(&mut inner_r, &mut outer_w);
+                        let _ = outer_w.shutdown(std::net::Shutdown::Write);
+                    });
+                    let (mut inner_w, mut outer_r) = (inner, outer);
+                    let _ = std::io::copy(&mut outer_r, &mut inner_w);
+                    let _ = inner_w.shutdown(std::net::Shutdown::Write);
+                    let _ = up.join();
+                });
+            }
+        });
+        Ok(Relay { socket })
+    }
+}
+
+impl Drop for Relay {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.socket);
+    }
 }
 
 /// A running sccache server for one build; stopped (its statistics kept) when dropped.
@@ -123,31 +271,52 @@ pub struct Server {
     exe: PathBuf,
     socket: PathBuf,
     stats: PathBuf,
+    /// Kept for as long as the server runs.
+    _relay: Option<Relay>,
 }
 
 impl Server {
-    /// Starts the server inside `hermetic`'s sandbox, caching in `dir`.
+    /// Starts the server inside `hermetic`'s sandbox, caching in `dir` (and, for a shared
+    /// setting, behind it).
     pub fn start(
         project: &Project,
         pin: &crate::toolchain::Pin,
         hermetic: &Hermetic,
         dir: &Path,
+        setting: &Setting,
     ) -> Result<Server> {
         let exe = sccache(project, pin)?;
         std::fs::create_dir_all(dir)
             .with_context(|| format!("creating the compilation cache {}", dir.display()))?;
-        // A short path (a socket's path is at most 107 bytes), unique to this build.
-        static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
-        let socket = Path::new("/tmp").join(format!(
-            "keel-sccache-{}-{}.sock",
-            std::process::id(),
-            NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
-        ));
-        let _ = std::fs::remove_file(&socket);
+        let mut shared: Vec<(&str, OsString)> = Vec::new();
+        let relay = match setting {
+            Setting::Redis(r) => {
+                let relay = Relay::start(r.addr.clone())?;
+                shared.push(("SCCACHE_MULTILEVEL_CHAIN", "disk,redis".into()));
+                // A write the shared cache refuses never fails a build.
+                shared.push(("SCCACHE_MULTILEVEL_WRITE_ERROR_POLICY", "ignore".into()));
+                // opendal wants an authority before the socket's path.
+                let mut endpoint = OsString::from("unix://localhost");
+                endpoint.push(&relay.socket);
+                shared.push(("SCCACHE_REDIS_ENDPOINT", endpoint));
+                if let Some(db) = r.db {
+                    shared.push(("SCCACHE_REDIS_DB", db.to_string().into()));
+                }
+                if let Some(u) = &r.user {
+                    shared.push(("SCCACHE_REDIS_USERNAME", u.into()));
+                }
+                if let Some(p) = &r.password {
+                    shared.push(("SCCACHE_REDIS_PASSWORD", p.into()));
+                }
+                Some(relay)
+            }
+            _ => None,
+        };
         let server = Server {
             exe,
-            socket,
+            socket: socket_path("sccache"),
             stats: stats_file(project),
+            _relay: relay,
         };
         let log = project.state().join("sccache.log");
         let mut cmd = hermetic.tool(&server.exe, Purpose::Build);
@@ -157,6 +326,7 @@ impl Server {
             // Stopped by this process, never by idling mid-build (a long link is idle).
             .env("SCCACHE_IDLE_TIMEOUT", "0")
             .env("SCCACHE_ERROR_LOG", &log)
+            .envs(shared)
             .arg("--start-server");
         let out = cmd
             .output()
@@ -262,7 +432,19 @@ pub fn stats(project: &Project) -> Result<()> {
     let setting = Setting::configured(project)?;
     let dir = local_dir()?;
     let (bytes, files) = usage(&dir);
-    println!("setting:      {} ({VAR})", setting.label());
+    match &setting {
+        Setting::Redis(r) => {
+            let state = match reachable(&r.addr) {
+                Ok(()) => "reachable".to_owned(),
+                Err(e) => format!("unreachable: {e}"),
+            };
+            println!(
+                "setting:      local, then redis://{} ({state}) ({VAR})",
+                r.addr
+            );
+        }
+        other => println!("setting:      {} ({VAR})", other.label()),
+    }
     println!(
         "local cache:  {} ({:.1} MiB in {files} files)",
         dir.display(),
@@ -308,6 +490,29 @@ mod tests {
         assert_eq!(Setting::parse("").unwrap(), Setting::Local);
         let e = Setting::parse("redsi://x").unwrap_err().to_string();
         assert!(e.contains("\"redsi://x\" is not a cache setting"), "{e}");
+        let r = |v: &str| match Setting::parse(v).unwrap() {
+            Setting::Redis(r) => r,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(r("redis://cache.corp").addr, "cache.corp:6379");
+        let full = r("redis://ci:s3cret@10.0.0.5:6380/2");
+        assert_eq!(
+            (
+                full.addr.as_str(),
+                full.db,
+                full.user.as_deref(),
+                full.password.as_deref()
+            ),
+            ("10.0.0.5:6380", Some(2), Some("ci"), Some("s3cret"))
+        );
+        assert_eq!(r("redis://:pw@h").password.as_deref(), Some("pw"));
+        assert!(Setting::parse("redis:///0").is_err());
+        assert!(
+            Setting::parse("redis://h/x")
+                .unwrap_err()
+                .to_string()
+                .contains("not a number")
+        );
     }
 
     #[test]

@@ -6,8 +6,10 @@
 //!   HOME and TMPDIR under target/keel/, SOURCE_DATE_EPOCH from HEAD's commit time);
 //! - no host toolchain: a build's PATH holds only the pinned Rust toolchain, and the linker
 //!   and C tools are the pinned native ones (`native`); tests also see /usr/bin and /bin;
+//! - on Linux, a sandbox (see `sandbox`), unless `--no-sandbox`: a fresh network namespace,
+//!   and the checkout at one fixed path, so every clone issues the same commands;
 //! - `--remap-path-prefix` so no checkout path reaches an artifact;
-//! - on Linux, a fresh network namespace (see `sandbox`), unless `--no-sandbox`.
+//! - for `build` and `test`, rustc through the compilation cache (`cache`).
 //!
 //! The single deliberate exception is `online`, for `cargo xtask vendor`, which must download.
 
@@ -113,12 +115,29 @@ impl Hermetic {
         self.sandbox
     }
 
+    /// `path` as the hermetic command sees it: in the sandbox, the checkout is at
+    /// [`FIXED_ROOT`](crate::sandbox::FIXED_ROOT).
+    pub fn inside(&self, path: &Path) -> PathBuf {
+        match path.strip_prefix(&self.root) {
+            Ok(rest) if self.sandbox => Path::new(crate::sandbox::FIXED_ROOT).join(rest),
+            _ => path.to_path_buf(),
+        }
+    }
+
+    /// A path a hermetic command printed, as this process sees it.
+    pub fn outside(&self, path: &Path) -> PathBuf {
+        match path.strip_prefix(crate::sandbox::FIXED_ROOT) {
+            Ok(rest) if self.sandbox => self.root.join(rest),
+            _ => path.to_path_buf(),
+        }
+    }
+
     /// The rustc flags of every hermetic build, as passed.
     pub fn rustflags(&self) -> Vec<String> {
         vec![
             format!(
                 "--remap-path-prefix={}={REMAPPED_ROOT}",
-                self.root.display()
+                self.inside(&self.root).display()
             ),
             BUILD_ID.to_owned(),
         ]
@@ -164,7 +183,7 @@ impl Hermetic {
             cmd.env(key, value);
         }
         if self.sandbox {
-            crate::sandbox::isolate_network(&mut cmd);
+            crate::sandbox::isolate(&mut cmd, &self.root);
         }
         cmd
     }
@@ -182,7 +201,7 @@ impl Hermetic {
 
     /// The fixed part of the environment: the same on every machine but for the paths.
     fn fixed_env(&self, purpose: Purpose) -> Vec<(String, OsString)> {
-        let dir = |name: &str| self.state.join(name).into_os_string();
+        let dir = |name: &str| self.inside(&self.state.join(name)).into_os_string();
         let path =
             std::env::join_paths(self.path_dirs(purpose)).expect("toolchain paths contain no ':'");
         let mut env: Vec<(String, OsString)> = vec![
@@ -190,7 +209,10 @@ impl Hermetic {
             ("CARGO_HOME", dir("cargo-home")),
             ("HOME", dir("home")),
             ("TMPDIR", dir("tmp")),
-            ("CARGO_TARGET_DIR", self.target_dir().into_os_string()),
+            (
+                "CARGO_TARGET_DIR",
+                self.inside(&self.target_dir()).into_os_string(),
+            ),
             ("RUSTC", self.bin_dir.join("rustc").into_os_string()),
             ("RUSTDOC", self.bin_dir.join("rustdoc").into_os_string()),
             (
@@ -210,7 +232,12 @@ impl Hermetic {
         .map(|(k, v)| (k.to_owned(), v))
         .collect();
         if let Some(native) = &self.native {
-            env.extend(native.env());
+            env.extend(
+                native
+                    .env()
+                    .into_iter()
+                    .map(|(k, v)| (k, self.inside(Path::new(&v)).into_os_string())),
+            );
         }
         if let Some((server, _)) = &self.cache {
             env.extend(server.client_env());

@@ -269,9 +269,9 @@ pub fn cargo_build(hermetic: &Hermetic, opts: &Options) -> Result<Vec<PathBuf>> 
         };
         if msg["reason"] == "compiler-artifact"
             && let Some(exe) = msg["executable"].as_str()
-            && ships(&msg)?
+            && ships(hermetic, &msg)?
         {
-            executables.push(PathBuf::from(exe));
+            executables.push(hermetic.outside(Path::new(exe)));
         }
     }
     let status = child.wait()?;
@@ -285,11 +285,11 @@ pub fn cargo_build(hermetic: &Hermetic, opts: &Options) -> Result<Vec<PathBuf>> 
 
 /// Whether a built executable is a release artifact: its crate is not `publish = false`
 /// (keel-sim and the test kit are built and tested, never shipped).
-fn ships(artifact: &Value) -> Result<bool> {
+fn ships(hermetic: &Hermetic, artifact: &Value) -> Result<bool> {
     let Some(manifest) = artifact["manifest_path"].as_str() else {
         return Ok(true);
     };
-    let doc: toml::Table = crate::files::read_to_string(Path::new(manifest))?
+    let doc: toml::Table = crate::files::read_to_string(&hermetic.outside(Path::new(manifest)))?
         .parse()
         .with_context(|| format!("{manifest} is malformed TOML"))?;
     let publish = doc.get("package").and_then(|p| p.get("publish"));

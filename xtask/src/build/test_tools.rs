@@ -30,6 +30,8 @@ pub const CHROMIUM_VAR: &str = "KEEL_TEST_CHROMIUM";
 /// An executable that runs a Java class with Debian's ZooKeeper on the class path
 /// (`run-zookeeper org.apache.zookeeper.ZooKeeperMain -server HOST:PORT ls /`).
 pub const ZOOKEEPER_VAR: &str = "KEEL_TEST_ZOOKEEPER";
+/// A script running Debian's `redis-server` (the shared compilation cache's tests).
+pub const REDIS_VAR: &str = "KEEL_TEST_REDIS";
 
 const DEBIAN_PACKAGES: &[&str] = &[
     "debuginfod",
@@ -85,6 +87,11 @@ pub fn fetch() -> Vec<(&'static str, PathBuf)> {
         ZOOKEEPER_VAR,
         "Debian's zookeeper",
         zookeeper(&cache.root.join("zookeeper")),
+    );
+    attempt(
+        REDIS_VAR,
+        "Debian's redis-server",
+        redis(&cache.root.join("redis")),
     );
     attempt(
         AUDIT_INFO_VAR,
@@ -197,6 +204,45 @@ fn chromium(root: &Path) -> Result<PathBuf> {
         &run,
         &format!(
             "#!/bin/sh\n# Debian's chromium for Keel's tests (xtask/src/build/test_tools.rs).\n{libs}exec {} \"$@\"\n",
+            crate::process::shell_quote(&exe.display().to_string())
+        ),
+    )?;
+    Ok(run)
+}
+
+/// A script running `redis-server`: the host's, or Debian's unpacked with the packages of
+/// its dependency closure this host does not have.
+pub fn redis(root: &Path) -> Result<PathBuf> {
+    let run = root.join("run-redis");
+    if run.is_file() {
+        return Ok(run);
+    }
+    let _ = std::fs::remove_dir_all(root);
+    let unpacked = root.join("root");
+    let (exe, libs) =
+        if unpack_missing("redis-server", &root.join("debs"), &unpacked, |_| false)? == 0 {
+            (PathBuf::from("/usr/bin/redis-server"), String::new())
+        } else {
+            (
+                unpacked.join("usr/bin/redis-server"),
+                format!(
+                    "LD_LIBRARY_PATH={}${{LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}} ",
+                    crate::process::shell_quote(
+                        &unpacked
+                            .join("usr/lib/x86_64-linux-gnu")
+                            .display()
+                            .to_string()
+                    )
+                ),
+            )
+        };
+    if !exe.is_file() {
+        bail!("{} is missing after unpacking redis-server", exe.display());
+    }
+    write_script(
+        &run,
+        &format!(
+            "#!/bin/sh\n# Debian's redis-server for Keel's tests and benches (xtask/src/build/test_tools.rs).\n{libs}exec {} \"$@\"\n",
             crate::process::shell_quote(&exe.display().to_string())
         ),
     )?;

@@ -85,14 +85,21 @@ pub fn run(project: &Project) -> Result<()> {
         Ok(()) => r.line(
             Level::Ok,
             "sandbox",
-            "builds run in a fresh network namespace",
+            format!(
+                "builds run in fresh network and mount namespaces, the checkout at {}",
+                sandbox::FIXED_ROOT
+            ),
         ),
         Err(e) => r.line(
             Level::Fail,
             "sandbox",
-            format!("cannot create a network namespace ({e}): {}", sandbox::HELP),
+            format!(
+                "cannot create the sandbox's namespaces ({e}): {}",
+                sandbox::HELP
+            ),
         ),
     }
+    check_cache(project, pin.as_ref(), &mut r);
     if let Some(pin) = &pin {
         match runner(pin) {
             Runner::Nextest(p) => r.line(
@@ -268,5 +275,62 @@ fn check_disk(project: &Project, r: &mut Report) {
             "disk",
             format!("only {free_gib} GiB free; a full build needs about {REQUIRED_FREE_GIB} GiB: free space or `cargo clean`"),
         );
+    }
+}
+
+/// The compilation cache: its setting, the pinned sccache (cached or fetchable), the local
+/// cache's place. A cache only saves time, so nothing here fails the host.
+fn check_cache(project: &Project, pin: Option<&crate::toolchain::Pin>, r: &mut Report) {
+    use crate::cache::{Setting, local_dir};
+    let setting = match Setting::configured(project) {
+        Ok(s) => s,
+        Err(e) => return r.line(Level::Warn, "cache", format!("{e:#}")),
+    };
+    if setting == Setting::Off {
+        return r.line(
+            Level::Ok,
+            "cache",
+            "off (KEEL_CACHE=off): builds compile everything",
+        );
+    }
+    let cached = pin
+        .and_then(|p| p.native.as_ref())
+        .and_then(|n| n.tool("sccache").ok())
+        .map(|tool| {
+            crate::native::toolcache::Cache::locate()
+                .and_then(|c| c.lookup(tool))
+                .map(|found| found.is_some())
+                .unwrap_or(false)
+        });
+    let mut dir = local_dir()
+        .map(|d| d.display().to_string())
+        .unwrap_or_default();
+    if let Setting::Redis(redis) = &setting {
+        match crate::cache::reachable(&redis.addr) {
+            Ok(()) => dir.push_str(&format!(", then redis://{} (reachable)", redis.addr)),
+            Err(e) => {
+                return r.line(
+                    Level::Warn,
+                    "cache",
+                    format!(
+                        "the shared cache redis://{} cannot be reached ({e}): builds use the local cache only",
+                        redis.addr
+                    ),
+                );
+            }
+        }
+    }
+    match cached {
+        Some(true) => r.line(Level::Ok, "cache", format!("local, in {dir} (sccache cached)")),
+        Some(false) => r.line(
+            Level::Warn,
+            "cache",
+            format!("local, in {dir}; sccache is not in the tool cache yet: the first build fetches it (`cargo xtask tools fetch`)"),
+        ),
+        None => r.line(
+            Level::Warn,
+            "cache",
+            "toolchain.toml pins no sccache ([pin.native.sccache]): builds compile everything",
+        ),
     }
 }

@@ -121,9 +121,17 @@ impl Native {
         // zig's assembler does not remap a path that is not ASCII (repro's varied clone has
         // one), in its debug info or its FILE symbol, so an assembly source is compiled from
         // the checkout with the checkout's paths made relative, as the link is.
+        // The checkout is where this wrapper is, less its place in it: the host's path, or
+        // the sandbox's fixed one (`sandbox::FIXED_ROOT`), whichever ran it.
+        let bin_in_checkout = self
+            .bin
+            .strip_prefix(&project.root)
+            .context("the wrappers are inside the checkout")?
+            .display()
+            .to_string();
         let compile = |driver: &str| {
             format!(
-                "{header}root={root}\n\
+                "{header}root=\"${{0%/{bin}/*}}\"\n\
                  asm=\n\
                  for a in \"$@\"; do case \"$a\" in *.S|*.s) asm=1 ;; esac; done\n\
                  for a in \"$@\"; do\n  shift\n  case \"$a\" in\n    --target=*) ;;\n    \
@@ -131,11 +139,11 @@ impl Native {
                  *) set -- \"$@\" \"$a\" ;;\n  esac\ndone\n\
                  if [ -n \"$asm\" ]; then cd \"$root\" || exit 1; PWD=/proc/self/cwd; export PWD; set -- -ffile-prefix-map=/proc/self/cwd={REMAPPED_ROOT} \"$@\"; fi\n\
                  ZIG_LIB_DIR={lib} {caches} exec {zig} {driver} -target {target} \
-                 -ffile-prefix-map={root}={REMAPPED_ROOT} -ffile-prefix-map={zdir}={REMAPPED_ZIG} \"$@\"\n",
+                 -ffile-prefix-map=\"$root\"={REMAPPED_ROOT} -ffile-prefix-map={zdir}={REMAPPED_ZIG} \"$@\"\n",
                 lib = q(&zig_dir.join("lib")),
                 zig = q(&self.zig.exe()),
                 target = self.zig_target(),
-                root = q(&project.root),
+                bin = bin_in_checkout,
                 zdir = q(&zig_dir),
             )
         };
@@ -299,6 +307,8 @@ impl Objcopy<'_> {
         sections: &[(&str, &Path)],
     ) -> Result<()> {
         let debug = format!("{name}.debug");
+        // objcopy runs in the sandbox: paths as it sees them.
+        let built = self.hermetic.inside(built);
         self.run(
             dir,
             &[
@@ -315,7 +325,7 @@ impl Objcopy<'_> {
         ];
         for (section, file) in sections {
             let mut arg = std::ffi::OsString::from(format!("--add-section={section}="));
-            arg.push(file.as_os_str());
+            arg.push(self.hermetic.inside(file).as_os_str());
             args.push(arg);
         }
         args.push(built.as_os_str().into());
