@@ -4,7 +4,7 @@
 
 use keel_replication::types::{Ballot, Message};
 use keel_replication::{
-    Error, Member, NodeOptions, Replica, ReplicaConfig, RoleName, StateMachine,
+    Error, Member, NodeOptions, Replica, ReplicaConfig, RoleName, SessionSeq, StateMachine,
 };
 use keel_testkit::free_port;
 use std::io::{self, Read, Write};
@@ -129,12 +129,36 @@ impl Ring {
         }
     }
 
+    /// Adds `n` once, through whichever replica is primary. In a client session: a write
+    /// left uncertain by a change of primary (a contested election on a loaded machine) is
+    /// retried, and still counts once.
     fn add(&self, n: u64) -> u64 {
-        let p = self.primary();
-        let committed = self.replicas[p]
-            .submit_blocking(n.to_le_bytes().to_vec())
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
             .unwrap();
-        u64::from_le_bytes(committed.response.try_into().unwrap())
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let within = Duration::from_secs(5);
+        let session = loop {
+            let p = self.primary();
+            match rt.block_on(self.replicas[p].register_session(within)) {
+                Ok(id) => break id,
+                Err(e) => assert!(Instant::now() < deadline, "no session opened: {e}"),
+            }
+        };
+        let place = SessionSeq {
+            session,
+            seq: 1,
+            awaiting: 1,
+        };
+        loop {
+            let p = self.primary();
+            let request = n.to_le_bytes().to_vec();
+            match rt.block_on(self.replicas[p].submit_in_session(request, place, within)) {
+                Ok(c) => return u64::from_le_bytes(c.response.try_into().unwrap()),
+                Err(e) => assert!(Instant::now() < deadline, "the add never committed: {e}"),
+            }
+        }
     }
 }
 
