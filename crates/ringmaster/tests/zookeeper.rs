@@ -218,11 +218,22 @@ impl Raw {
         session: i64,
         password: &[u8],
     ) -> (Raw, Connected) {
+        Raw::connect_for(addr, last_zxid, session, password, 5000)
+    }
+
+    /// The same, asking for a session timeout of `timeout_ms` (this client never pings).
+    fn connect_for(
+        addr: SocketAddr,
+        last_zxid: i64,
+        session: i64,
+        password: &[u8],
+        timeout_ms: i32,
+    ) -> (Raw, Connected) {
         let mut raw = Raw::open(addr);
         let mut w = Writer::default();
         w.int(0)
             .long(last_zxid)
-            .int(5000)
+            .int(timeout_ms)
             .long(session)
             .buffer(password)
             .bool(false);
@@ -247,7 +258,9 @@ impl Raw {
 
     /// The next frame: (xid, zxid, err, body).
     fn recv(&mut self) -> (i32, i64, i32, Vec<u8>) {
-        let f = self.frame().expect("a reply");
+        let f = self
+            .frame()
+            .expect("a reply (none within 20 s, or the server closed the connection)");
         let mut r = Reader::new(&f);
         (
             r.int().unwrap(),
@@ -478,11 +491,12 @@ impl Drop for Load {
 fn a_watch_event_never_overtakes_the_reply_of_the_read_that_set_it() {
     let r = zk_ring("armed", 48);
     let p = primary(&r.ring);
-    // Both on the primary, so each deletion applies there at once, racing the reply.
-    let (mut watcher, _) = Raw::connect(r.zk[p], 0, 0, &[0; 16]);
-    let (mut deleter, _) = Raw::connect(r.zk[p], 0, 0, &[0; 16]);
+    // Both on the primary, so each deletion applies there at once, racing the reply. These
+    // clients never ping: sessions long enough for a round on a loaded machine.
+    let (mut watcher, _) = Raw::connect_for(r.zk[p], 0, 0, &[0; 16], 60_000);
+    let (mut deleter, _) = Raw::connect_for(r.zk[p], 0, 0, &[0; 16], 60_000);
     // Busy threads beside the servers widen the window between a read and its reply.
-    let _load = Load::start(4);
+    let _load = Load::start(3);
     let n = 100;
     let mut watched = 0;
     for round in 0..20 {
