@@ -51,6 +51,33 @@ fn crate_file(name: &str, vers: &str) -> Vec<u8> {
     b.into_inner().unwrap().finish().unwrap()
 }
 
+/// A `cargo publish` request body for `name` 1.0.0: the body, the .crate, the metadata.
+fn publish_body(name: &str) -> (Vec<u8>, Vec<u8>, String) {
+    let file = crate_file(name, "1.0.0");
+    let meta = format!(r#"{{"name":"{name}","vers":"1.0.0","deps":[],"features":{{}}}}"#);
+    let mut body = Vec::new();
+    body.extend_from_slice(&(meta.len() as u32).to_le_bytes());
+    body.extend_from_slice(meta.as_bytes());
+    body.extend_from_slice(&(file.len() as u32).to_le_bytes());
+    body.extend_from_slice(&file);
+    (body, file, meta)
+}
+
+/// keel-registry over `dir`, in this process, served as the binary serves it (a thread per
+/// core), on a free loopback port: its address, and what keeps it running.
+fn serve(dir: &Path, threads: usize) -> (String, keel_registry::Running) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap().to_string();
+    let registry = keel_registry::open(
+        dir,
+        keel_registry::Options::default(),
+        format!("http://{addr}"),
+    )
+    .unwrap();
+    let running = keel_registry::start(registry, listener, threads, None).unwrap();
+    (addr, running)
+}
+
 /// One request on a fresh connection; returns the status.
 fn request(addr: &str, method: &str, path: &str, headers: &str, body: &[u8]) -> u16 {
     let mut s = TcpStream::connect(addr).unwrap();
@@ -203,15 +230,7 @@ fn main() {
 
     // keel-registry, in this process, served as the binary serves it: a thread per core.
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let keel = listener.local_addr().unwrap().to_string();
-    let registry = keel_registry::open(
-        &dir,
-        keel_registry::Options::default(),
-        format!("http://{keel}"),
-    )
-    .unwrap();
-    let _running = keel_registry::start(registry, listener, threads, None).unwrap();
+    let (keel, _running) = serve(&dir, threads);
 
     web_ui(&dir, threads);
 
@@ -221,13 +240,7 @@ fn main() {
     let scratch = dir.join("scratch");
     for i in 0..CRATES {
         let name = crate_name(i);
-        let file = crate_file(&name, "1.0.0");
-        let meta = format!(r#"{{"name":"{name}","vers":"1.0.0","deps":[],"features":{{}}}}"#);
-        let mut body = Vec::new();
-        body.extend_from_slice(&(meta.len() as u32).to_le_bytes());
-        body.extend_from_slice(meta.as_bytes());
-        body.extend_from_slice(&(file.len() as u32).to_le_bytes());
-        body.extend_from_slice(&file);
+        let (body, file, meta) = publish_body(&name);
         let t = Instant::now();
         let status = request(
             &keel,
@@ -399,15 +412,7 @@ fn web_ui(dir: &Path, threads: usize) {
         std::fs::write(meta.join("description.txt"), format!("crate number {i}")).unwrap();
     }
     let token = keel_registry::auth::new_token(&root, "bench").unwrap();
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap().to_string();
-    let registry = keel_registry::open(
-        &root,
-        keel_registry::Options::default(),
-        format!("http://{addr}"),
-    )
-    .unwrap();
-    let _running = keel_registry::start(registry, listener, threads, None).unwrap();
+    let (addr, _running) = serve(&root, threads);
     let time = |path: &str| {
         let t = Instant::now();
         assert_eq!(request(&addr, "GET", path, "", b""), 200, "{path}");
@@ -437,14 +442,7 @@ fn web_ui(dir: &Path, threads: usize) {
         p50s.push(p50);
     }
     // After a publish, the list reads again only the crate that changed.
-    let name = "ui-crate-new";
-    let file = crate_file(name, "1.0.0");
-    let meta = format!(r#"{{"name":"{name}","vers":"1.0.0","deps":[],"features":{{}}}}"#);
-    let mut body = Vec::new();
-    body.extend_from_slice(&(meta.len() as u32).to_le_bytes());
-    body.extend_from_slice(meta.as_bytes());
-    body.extend_from_slice(&(file.len() as u32).to_le_bytes());
-    body.extend_from_slice(&file);
+    let (body, _, _) = publish_body("ui-crate-new");
     let auth = format!("Authorization: {token}\r\n");
     assert_eq!(
         request(&addr, "PUT", "/api/v1/crates/new", &auth, &body),
