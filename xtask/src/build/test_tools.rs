@@ -175,74 +175,62 @@ fn write_script(path: &Path, script: &str) -> Result<()> {
 /// A script running chromium: the host's, or Debian's unpacked with the packages of its
 /// dependency closure this host does not have.
 fn chromium(root: &Path) -> Result<PathBuf> {
-    let run = root.join("run-chromium");
-    if run.is_file() {
-        return Ok(run);
-    }
-    let _ = std::fs::remove_dir_all(root);
-    let unpacked = root.join("root");
-    let (exe, libs) = if unpack_missing("chromium", &root.join("debs"), &unpacked, |_| false)? == 0
-    {
-        (PathBuf::from("/usr/lib/chromium/chromium"), String::new())
-    } else {
-        let lib = |p: &str| unpacked.join(p).display().to_string();
-        (
-            unpacked.join("usr/lib/chromium/chromium"),
-            format!(
-                "LD_LIBRARY_PATH={}:{}:{}${{LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}} ",
-                crate::process::shell_quote(&lib("usr/lib/x86_64-linux-gnu")),
-                // libpulse finds libpulsecommon through a RUNPATH naming the host's /usr.
-                crate::process::shell_quote(&lib("usr/lib/x86_64-linux-gnu/pulseaudio")),
-                crate::process::shell_quote(&lib("usr/lib/chromium")),
-            ),
-        )
-    };
-    if !exe.is_file() {
-        bail!("{} is missing after unpacking chromium", exe.display());
-    }
-    write_script(
-        &run,
-        &format!(
-            "#!/bin/sh\n# Debian's chromium for Keel's tests (xtask/src/build/test_tools.rs).\n{libs}exec {} \"$@\"\n",
-            crate::process::shell_quote(&exe.display().to_string())
-        ),
-    )?;
-    Ok(run)
+    runner(
+        root,
+        "chromium",
+        "usr/lib/chromium/chromium",
+        // libpulse finds libpulsecommon through a RUNPATH naming the host's /usr.
+        &[
+            "usr/lib/x86_64-linux-gnu",
+            "usr/lib/x86_64-linux-gnu/pulseaudio",
+            "usr/lib/chromium",
+        ],
+    )
 }
 
 /// A script running `redis-server`: the host's, or Debian's unpacked with the packages of
 /// its dependency closure this host does not have.
 pub fn redis(root: &Path) -> Result<PathBuf> {
-    let run = root.join("run-redis");
+    runner(
+        root,
+        "redis-server",
+        "usr/bin/redis-server",
+        &["usr/lib/x86_64-linux-gnu"],
+    )
+}
+
+/// `root/run-<package>`, a script running `exe` (a path as the package installs it, less
+/// the leading `/`): the host's when the host has the package and all it needs, else the one
+/// unpacked under `root` with the missing packages, their `libs` on the library path.
+fn runner(root: &Path, package: &str, exe: &str, libs: &[&str]) -> Result<PathBuf> {
+    let run = root.join(format!("run-{package}"));
     if run.is_file() {
         return Ok(run);
     }
     let _ = std::fs::remove_dir_all(root);
     let unpacked = root.join("root");
-    let (exe, libs) =
-        if unpack_missing("redis-server", &root.join("debs"), &unpacked, |_| false)? == 0 {
-            (PathBuf::from("/usr/bin/redis-server"), String::new())
-        } else {
-            (
-                unpacked.join("usr/bin/redis-server"),
-                format!(
-                    "LD_LIBRARY_PATH={}${{LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}} ",
-                    crate::process::shell_quote(
-                        &unpacked
-                            .join("usr/lib/x86_64-linux-gnu")
-                            .display()
-                            .to_string()
-                    )
-                ),
-            )
-        };
+    let (exe, libs) = if unpack_missing(package, &root.join("debs"), &unpacked, |_| false)? == 0 {
+        (Path::new("/").join(exe), String::new())
+    } else {
+        let dirs: Vec<String> = libs
+            .iter()
+            .map(|l| crate::process::shell_quote(&unpacked.join(l).display().to_string()))
+            .collect();
+        (
+            unpacked.join(exe),
+            format!(
+                "LD_LIBRARY_PATH={}${{LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}} ",
+                dirs.join(":")
+            ),
+        )
+    };
     if !exe.is_file() {
-        bail!("{} is missing after unpacking redis-server", exe.display());
+        bail!("{} is missing after unpacking {package}", exe.display());
     }
     write_script(
         &run,
         &format!(
-            "#!/bin/sh\n# Debian's redis-server for Keel's tests and benches (xtask/src/build/test_tools.rs).\n{libs}exec {} \"$@\"\n",
+            "#!/bin/sh\n# Debian's {package} for Keel's tests (xtask/src/build/test_tools.rs).\n{libs}exec {} \"$@\"\n",
             crate::process::shell_quote(&exe.display().to_string())
         ),
     )?;
